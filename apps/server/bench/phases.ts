@@ -1,0 +1,470 @@
+import { addGoal, getGoals, type DocKey } from '@alliance/shared';
+import * as Y from 'yjs';
+import { mapConcurrent, type ApiClient, type BenchWorkspace } from './api-client.js';
+import { REMOTE, SocketIoSession, YWebsocketDoc, type DocLink } from './clients.js';
+import type { BenchConfig } from './config.js';
+import { LoadClient, PhaseRecorder, ensureGoal, pairUp, runSlice, sleep, summarizeLoad, type LoadResult, type Room, type SliceStats } from './load.js';
+import { collectGarbage, fetchMetrics, resetMetrics, waitForRoomsClosed } from './metrics-probe.js';
+import type { BenchDatabase, ChildServer } from './processes.js';
+import { median, round } from './stats.js';
+
+export interface BenchContext {
+  config: BenchConfig;
+  database: BenchDatabase;
+  ours: ChildServer;
+  reference: ChildServer | null;
+  therapist: ApiClient;
+  client: ApiClient;
+  /** Workspaces the load and memory phases use (the first R of them for R rooms). */
+  workspaces: BenchWorkspace[];
+  /** Workspaces for the cold-load documents, one each. */
+  coldWorkspaces: BenchWorkspace[];
+  /** Max event-loop delay of our server per phase (ms). */
+  stalls: Record<string, number>;
+  /** Restarts our server on the same database (after a SIGKILL). */
+  restartOurs(): Promise<ChildServer>;
+}
+
+export type Target = 'ours-socketio' | 'ours-yws' | 'reference';
+
+export interface ConnectedRooms {
+  rooms: Room[];
+  recorder: { current: PhaseRecorder };
+  connectMs: number;
+  close(): Promise<void>;
+}
+
+const wsUrl = (httpUrl: string) => httpUrl.replace(/^http/, 'ws');
+
+/** Opens R rooms with two clients each on the given server and makes sure each has a goal. */
+export async function connectRooms(ctx: BenchContext, target: Target, count: number): Promise<ConnectedRooms> {
+  if (count > ctx.workspaces.length) throw new Error(`only ${ctx.workspaces.length} workspaces were created`);
+  const recorder = { current: new PhaseRecorder() };
+  const sessions: SocketIoSession[] = [];
+  const links: DocLink[] = [];
+  const started = performance.now();
+  const open = async (index: number, cookie: string): Promise<DocLink> => {
+    const workspaceId = ctx.workspaces[index]!.id;
+    if (target === 'ours-socketio') {
+      const session = await SocketIoSession.connect(ctx.ours.url, cookie);
+      sessions.push(session);
+      const link = await session.join(workspaceId);
+      links.push(link);
+      return link;
+    }
+    const url = target === 'reference' ? `${wsUrl(ctx.reference!.url)}/bench-room-${index}` : `${wsUrl(ctx.ours.url)}/yjs/${workspaceId}/roadmap`;
+    const link = await YWebsocketDoc.connect(url, target === 'reference' ? null : cookie);
+    links.push(link);
+    return link;
+  };
+  const close = async () => {
+    for (const link of links) link.close();
+    for (const session of sessions) session.close();
+  };
+  try {
+    const rooms = await mapConcurrent(count, ctx.config.setupConcurrency, async (index) => {
+      const a = new LoadClient(await open(index, ctx.therapist.cookie), () => recorder.current);
+      const b = new LoadClient(await open(index, ctx.client.cookie), () => recorder.current);
+      const room = pairUp(a, b);
+      await ensureGoal(room);
+      return room;
+    });
+    return { rooms, recorder, connectMs: round(performance.now() - started, 0), close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** Our server's database commits so far (Postgres only; PGlite lives inside the server). */
+function dbCommitsOf(ctx: BenchContext, target: Target): (() => Promise<number>) | null {
+  if (target === 'reference' || ctx.database.kind !== 'postgres') return null;
+  return async () => {
+    const rows = await ctx.database.query<{ commits: string }>('select xact_commit as commits from pg_stat_database where datname = current_database()');
+    return Number(rows[0]?.commits ?? Number.NaN);
+  };
+}
+
+function metricsUrlOf(ctx: BenchContext, target: Target): string | null {
+  if (target === 'reference') return ctx.reference?.url ?? null;
+  return ctx.ours.url;
+}
+
+/** Waits until our server has unloaded every room (checkpoints written) before the next phase. */
+async function settle(ctx: BenchContext, target: Target): Promise<void> {
+  if (target !== 'reference') await waitForRoomsClosed(ctx.ours.url);
+  await sleep(500);
+}
+
+export type PropagationRun = LoadResult & {
+  connectMs: number;
+  connectStallMs: number | null;
+  /** Our server: RSS / heap growth per room with its two connections, after full GCs. */
+  perRoomWithClientsKB: { rss: number; heap: number } | null;
+};
+
+interface Contender {
+  target: Target;
+  connected: ConnectedRooms;
+  slices: SliceStats[];
+  connectStallMs: number | null;
+  perRoomWithClientsKB: PropagationRun['perRoomWithClientsKB'];
+}
+
+/**
+ * Edit propagation at R rooms × 2 clients × rate, p50/p99 from the sender to the other client,
+ * for each target with the same load. All targets stay connected and take turns in windows
+ * (A B B A …) so drifting background load on a shared machine hits them alike.
+ */
+export async function propagationPhase(ctx: BenchContext, targets: Target[], count: number): Promise<Map<Target, PropagationRun>> {
+  const contenders: Contender[] = [];
+  try {
+    for (const target of targets) {
+      const metricsUrl = metricsUrlOf(ctx, target);
+      const measureMemory = target === 'ours-socketio';
+      if (measureMemory) await collectGarbage(ctx.ours.url);
+      const idle = measureMemory ? await fetchMetrics(ctx.ours.url) : null;
+      if (metricsUrl) await resetMetrics(metricsUrl);
+      const connected = await connectRooms(ctx, target, count);
+      const contender: Contender = { target, connected, slices: [], connectStallMs: null, perRoomWithClientsKB: null };
+      contenders.push(contender);
+      contender.connectStallMs = metricsUrl ? (await fetchMetrics(metricsUrl)).eventLoopDelayMs.max : null;
+      if (target !== 'reference' && contender.connectStallMs !== null) ctx.stalls[`joining ${count} rooms (${target})`] = contender.connectStallMs;
+      if (idle) {
+        await collectGarbage(ctx.ours.url);
+        const loaded = await fetchMetrics(ctx.ours.url);
+        contender.perRoomWithClientsKB = {
+          rss: round((loaded.memory.rss - idle.memory.rss) / count / 1024, 1),
+          heap: round((loaded.memory.heapUsed - idle.memory.heapUsed) / count / 1024, 1),
+        };
+      }
+    }
+    const { slices, durationS, warmupS, ratePerClient } = ctx.config;
+    for (let slice = 0; slice < slices; slice++) {
+      const order = slice % 2 === 0 ? contenders : [...contenders].reverse();
+      for (const contender of order) {
+        const stats = await runSlice(
+          {
+            rooms: contender.connected.rooms,
+            ratePerClient,
+            warmupS,
+            durationS: durationS / slices,
+            metricsUrl: metricsUrlOf(ctx, contender.target),
+            dbCommits: dbCommitsOf(ctx, contender.target),
+          },
+          contender.connected.recorder.current,
+        );
+        contender.slices.push(stats);
+      }
+    }
+    const runs = new Map<Target, PropagationRun>();
+    for (const contender of contenders) {
+      const { rooms, recorder, connectMs } = contender.connected;
+      const result = summarizeLoad(`${contender.target} R=${count}`, rooms, contender.target === 'ours-socketio', recorder.current, contender.slices);
+      if (contender.target !== 'reference' && result.server) ctx.stalls[`propagation R=${count} (${contender.target})`] = result.server.eventLoopDelayMs.max;
+      runs.set(contender.target, { ...result, connectMs, connectStallMs: contender.connectStallMs, perRoomWithClientsKB: contender.perRoomWithClientsKB });
+    }
+    return runs;
+  } finally {
+    for (const contender of contenders) await contender.connected.close();
+    for (const target of targets) await settle(ctx, target);
+  }
+}
+
+/** Durable confirmation: client-side send → ack of our server at a fixed total rate. */
+export async function confirmationPhase(ctx: BenchContext): Promise<LoadResult> {
+  const { ackRooms, ackRate, warmupS, ackDurationS } = ctx.config;
+  const connected = await connectRooms(ctx, 'ours-socketio', ackRooms);
+  try {
+    const stats = await runSlice(
+      { rooms: connected.rooms, ratePerClient: ackRate / (2 * ackRooms), warmupS, durationS: ackDurationS, metricsUrl: ctx.ours.url, dbCommits: dbCommitsOf(ctx, 'ours-socketio') },
+      connected.recorder.current,
+    );
+    const result = summarizeLoad(`confirmation ${ackRate}/s`, connected.rooms, true, connected.recorder.current, [stats]);
+    if (result.server) ctx.stalls[`confirmation ${ackRate}/s`] = result.server.eventLoopDelayMs.max;
+    return result;
+  } finally {
+    await connected.close();
+    await settle(ctx, 'ours-socketio');
+  }
+}
+
+export interface MemoryResult {
+  rooms: number;
+  docsPerConnection: number;
+  openRooms: number | null;
+  rssPerRoomKB: number;
+  heapPerRoomKB: number;
+  rssBeforeMB: number;
+  rssAfterMB: number;
+  gcAvailable: boolean;
+}
+
+/** Our server lets one socket hold this many documents (a page needs three). */
+const DOCS_PER_SOCKET = 16;
+
+/**
+ * Memory per open document: N small documents joined over as few connections as the server
+ * allows (so connection cost is mostly not counted per document); RSS and heap after a full
+ * GC, before and after.
+ */
+export async function memoryPhase(ctx: BenchContext): Promise<MemoryResult> {
+  const count = Math.min(ctx.config.memoryRooms, ctx.workspaces.length);
+  const url = ctx.ours.url;
+  const sessions: SocketIoSession[] = [];
+  const openDocs = async (from: number, to: number) => {
+    const batches = Math.ceil((to - from) / DOCS_PER_SOCKET);
+    await mapConcurrent(batches, ctx.config.setupConcurrency, async (batch) => {
+      const session = await SocketIoSession.connect(url, ctx.therapist.cookie);
+      sessions.push(session);
+      for (let i = from + batch * DOCS_PER_SOCKET; i < Math.min(to, from + (batch + 1) * DOCS_PER_SOCKET); i++) await session.join(ctx.workspaces[i]!.id);
+    });
+  };
+  const closeAll = () => {
+    for (const session of sessions.splice(0)) session.close();
+  };
+  try {
+    // Warm up the code paths (JIT, pools) so the baseline is not the cold process.
+    await openDocs(0, Math.min(64, count));
+    closeAll();
+    await waitForRoomsClosed(url);
+    const gcAvailable = await collectGarbage(url);
+    const before = await fetchMetrics(url);
+    await openDocs(0, count);
+    await sleep(1_000); // let deferred work after the joins (timers, audit writes) run
+    await collectGarbage(url);
+    const after = await fetchMetrics(url);
+    return {
+      rooms: count,
+      docsPerConnection: DOCS_PER_SOCKET,
+      openRooms: after.openRooms,
+      rssPerRoomKB: round((after.memory.rss - before.memory.rss) / count / 1024, 1),
+      heapPerRoomKB: round((after.memory.heapUsed - before.memory.heapUsed) / count / 1024, 1),
+      rssBeforeMB: round(before.memory.rss / 2 ** 20, 1),
+      rssAfterMB: round(after.memory.rss / 2 ** 20, 1),
+      gcAvailable,
+    };
+  } finally {
+    closeAll();
+    await settle(ctx, 'ours-socketio');
+  }
+}
+
+/** Appends a few characters to the first goal's "why": someone typing a paragraph. */
+function typeInWhy(doc: Y.Doc, index: number): void {
+  const why = getGoals(doc).get(0)?.get('why');
+  if (!(why instanceof Y.Text)) throw new Error('no goal to type into');
+  doc.transact(() => {
+    if (index % 20 === 19) why.delete(why.length - 1, 1);
+    else why.insert(why.length, index % 5 === 4 ? ' ' : 'ab');
+  });
+}
+
+interface WrittenDoc {
+  workspaceId: string;
+  writerClientId: number;
+  /** The writer's clock once every update was confirmed: a full load must reach it. */
+  expectedClock: number;
+  /** Updates typed (the goal, if added, comes on top). */
+  updates: number;
+  session: SocketIoSession;
+  key: DocKey;
+}
+
+/**
+ * Pushes `updates` small updates through a room, `window` in flight, each confirmed. With
+ * `minTail` (Postgres only), keeps typing until at least that many logged updates follow the
+ * latest checkpoint, so a load after a crash has a tail to replay.
+ */
+async function writeHistory(ctx: BenchContext, workspaceId: string, updates: number, minTail = 0): Promise<WrittenDoc> {
+  const session = await SocketIoSession.connect(ctx.ours.url, ctx.therapist.cookie);
+  const link = await session.join(workspaceId);
+  const doc = link.doc;
+  const window = 64;
+  let inFlight = 0;
+  let typed = 0;
+  let failed: string | null = null;
+  let wake: (() => void) | null = null;
+  doc.on('update', (update: Uint8Array, origin: unknown) => {
+    if (origin === REMOTE) return;
+    inFlight++;
+    link.sendUpdate(update, (ok, code) => {
+      inFlight--;
+      if (!ok) failed ??= code ?? 'unknown';
+      wake?.();
+    });
+  });
+  const push = async (count: number) => {
+    for (let i = 0; i < count; i++) {
+      while (inFlight >= window) {
+        const confirmed = await new Promise<boolean>((done) => {
+          const timer = setTimeout(() => done(false), 30_000);
+          wake = () => {
+            clearTimeout(timer);
+            done(true);
+          };
+        });
+        if (!confirmed) throw new Error(`no confirmation for 30 s while building history (${inFlight} in flight)`);
+      }
+      if (failed) throw new Error(`update refused while building history: ${failed}`);
+      typeInWhy(doc, typed++);
+    }
+    const deadline = performance.now() + 30_000;
+    while (inFlight > 0 && performance.now() < deadline) await sleep(10);
+    if (inFlight > 0 || failed) throw new Error(`history not confirmed: ${inFlight} pending, ${failed ?? 'no'} error`);
+  };
+  if (!getGoals(doc).get(0)) addGoal(doc, { title: 'Walk every day', proposedBy: 'therapist' });
+  await push(updates);
+  for (let round = 0; minTail > 0 && ctx.database.kind === 'postgres' && round < 20; round++) {
+    const tail = (await storedHistory(ctx, workspaceId))?.tail ?? minTail;
+    if (tail >= minTail) break;
+    await push(Math.min(50, minTail - tail));
+  }
+  return { workspaceId, writerClientId: doc.clientID, expectedClock: Y.getState(doc.store, doc.clientID), updates: typed, session, key: link.key };
+}
+
+/** Joins with a fresh connection; the time from doc:join to the first sync being applied. */
+async function timeColdJoin(url: string, cookie: string, written: WrittenDoc): Promise<{ ms: number; complete: boolean; bytes: number }> {
+  const session = await SocketIoSession.connect(url, cookie);
+  try {
+    const started = performance.now();
+    const link = await session.join(written.workspaceId);
+    const ms = performance.now() - started;
+    const complete = Y.getState(link.doc.store, written.writerClientId) >= written.expectedClock;
+    return { ms: round(ms, 2), complete, bytes: Y.encodeStateAsUpdate(link.doc).byteLength };
+  } finally {
+    session.close();
+  }
+}
+
+async function storedHistory(ctx: BenchContext, workspaceId: string): Promise<{ loggedUpdates: number; checkpoints: number; tail: number } | null> {
+  if (ctx.database.kind !== 'postgres') return null;
+  const rows = await ctx.database.query<{ logged: string; checkpoints: string; tail: string }>(
+    `select
+       (select count(*) from doc_updates u where u.document_id = d.id) as logged,
+       (select count(*) from doc_checkpoints c where c.document_id = d.id) as checkpoints,
+       (select count(*) from doc_updates u where u.document_id = d.id
+          and u.seq > coalesce((select max(up_to_seq) from doc_checkpoints c where c.document_id = d.id), 0)) as tail
+     from documents d where d.workspace_id = $1 and d.name = 'roadmap'`,
+    [workspaceId],
+  );
+  const row = rows[0];
+  return row ? { loggedUpdates: Number(row.logged), checkpoints: Number(row.checkpoints), tail: Number(row.tail) } : null;
+}
+
+export interface ColdLoadResult {
+  updates: number;
+  buildS: number;
+  buildUpdatesPerS: number;
+  samplesMs: number[];
+  medianMs: number;
+  maxMs: number;
+  /** Every load contained all confirmed updates. */
+  complete: boolean;
+  docBytes: number;
+  stored: { loggedUpdates: number; checkpoints: number; tail: number } | null;
+  /** Rooms still open when a load started (null: the server cannot tell). */
+  unloaded: boolean | null;
+}
+
+/** Cold load of a document with N logged updates, after its room was unloaded, several times. */
+export async function coldLoadPhase(ctx: BenchContext): Promise<ColdLoadResult> {
+  const { coldUpdates, coldReps } = ctx.config;
+  const workspace = ctx.coldWorkspaces[0]!;
+  const built = performance.now();
+  const written = await writeHistory(ctx, workspace.id, coldUpdates);
+  const buildS = (performance.now() - built) / 1000;
+  written.session.close();
+  let unloaded: boolean | null = true;
+  const samples: number[] = [];
+  let complete = true;
+  let docBytes = 0;
+  await resetMetrics(ctx.ours.url);
+  for (let rep = 0; rep < coldReps; rep++) {
+    const state = await waitForRoomsClosed(ctx.ours.url);
+    if (state.open === null) unloaded = null;
+    else if (!state.closed) unloaded = false;
+    const load = await timeColdJoin(ctx.ours.url, ctx.therapist.cookie, written);
+    samples.push(load.ms);
+    complete &&= load.complete;
+    docBytes = load.bytes;
+  }
+  ctx.stalls['cold loads'] = (await fetchMetrics(ctx.ours.url)).eventLoopDelayMs.max;
+  const stored = await storedHistory(ctx, workspace.id);
+  await settle(ctx, 'ours-socketio');
+  return {
+    updates: coldUpdates,
+    buildS: round(buildS, 1),
+    buildUpdatesPerS: round(coldUpdates / buildS, 0),
+    samplesMs: samples,
+    medianMs: round(median(samples), 2),
+    maxMs: round(Math.max(...samples), 2),
+    complete,
+    docBytes,
+    stored,
+    unloaded,
+  };
+}
+
+export interface CrashLoadResult {
+  /** Measured documents (one more was loaded first, to warm the new process up). */
+  docs: number;
+  /** The warm-up load: the first document load of the restarted process (not in the figures). */
+  firstLoadMs: number;
+  updates: number;
+  samplesMs: number[];
+  medianMs: number;
+  maxMs: number;
+  /** Every confirmed update was there after the SIGKILL. */
+  durable: boolean;
+  /** Log rows after each document's latest checkpoint, as the crash left them (warm-up first). */
+  tails: number[] | null;
+  restartMs: number;
+}
+
+/**
+ * Confirmed means durable: write histories, keep the rooms open, SIGKILL the server (no
+ * unload checkpoint), restart it on the same database and cold-load each document once —
+ * checkpoint plus whatever tail the crash left.
+ */
+export async function crashLoadPhase(ctx: BenchContext): Promise<CrashLoadResult> {
+  // One more document than measured: a fresh process runs its code paths cold (module init,
+  // JIT, first queries), so the first load after the restart warms them and is not counted.
+  const docs = ctx.coldWorkspaces.slice(1, 2 + ctx.config.crashDocs);
+  // At least 300 logged updates after the latest checkpoint (checkpoints come every 500), so
+  // the load replays a tail.
+  const written = await Promise.all(docs.map((workspace) => writeHistory(ctx, workspace.id, ctx.config.coldUpdates, 300)));
+  await ctx.ours.kill();
+  for (const doc of written) doc.session.close();
+  const restarted = performance.now();
+  const ours = await ctx.restartOurs();
+  const restartMs = round(performance.now() - restarted, 0);
+  // The tails as the crash left them (a load and unload would checkpoint them away).
+  let tails: number[] | null = null;
+  if (ctx.database.kind === 'postgres') {
+    tails = [];
+    for (const doc of written) tails.push((await storedHistory(ctx, doc.workspaceId))?.tail ?? -1);
+  }
+  const samples: number[] = [];
+  let firstLoadMs = 0;
+  let durable = true;
+  for (const [index, doc] of written.entries()) {
+    if (index === 1) await resetMetrics(ours.url);
+    const load = await timeColdJoin(ours.url, ctx.therapist.cookie, doc);
+    if (index === 0) firstLoadMs = load.ms;
+    else samples.push(load.ms);
+    durable &&= load.complete;
+  }
+  ctx.stalls['cold loads after SIGKILL'] = (await fetchMetrics(ours.url)).eventLoopDelayMs.max;
+  return {
+    docs: samples.length,
+    updates: Math.min(...written.map((doc) => doc.updates)),
+    firstLoadMs,
+    samplesMs: samples,
+    medianMs: round(median(samples), 2),
+    maxMs: round(Math.max(...samples), 2),
+    durable,
+    tails,
+    restartMs,
+  };
+}

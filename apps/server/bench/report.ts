@@ -1,0 +1,255 @@
+import type { BenchConfig } from './config.js';
+import { DRAIN_MS, type LoadResult } from './load.js';
+import type { ColdLoadResult, CrashLoadResult, MemoryResult, PropagationRun } from './phases.js';
+import { round } from './stats.js';
+
+export type PropagationResult = PropagationRun;
+
+export interface PropagationRow {
+  rooms: number;
+  ours: PropagationResult;
+  yws: PropagationResult | null;
+  reference: PropagationResult | null;
+  /** ours p99 / reference p99 (null without a reference run). */
+  p99Ratio: number | null;
+}
+
+export interface TargetCheck {
+  name: string;
+  value: number | null;
+  unit: string;
+  target: string;
+  pass: boolean;
+}
+
+export interface BenchResults {
+  startedAt: string;
+  quick: boolean;
+  db: 'postgres' | 'pglite';
+  cpus: number;
+  node: string;
+  /** 1, 5 and 15 minute load averages when the bench started. */
+  loadAverageAtStart: number[];
+  config: Record<string, unknown>;
+  setup: { workspaces: number; setupS: number };
+  propagation: PropagationRow[];
+  confirmation: LoadResult | null;
+  coldLoad: ColdLoadResult | null;
+  coldLoadAfterKill: CrashLoadResult | null;
+  memory: MemoryResult | null;
+  stallsMs: Record<string, number>;
+  serverProblems: string[];
+  targets: TargetCheck[];
+  errors: string[];
+  totalS: number;
+}
+
+const PROPAGATION_RATIO_MAX = 1;
+const CONFIRM_P99_MAX_MS = 5;
+const COLD_LOAD_MAX_MS = 50;
+const MEMORY_PER_ROOM_MAX_KB = 150;
+const STALL_MAX_MS = 50;
+/** The reference's p99 at 200 rooms on a quiet 2-core machine (DESIGN.md). */
+const REFERENCE_QUIET_P99_MS = 2;
+const DRAIN_S = DRAIN_MS / 1000;
+/** Share of the asked-for rate the load generator must reach for a phase to count. */
+const OFFERED_LOAD_MIN = 0.95;
+/** How far apart (share of the asked-for rate) ours and the reference's sent rates may be. */
+const EQUAL_LOAD_TOLERANCE = 0.05;
+
+/** The DESIGN.md "Performance" targets, checked against the figures. */
+export function checkTargets(results: Omit<BenchResults, 'targets'>, config: Pick<BenchConfig, 'ackRate' | 'ratePerClient'>): TargetCheck[] {
+  const { ackRate } = config;
+  const checks: TargetCheck[] = [];
+  for (const row of results.propagation) {
+    const offered = row.rooms * 2 * config.ratePerClient;
+    // An overloaded load generator sends less than asked: then the figures are not for this load.
+    const reached = (run: LoadResult) => run.sentPerS >= offered * OFFERED_LOAD_MIN;
+    for (const [name, run] of [['ours', row.ours], ['reference', row.reference]] as const) {
+      if (!run) continue;
+      checks.push({ name: `offered load reached, ${name}, ${row.rooms} rooms`, value: run.sentPerS, unit: '/s', target: `≥ ${round(offered * OFFERED_LOAD_MIN, 0)}`, pass: reached(run) });
+    }
+    if (row.p99Ratio !== null && row.reference) {
+      // The ratio only means something when both servers got the asked-for load, the same for both.
+      const equal = Math.abs(row.ours.sentPerS - row.reference.sentPerS) <= offered * EQUAL_LOAD_TOLERANCE;
+      const comparable = equal && reached(row.ours) && reached(row.reference);
+      checks.push({
+        name: `propagation p99 ours/reference, ${row.rooms} rooms${comparable ? '' : equal ? ' (offered load not reached: not comparable)' : ' (loads differ: not comparable)'}`,
+        value: row.p99Ratio,
+        unit: '×',
+        target: `≤ ${PROPAGATION_RATIO_MAX}`,
+        pass: comparable && row.p99Ratio <= PROPAGATION_RATIO_MAX,
+      });
+    }
+    const lost = row.ours.undelivered;
+    checks.push({ name: `propagation: every update delivered within ${DRAIN_S} s of the load stopping, ${row.rooms} rooms`, value: lost, unit: 'missing', target: '0', pass: lost === 0 });
+  }
+  const confirmation = results.confirmation;
+  if (confirmation?.ackMs) {
+    checks.push({ name: `confirmation p99 at ${ackRate} updates/s`, value: confirmation.ackMs.p99, unit: 'ms', target: `≤ ${CONFIRM_P99_MAX_MS}`, pass: confirmation.ackMs.p99 <= CONFIRM_P99_MAX_MS });
+    const achieved = confirmation.ackedPerS ?? 0;
+    checks.push({ name: 'confirmation: achieved updates/s', value: achieved, unit: '/s', target: `≥ ${round(ackRate * 0.95, 0)}`, pass: achieved >= ackRate * 0.95 });
+  }
+  const cold = results.coldLoad;
+  if (cold) {
+    checks.push({ name: `cold load, ${cold.updates} updates, median`, value: cold.medianMs, unit: 'ms', target: `< ${COLD_LOAD_MAX_MS}`, pass: cold.medianMs < COLD_LOAD_MAX_MS });
+    checks.push({ name: `cold load, ${cold.updates} updates, max`, value: cold.maxMs, unit: 'ms', target: `< ${COLD_LOAD_MAX_MS}`, pass: cold.maxMs < COLD_LOAD_MAX_MS });
+    checks.push({ name: 'cold load: every update present', value: cold.complete ? 1 : 0, unit: '', target: 'yes', pass: cold.complete });
+  }
+  const crash = results.coldLoadAfterKill;
+  if (crash) {
+    checks.push({ name: `cold load after SIGKILL (checkpoint + tail), max`, value: crash.maxMs, unit: 'ms', target: `< ${COLD_LOAD_MAX_MS}`, pass: crash.maxMs < COLD_LOAD_MAX_MS });
+    checks.push({ name: 'every confirmed update survives SIGKILL', value: crash.durable ? 1 : 0, unit: '', target: 'yes', pass: crash.durable });
+  }
+  if (results.memory) {
+    // RSS growth under-reports when the heap reuses pages freed earlier, so the larger of RSS
+    // and live-heap growth is checked.
+    const kb = Math.max(results.memory.rssPerRoomKB, results.memory.heapPerRoomKB);
+    checks.push({ name: 'memory per open small document (max of RSS, heap growth)', value: kb, unit: 'KB', target: `≤ ${MEMORY_PER_ROOM_MAX_KB}`, pass: kb <= MEMORY_PER_ROOM_MAX_KB });
+  }
+  for (const [phase, ms] of Object.entries(results.stallsMs)) {
+    checks.push({ name: `max event-loop stall: ${phase}`, value: ms, unit: 'ms', target: `≤ ${STALL_MAX_MS}`, pass: ms <= STALL_MAX_MS });
+  }
+  return checks;
+}
+
+const fmt = (value: number | null | undefined, digits = 2) => (value === null || value === undefined || !Number.isFinite(value) ? '—' : value.toFixed(digits));
+const pad = (text: string, width: number) => (text.length >= width ? text : text + ' '.repeat(width - text.length));
+const padLeft = (text: string, width: number) => (text.length >= width ? text : ' '.repeat(width - text.length) + text);
+
+function table(header: string[], rows: string[][], align: ('l' | 'r')[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const line = (cells: string[]) => '  ' + cells.map((cell, i) => (align[i] === 'l' ? pad(cell, widths[i]!) : padLeft(cell, widths[i]!))).join('  ');
+  return [line(header), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+const SERVER_NAMES: Record<string, string> = { ours: 'ours (Socket.IO)', yws: 'ours (/yjs)', reference: '@y/websocket-server' };
+
+export function formatReport(results: BenchResults): string {
+  const out: string[] = [];
+  out.push(`Alliance bench — ${results.db}, ${results.cpus} CPUs, node ${results.node}, ${results.quick ? 'quick' : 'full'} run, ${results.totalS} s`);
+  out.push(`load average at start: ${results.loadAverageAtStart.join(' / ')} (1 / 5 / 15 min)${(results.loadAverageAtStart[0] ?? 0) > 0.5 ? ' — other programs were busy: figures are noisy' : ''}`);
+  out.push(`setup: ${results.setup.workspaces} workspaces (therapist + client, invite accepted) in ${results.setup.setupS} s`);
+
+  if (results.propagation.length > 0) {
+    out.push('', `Edit propagation: sender → server → other client (${results.config.ratePerClient} updates/s per client, 2 clients per room; CPU in % of one core)`);
+    const rows: string[][] = [];
+    for (const row of results.propagation) {
+      for (const [name, run] of [['ours', row.ours], ['yws', row.yws], ['reference', row.reference]] as const) {
+        if (!run) continue;
+        rows.push([
+          String(row.rooms),
+          SERVER_NAMES[name]!,
+          fmt(run.sentPerS, 0),
+          fmt(run.propagationMs.p50),
+          fmt(run.propagationMs.p99),
+          fmt(run.propagationMs.max),
+          String(run.undelivered),
+          run.ackMs ? fmt(run.ackMs.p99) : '—',
+          fmt(run.server?.eventLoopDelayMs.max ?? null, 1),
+          fmt(run.serverCpuPct, 0),
+          fmt(run.serverCpuUsPerUpdate, 0),
+          fmt(run.machine.loadGeneratorCpuPct, 0),
+          fmt(run.loadGeneratorDelayMs.max, 1),
+          fmt(run.machine.machineBusyPct, 0),
+          fmt(run.machine.cpuPressurePct, 0),
+        ]);
+      }
+      if (row.p99Ratio !== null) rows.push(['', '  p99 ours / reference', '', '', `${fmt(row.p99Ratio)}×`, '', '', '', '', '', '', '', '', '', '']);
+    }
+    out.push(
+      table(
+        ['rooms', 'server', 'sent/s', 'p50 ms', 'p99 ms', 'max ms', 'missing', 'ack p99', 'srv stall', 'srv CPU', 'µs/upd', 'gen CPU', 'gen stall', 'busy %', 'waiting %'],
+        rows,
+        ['r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+      ),
+    );
+    const calibration = results.propagation.find((row) => row.rooms === 200)?.reference;
+    if (calibration) {
+      // DESIGN.md's figures for the reference on a quiet 2-core machine: a yardstick for how
+      // much the machine itself distorted this run.
+      const quiet = calibration.propagationMs.p99 <= 2 * REFERENCE_QUIET_P99_MS;
+      out.push(
+        `  reference at 200 rooms: p50 ${fmt(calibration.propagationMs.p50)} / p99 ${fmt(calibration.propagationMs.p99)} ms; on a quiet 2-core machine about 0.4 / ${REFERENCE_QUIET_P99_MS} ms${quiet ? '' : ' — this machine was not quiet'}`,
+      );
+    }
+    out.push('  stall: max event-loop delay (ms); µs/upd: server CPU time per update (less sensitive to other programs than latency);');
+    out.push(`  missing: updates the other client had not seen ${DRAIN_S} s after the load stopped; gen: this load generator;`);
+    out.push('  busy: both cores, all processes; waiting: time some runnable');
+    out.push('  task waited for a CPU (PSI) — high values mean other programs distort the figures');
+  }
+
+  const confirmation = results.confirmation;
+  if (confirmation?.ackMs) {
+    out.push('', `Durable confirmation: client send → ack (${confirmation.rooms} rooms, ${confirmation.clients} clients)`);
+    out.push(
+      table(
+        ['target rate', 'confirmed/s', 'p50 ms', 'p99 ms', 'max ms', 'unconfirmed', 'refused', 'updates/commit', 'propagation p99', 'srv stall', 'srv CPU', 'µs/upd', 'gen CPU', 'busy %', 'waiting %'],
+        [
+          [
+            `${results.config.ackRate}/s`,
+            fmt(confirmation.ackedPerS, 0),
+            fmt(confirmation.ackMs.p50),
+            fmt(confirmation.ackMs.p99),
+            fmt(confirmation.ackMs.max),
+            String(confirmation.unconfirmed ?? 0),
+            String(Object.values(confirmation.ackErrors).reduce((a, b) => a + b, 0)),
+            confirmation.dbCommitsPerS && confirmation.ackedPerS ? fmt(confirmation.ackedPerS / confirmation.dbCommitsPerS, 1) : '—',
+            fmt(confirmation.propagationMs.p99),
+            fmt(confirmation.server?.eventLoopDelayMs.max ?? null, 1),
+            fmt(confirmation.serverCpuPct, 0),
+            fmt(confirmation.serverCpuUsPerUpdate, 0),
+            fmt(confirmation.machine.loadGeneratorCpuPct, 0),
+            fmt(confirmation.machine.machineBusyPct, 0),
+            fmt(confirmation.machine.cpuPressurePct, 0),
+          ],
+        ],
+        ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+      ),
+    );
+  }
+
+  const cold = results.coldLoad;
+  if (cold) {
+    out.push('', `Cold load: doc:join → first sync applied, room unloaded before each load`);
+    const stored = cold.stored ? `${cold.stored.loggedUpdates} logged, ${cold.stored.checkpoints} checkpoints` : 'n/a on PGlite';
+    out.push(`  ${cold.updates} updates written in ${cold.buildS} s (${cold.buildUpdatesPerS}/s, confirmed); stored: ${stored}; state ${round(cold.docBytes / 1024, 1)} KB`);
+    out.push(`  loads (ms): ${cold.samplesMs.map((ms) => fmt(ms)).join(', ')}  →  median ${fmt(cold.medianMs)}, max ${fmt(cold.maxMs)}; all updates present: ${cold.complete ? 'yes' : 'NO'}${cold.unloaded === false ? ' (room was still open at some load!)' : ''}`);
+  }
+  const crash = results.coldLoadAfterKill;
+  if (crash) {
+    out.push(`  after SIGKILL with the rooms open (≥ ${crash.updates} updates each; restart ${fmt(crash.restartMs / 1000, 1)} s; log tail after the latest checkpoint: ${crash.tails ? crash.tails.join(', ') : 'n/a on PGlite'}):`);
+    out.push(`  first load of the new process ${fmt(crash.firstLoadMs)} ms (warm-up, not counted); loads (ms): ${crash.samplesMs.map((ms) => fmt(ms)).join(', ')}  →  median ${fmt(crash.medianMs)}, max ${fmt(crash.maxMs)}; every confirmed update present: ${crash.durable ? 'yes' : 'NO'}`);
+  }
+
+  const memory = results.memory;
+  if (memory) {
+    out.push('', `Memory: ${memory.rooms} small documents open, ${memory.docsPerConnection} per connection (${memory.openRooms ?? '?'} rooms reported), after full GC${memory.gcAvailable ? '' : ' (gc unavailable!)'}`);
+    const rss = memory.rssPerRoomKB > 0 ? `${fmt(memory.rssPerRoomKB, 1)} KB per document` : 'did not grow (freed pages reused)';
+    out.push(`  RSS ${memory.rssBeforeMB} → ${memory.rssAfterMB} MB: ${rss}; heap ${fmt(memory.heapPerRoomKB, 1)} KB per document`);
+  }
+  for (const row of results.propagation) {
+    const perRoom = row.ours.perRoomWithClientsKB;
+    // RSS can even shrink when the heap reuses pages freed earlier: the heap figure is the steady one.
+    const rss = perRoom && perRoom.rss > 0 ? `RSS ${fmt(perRoom.rss, 1)} KB` : 'RSS did not grow (freed pages reused)';
+    if (perRoom) out.push(`  with its two connections (propagation setup, ${row.rooms} rooms): ${rss} per room, heap ${fmt(perRoom.heap, 1)} KB`);
+  }
+
+  if (results.targets.length > 0) {
+    out.push('', 'Targets (DESIGN.md "Performance")');
+    out.push(
+      table(
+        ['', 'figure', 'value', 'target'],
+        results.targets.map((t) => [t.pass ? '✓' : '✗', t.name, t.unit === '' ? (t.pass ? 'yes' : 'no') : `${fmt(t.value, t.unit === 'missing' ? 0 : 2)} ${t.unit}`, t.target]),
+        ['l', 'l', 'r', 'l'],
+      ),
+    );
+    const missed = results.targets.filter((t) => !t.pass).length;
+    out.push(`  ${results.targets.length - missed} met, ${missed} missed`);
+  }
+  if (results.serverProblems.length > 0) {
+    out.push('', `Server warnings/errors (${results.serverProblems.length}, first 5):`, ...results.serverProblems.slice(0, 5).map((line) => `  ${line.slice(0, 300)}`));
+  }
+  if (results.errors.length > 0) out.push('', 'Phases that failed:', ...results.errors.map((e) => `  ${e}`));
+  return out.join('\n');
+}

@@ -1,0 +1,83 @@
+import type { ErrorBody } from '@alliance/shared';
+import { Hono } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
+import { HTTPException } from 'hono/http-exception';
+import type { AppDeps, AppEnv } from './http/context.js';
+import { AppError } from './http/errors.js';
+import { describeError } from './logger.js';
+import { clientAddress } from './middleware/client-address.js';
+import { rejectCrossOrigin } from './middleware/csrf.js';
+import { loadSession } from './middleware/session.js';
+import { authRoutes } from './routes/auth.js';
+import { exportRoutes } from './routes/export.js';
+import { healthRoutes } from './routes/health.js';
+import { inviteRoutes } from './routes/invites.js';
+import { meRoutes } from './routes/me.js';
+import { createRuntimeSampler, metricsRoutes } from './routes/metrics.js';
+import { versionRoutes } from './routes/versions.js';
+import { workspaceRoutes } from './routes/workspaces.js';
+import { termsRoutes } from './routes/terms.js';
+import { therapySessionRoutes } from './routes/therapy-sessions.js';
+import { serveWeb } from './static.js';
+
+export type { AppDeps } from './http/context.js';
+
+/** The JSON API, chained so its type (`AppType`) drives the web app's typed client. */
+export function createApi(deps: AppDeps) {
+  return new Hono<AppEnv>()
+    .use(clientAddress(deps.env))
+    .use(rejectCrossOrigin(deps.env))
+    .use(loadSession(deps))
+    .route('/health', healthRoutes(deps))
+    .route('/auth', authRoutes(deps))
+    .route('/me', meRoutes(deps))
+    .route('/workspaces/:id/docs', versionRoutes(deps))
+    .route('/workspaces/:id/export', exportRoutes(deps))
+    .route('/workspaces/:id/terms', termsRoutes(deps))
+    .route('/workspaces/:id/sessions', therapySessionRoutes(deps))
+    .route('/workspaces', workspaceRoutes(deps))
+    .route('/invites', inviteRoutes(deps));
+}
+
+export type AppType = ReturnType<typeof createApi>;
+
+export function createApp(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+      },
+      referrerPolicy: 'no-referrer',
+    }),
+  );
+  app.route('/api', createApi(deps));
+  if (deps.env.EXPOSE_METRICS) app.route('/api/metrics', metricsRoutes(createRuntimeSampler({ rooms: () => deps.rooms.stats() })));
+  app.all('/api/*', () => {
+    throw new AppError(404, 'NOT_FOUND', 'No such endpoint.');
+  });
+  serveWeb(app, deps.env);
+
+  app.notFound((c) => c.json<ErrorBody>({ error: { code: 'NOT_FOUND', message: 'Not found.' } }, 404));
+  app.onError((error, c) => {
+    if (error instanceof AppError) {
+      return c.json<ErrorBody>({ error: { code: error.code, message: error.message } }, error.status);
+    }
+    if (error instanceof HTTPException) {
+      const status = error.status;
+      const code = status === 401 ? 'UNAUTHORIZED' : status === 403 ? 'FORBIDDEN' : status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST';
+      return c.json<ErrorBody>({ error: { code, message: status >= 500 ? 'Something went wrong.' : error.message || 'Bad request.' } }, status);
+    }
+    // Unknown errors: log the name and message (never content or stack), answer generically.
+    deps.logger.error('http.unhandled', { method: c.req.method, path: c.req.routePath, ...describeError(error) });
+    return c.json<ErrorBody>({ error: { code: 'INTERNAL', message: 'Something went wrong. Please try again.' } }, 500);
+  });
+  return app;
+}

@@ -1,0 +1,309 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashToken } from '../auth/crypto.js';
+import { RecordingClient, signUp } from '../test/accounts.js';
+import { startTestServer, testBackends, TestClient, type TestServer } from '../test/harness.js';
+
+/** Rate-limit tests run dozens of deliberately slow password checks; a busy 2-core machine needs room. */
+const SLOW = { timeout: 240_000 };
+
+const errorShape = (code: string) => ({ error: { code, message: expect.any(String) } });
+const uniqueEmail = (label: string) => `${label}-${randomUUID()}@example.com`;
+
+function sessionCookieLine(headers: Headers): string {
+  const line = headers.getSetCookie().find((value) => value.startsWith('alliance_session='));
+  if (!line) throw new Error('no session cookie was set');
+  return line;
+}
+
+describe.each(testBackends())('auth on %s', (kind) => {
+  let server: TestServer;
+  const transcript: string[] = [];
+  beforeAll(async () => {
+    server = await startTestServer(kind, { SESSION_TTL_DAYS: '7' });
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  it('signs a person up, answers 201 with their public fields and logs them in', async () => {
+    const client = new RecordingClient(server.url, transcript);
+    const email = uniqueEmail('Ada');
+    const response = await client.post('/api/auth/signup', { email, password: 'correct horse battery', name: 'Ada' });
+    expect(response.status).toBe(201);
+    expect(response.body).toEqual({ id: expect.any(String), email: email.toLowerCase(), name: 'Ada' });
+    const me = await client.get('/api/me');
+    expect(me.status).toBe(200);
+    expect(me.body).toEqual(response.body);
+  });
+
+  it('sets an httpOnly, SameSite=Lax session cookie for the whole site that lives SESSION_TTL_DAYS', async () => {
+    const client = new TestClient(server.url);
+    const response = await client.post('/api/auth/signup', { email: uniqueEmail('cookie'), password: 'long enough password', name: 'C' });
+    const line = sessionCookieLine(response.headers);
+    expect(line).toMatch(/; HttpOnly/);
+    expect(line).toMatch(/; SameSite=Lax/);
+    expect(line).toMatch(/; Path=\//);
+    expect(line).toMatch(new RegExp(`; Max-Age=${7 * 86_400}`));
+    // Served over plain HTTP without a proxy: a Secure cookie would never come back.
+    expect(line).not.toMatch(/; Secure/);
+  });
+
+  it('stores only the hash of the session token', async () => {
+    const account = await signUp(server.url, 'Hashed', transcript);
+    const token = account.client.cookie.split('=')[1]!;
+    const rows = await server.db.db.selectFrom('auth_sessions').select('id').where('user_id', '=', account.id).execute();
+    expect(rows.map((row) => row.id)).toEqual([hashToken(token)]);
+  });
+
+  it('refuses a second signup with the same email, whatever its case, with 409 CONFLICT', async () => {
+    const first = await signUp(server.url, 'Twice', transcript);
+    const again = await new RecordingClient(server.url, transcript).post('/api/auth/signup', { email: first.email.toUpperCase(), password: 'another long password', name: 'T' });
+    expect(again.status).toBe(409);
+    expect(again.body).toEqual(errorShape('CONFLICT'));
+    expect(again.headers.getSetCookie()).toEqual([]);
+  });
+
+  it('logs in with the right password (email in any case) and answers 200 with a new cookie', async () => {
+    const account = await signUp(server.url, 'Login', transcript);
+    const client = new RecordingClient(server.url, transcript);
+    const response = await client.post('/api/auth/login', { email: `  ${account.email.toUpperCase()} `, password: account.password });
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ id: account.id, email: account.email, name: account.name });
+    expect(sessionCookieLine(response.headers)).toMatch(/HttpOnly/);
+    expect((await client.get('/api/me')).body.id).toBe(account.id);
+  });
+
+  it('answers a wrong password and an unknown email with the same 401 and message', async () => {
+    const account = await signUp(server.url, 'Wrong', transcript);
+    const client = new RecordingClient(server.url, transcript);
+    const wrongPassword = await client.post('/api/auth/login', { email: account.email, password: 'not the password' });
+    const unknownEmail = await client.post('/api/auth/login', { email: uniqueEmail('nobody'), password: 'not the password' });
+    expect(wrongPassword.status).toBe(401);
+    expect(unknownEmail.status).toBe(401);
+    expect(wrongPassword.body).toEqual(errorShape('UNAUTHORIZED'));
+    expect(unknownEmail.body).toEqual(wrongPassword.body);
+    expect(wrongPassword.headers.getSetCookie()).toEqual([]);
+    expect((await client.get('/api/me')).status).toBe(401);
+  });
+
+  it('retires the browser’s previous session when it logs in again', async () => {
+    const account = await signUp(server.url, 'Again', transcript);
+    const firstCookie = account.client.cookie;
+    const login = await account.client.post('/api/auth/login', { email: account.email, password: account.password });
+    expect(login.status).toBe(200);
+    expect(account.client.cookie).not.toBe(firstCookie);
+    const stale = new TestClient(server.url);
+    stale.cookie = firstCookie;
+    expect((await stale.get('/api/me')).status).toBe(401);
+    expect((await account.client.get('/api/me')).status).toBe(200);
+  });
+
+  it('tells browsers and proxies not to store personal answers', async () => {
+    const account = await signUp(server.url, 'Private', transcript);
+    const me = await account.client.get('/api/me');
+    expect(me.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('answers /api/me with 401 when nobody is logged in or the cookie is made up', async () => {
+    const anonymous = await new TestClient(server.url).get('/api/me');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body).toEqual(errorShape('UNAUTHORIZED'));
+    const forged = new TestClient(server.url);
+    forged.cookie = 'alliance_session=made-up-token';
+    expect((await forged.get('/api/me')).status).toBe(401);
+  });
+
+  it('logs out: deletes the session on the server and clears the cookie', async () => {
+    const account = await signUp(server.url, 'Leaving', transcript);
+    const oldCookie = account.client.cookie;
+    const response = await account.client.post('/api/auth/logout');
+    expect(response.status).toBe(204);
+    expect(sessionCookieLine(response.headers)).toMatch(/^alliance_session=;.*Max-Age=0/);
+    expect(account.client.cookie).toBe('');
+    const rows = await server.db.db.selectFrom('auth_sessions').select('id').where('user_id', '=', account.id).execute();
+    expect(rows).toEqual([]);
+    // The old cookie, replayed, no longer works.
+    const replay = new TestClient(server.url);
+    replay.cookie = oldCookie;
+    expect((await replay.get('/api/me')).status).toBe(401);
+  });
+
+  it('answers logout without a session with 204 too', async () => {
+    expect((await new TestClient(server.url).post('/api/auth/logout')).status).toBe(204);
+  });
+
+  it('records signup, login and logout in the audit log without a workspace', async () => {
+    const account = await signUp(server.url, 'Audited', transcript);
+    await new TestClient(server.url).post('/api/auth/login', { email: account.email, password: account.password });
+    await account.client.post('/api/auth/logout');
+    const rows = await server.db.db.selectFrom('audit_events').select(['action', 'workspace_id']).where('user_id', '=', account.id).orderBy('created_at').execute();
+    expect(rows).toEqual([
+      { action: 'auth.signup', workspace_id: null },
+      { action: 'auth.login', workspace_id: null },
+      { action: 'auth.logout', workspace_id: null },
+    ]);
+  });
+
+  it('refuses a cross-site POST (Origin: https://evil.example) with 403 and logs nobody in', async () => {
+    const account = await signUp(server.url, 'Target', transcript);
+    const client = new TestClient(server.url);
+    const response = await client.request('POST', '/api/auth/login', { email: account.email, password: account.password }, { origin: 'https://evil.example' });
+    expect(response.status).toBe(403);
+    expect(response.body).toEqual(errorShape('FORBIDDEN'));
+    expect(response.headers.getSetCookie()).toEqual([]);
+    const sameSite = await client.request('POST', '/api/auth/login', { email: account.email, password: account.password }, { origin: server.url });
+    expect(sameSite.status).toBe(200);
+  });
+
+  describe('validation', () => {
+    it('refuses a malformed email with 400 VALIDATION_FAILED naming the field', async () => {
+      const response = await new TestClient(server.url).post('/api/auth/signup', { email: 'not-an-email', password: 'long enough password', name: 'V' });
+      expect(response.status).toBe(400);
+      expect(response.body).toEqual(errorShape('VALIDATION_FAILED'));
+      expect(response.body.error.message).toMatch(/email/);
+    });
+
+    it('refuses a short password without echoing it back', async () => {
+      const response = await new TestClient(server.url).post('/api/auth/signup', { email: uniqueEmail('short'), password: 'hunter2', name: 'V' });
+      expect(response.status).toBe(400);
+      expect(response.body).toEqual(errorShape('VALIDATION_FAILED'));
+      expect(response.body.error.message).toMatch(/password/);
+      expect(JSON.stringify(response.body)).not.toContain('hunter2');
+    });
+
+    it('refuses a missing name and a login without a password', async () => {
+      const signup = await new TestClient(server.url).post('/api/auth/signup', { email: uniqueEmail('noname'), password: 'long enough password' });
+      expect(signup.status).toBe(400);
+      expect(signup.body).toEqual(errorShape('VALIDATION_FAILED'));
+      const login = await new TestClient(server.url).post('/api/auth/login', { email: uniqueEmail('nopass') });
+      expect(login.status).toBe(400);
+      expect(login.body).toEqual(errorShape('VALIDATION_FAILED'));
+    });
+
+    it('answers malformed JSON with 400 BAD_REQUEST, not a 500', async () => {
+      const response = await new TestClient(server.url).request('POST', '/api/auth/login', '{"email": "a@example.com", "password":', { 'content-type': 'application/json' });
+      expect(response.status).toBe(400);
+      expect(response.body).toEqual(errorShape('BAD_REQUEST'));
+    });
+
+    it('refuses an oversized body with 413 before reading it', async () => {
+      const response = await new TestClient(server.url).post('/api/auth/signup', { email: uniqueEmail('big'), password: 'x'.repeat(100_000), name: 'B' });
+      expect(response.status).toBe(413);
+      expect(response.body).toEqual(errorShape('BAD_REQUEST'));
+    });
+  });
+
+  it('never sends a password, a password hash or a session-token hash in any response', async () => {
+    const users = await server.db.db.selectFrom('users').select('password_hash').execute();
+    const sessions = await server.db.db.selectFrom('auth_sessions').select('id').execute();
+    expect(users.length).toBeGreaterThan(3);
+    expect(transcript.length).toBeGreaterThan(20);
+    const everything = transcript.join('\n');
+    for (const user of users) expect(everything).not.toContain(user.password_hash.split('$').at(-1));
+    for (const session of sessions) expect(everything).not.toContain(session.id);
+    expect(everything).not.toContain('password_hash');
+    expect(everything).not.toContain('correct horse battery');
+  });
+});
+
+describe.each(testBackends())('auth behind a trusted proxy on %s', (kind) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(kind, { TRUST_PROXY: 'true' });
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  const from = (address: string, extra: Record<string, string> = {}) => ({ 'x-forwarded-for': address, ...extra });
+
+  it('marks the session cookie Secure when the proxy says the request came over HTTPS', async () => {
+    const response = await new TestClient(server.url).request(
+      'POST',
+      '/api/auth/signup',
+      { email: uniqueEmail('secure'), password: 'long enough password', name: 'S' },
+      from('192.0.2.1', { 'x-forwarded-proto': 'https' }),
+    );
+    expect(response.status).toBe(201);
+    expect(sessionCookieLine(response.headers)).toMatch(/; Secure/);
+  });
+
+  // Each test logs in from its own address, so the per-address limit stays out of the way.
+  describe('login rate limit per account', () => {
+    const login = (address: string, email: string, password: string) => new TestClient(server.url).request('POST', '/api/auth/login', { email, password }, from(address));
+
+    it('answers 429 RATE_LIMITED with Retry-After after 10 failed attempts, even with the right password', SLOW, async () => {
+      const account = await signUp(server.url, 'Guessed');
+      for (let attempt = 1; attempt <= 10; attempt += 1) {
+        const response = await login('192.0.2.10', account.email, `guess-${attempt}`);
+        expect(response.status).toBe(401);
+      }
+      // Even from another address: the account itself is protected.
+      const blocked = await login('192.0.2.11', account.email, account.password);
+      expect(blocked.status).toBe(429);
+      expect(blocked.body).toEqual(errorShape('RATE_LIMITED'));
+      const retryAfter = Number(blocked.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(retryAfter).toBeLessThanOrEqual(15 * 60);
+      expect(blocked.headers.getSetCookie()).toEqual([]);
+    });
+
+    it('limits other accounts independently', SLOW, async () => {
+      const first = await signUp(server.url, 'First');
+      const second = await signUp(server.url, 'Second');
+      for (let attempt = 1; attempt <= 10; attempt += 1) await login('192.0.2.20', first.email, 'wrong password');
+      expect((await login('192.0.2.20', first.email, first.password)).status).toBe(429);
+      expect((await login('192.0.2.20', second.email, second.password)).status).toBe(200);
+    });
+
+    it('starts counting afresh after a successful login', SLOW, async () => {
+      const account = await signUp(server.url, 'Forgetful');
+      const statuses: number[] = [];
+      for (let attempt = 1; attempt <= 9; attempt += 1) statuses.push((await login('192.0.2.30', account.email, 'wrong password')).status);
+      statuses.push((await login('192.0.2.30', account.email, account.password)).status);
+      for (let attempt = 1; attempt <= 9; attempt += 1) statuses.push((await login('192.0.2.30', account.email, 'wrong password')).status);
+      statuses.push((await login('192.0.2.30', account.email, account.password)).status);
+      expect(statuses).toEqual([...Array<number>(9).fill(401), 200, ...Array<number>(9).fill(401), 200]);
+    });
+
+    it('lets at most 10 of many parallel guesses reach the password check', SLOW, async () => {
+      const account = await signUp(server.url, 'Parallel');
+      const responses = await Promise.all(
+        Array.from({ length: 16 }, (_, attempt) => login('192.0.2.40', account.email, `parallel-${attempt}`)),
+      );
+      const statuses = responses.map((response) => response.status).sort();
+      expect(statuses.filter((status) => status === 401)).toHaveLength(10);
+      expect(statuses.filter((status) => status === 429)).toHaveLength(6);
+    });
+  });
+
+  it('answers 429 after 30 failed logins from one address, for any account, while other addresses still get through', SLOW, async () => {
+    const account = await signUp(server.url, 'Bystander');
+    const client = new TestClient(server.url);
+    const sprayed = await Promise.all(
+      Array.from({ length: 30 }, (_, attempt) => client.request('POST', '/api/auth/login', { email: uniqueEmail(`spray-${attempt}`), password: 'wrong password' }, from('198.51.100.7'))),
+    );
+    expect(sprayed.map((response) => response.status)).toEqual(Array<number>(30).fill(401));
+    const blocked = await client.request('POST', '/api/auth/login', { email: account.email, password: account.password }, from('198.51.100.7'));
+    expect(blocked.status).toBe(429);
+    expect(blocked.body).toEqual(errorShape('RATE_LIMITED'));
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+    const elsewhere = await client.request('POST', '/api/auth/login', { email: account.email, password: account.password }, from('198.51.100.8'));
+    expect(elsewhere.status).toBe(200);
+  });
+
+  it('limits signups per address loosely: the 51st attempt within 15 minutes gets 429', SLOW, async () => {
+    const client = new TestClient(server.url);
+    // Invalid attempts count too (they are cheap to send), which keeps this test fast.
+    for (let attempt = 1; attempt <= 50; attempt += 1) {
+      const response = await client.request('POST', '/api/auth/signup', { email: 'nope', password: 'x', name: '' }, from('203.0.113.5'));
+      expect(response.status).toBe(400);
+    }
+    const blocked = await client.request('POST', '/api/auth/signup', { email: uniqueEmail('late'), password: 'long enough password', name: 'L' }, from('203.0.113.5'));
+    expect(blocked.status).toBe(429);
+    expect(blocked.body).toEqual(errorShape('RATE_LIMITED'));
+    const elsewhere = await client.request('POST', '/api/auth/signup', { email: uniqueEmail('other'), password: 'long enough password', name: 'O' }, from('203.0.113.6'));
+    expect(elsewhere.status).toBe(201);
+  });
+});

@@ -1,0 +1,90 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Hono } from 'hono';
+import type { AppEnv } from '../http/context.js';
+
+/** The timer period of the event-loop delay histogram (Node's default). */
+const RESOLUTION_MS = 10;
+
+/** Process figures for `npm run bench`: counts and timings only, never workspace data. */
+export interface RuntimeMetrics {
+  /** Event-loop delay since the last reset, in ms beyond the timer period. */
+  eventLoopDelayMs: { max: number; p99: number; p50: number; mean: number; samples: number };
+  memory: { rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number };
+  /** CPU time this process has used since it started, in microseconds. */
+  cpuUs: { user: number; system: number };
+  /** Documents loaded in memory, when the process can tell. */
+  openRooms: number | null;
+  /** Updates accepted but not yet durably written, over all rooms. */
+  unsavedUpdates: number | null;
+  uptimeS: number;
+}
+
+export interface RuntimeSampler {
+  sample(): RuntimeMetrics;
+  /** Starts a new event-loop delay window. */
+  reset(): void;
+  /** Runs a full garbage collection when node was started with --expose-gc. */
+  collectGarbage(): boolean;
+}
+
+const NS_PER_MS = 1e6;
+const delay = (ns: number) => Math.max(0, Math.round((ns / NS_PER_MS - RESOLUTION_MS) * 1000) / 1000);
+
+/**
+ * Samples this process. The histogram's values are whole timer periods, so the period is
+ * subtracted: what remains is how late the loop was, i.e. the stall.
+ */
+export function createRuntimeSampler(options: { rooms?: () => { openRooms: number; unsavedUpdates: number } } = {}): RuntimeSampler {
+  const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  histogram.enable();
+  return {
+    sample: () => {
+      const memory = process.memoryUsage();
+      const hasSamples = histogram.count > 0;
+      const rooms = options.rooms?.() ?? null;
+      return {
+        eventLoopDelayMs: {
+          max: hasSamples ? delay(histogram.max) : 0,
+          p99: hasSamples ? delay(histogram.percentile(99)) : 0,
+          p50: hasSamples ? delay(histogram.percentile(50)) : 0,
+          mean: hasSamples ? delay(histogram.mean) : 0,
+          samples: histogram.count,
+        },
+        memory: {
+          rss: memory.rss,
+          heapUsed: memory.heapUsed,
+          heapTotal: memory.heapTotal,
+          external: memory.external,
+          arrayBuffers: memory.arrayBuffers,
+        },
+        cpuUs: process.cpuUsage(),
+        openRooms: rooms?.openRooms ?? null,
+        unsavedUpdates: rooms?.unsavedUpdates ?? null,
+        uptimeS: Math.round(process.uptime()),
+      };
+    },
+    reset: () => histogram.reset(),
+    collectGarbage: () => {
+      const gc = (globalThis as { gc?: () => void }).gc;
+      if (!gc) return false;
+      gc();
+      return true;
+    },
+  };
+}
+
+/**
+ * Runtime figures for the benchmark, mounted at /api/metrics only when EXPOSE_METRICS is set.
+ * They are read over HTTP rather than in the bench's own process so the server runs alone in
+ * its process, as in production, and the load generator's work never shows up as server time.
+ * Never enable this on a public server: `POST /gc` forces a full collection.
+ */
+export function metricsRoutes(sampler: RuntimeSampler = createRuntimeSampler()) {
+  return new Hono<AppEnv>()
+    .get('/', (c) => c.json(sampler.sample(), 200))
+    .post('/reset', (c) => {
+      sampler.reset();
+      return c.body(null, 204);
+    })
+    .post('/gc', (c) => c.json({ collected: sampler.collectGarbage() }, 200));
+}

@@ -1,0 +1,83 @@
+import { findCheckpoint, listCheckpoints, recordAudit, type DocCheckpoint, type VersionRow } from '@alliance/db';
+import { createVersionInput, docParams, versionParams, type VersionDto } from '@alliance/shared';
+import { Hono } from 'hono';
+import { resolveDocAccess } from '../collab/access.js';
+import { RoomError } from '../collab/errors.js';
+import type { DocAccess } from '../collab/room-registry.js';
+import type { AppDeps, AppEnv } from '../http/context.js';
+import { AppError, notFound } from '../http/errors.js';
+import { validate } from '../http/validate.js';
+import { limitBody } from '../middleware/body-limit.js';
+import { noStore } from '../middleware/no-store.js';
+import { currentUser, requireSession } from '../middleware/session.js';
+
+function toVersionDto(row: VersionRow | DocCheckpoint): VersionDto {
+  return {
+    id: row.id,
+    label: row.label,
+    kind: row.kind,
+    createdAt: row.created_at.toISOString(),
+    createdBy: row.created_by,
+    upToSeq: row.up_to_seq,
+  };
+}
+
+/**
+ * The member's access to one document, for HTTP: anything they may not open — another
+ * workspace, an unknown document, the client's drafts for the therapist — is a 404, as for a
+ * workspace that does not exist.
+ */
+export async function requireDocAccess(deps: Pick<AppDeps, 'db'>, userId: string, workspaceId: string, doc: string): Promise<DocAccess> {
+  try {
+    return await resolveDocAccess(deps.db, { userId, workspaceId, doc });
+  } catch (error) {
+    if (error instanceof RoomError) throw notFound('No such document.');
+    throw error;
+  }
+}
+
+const unknownDocument = () => notFound('No such document.');
+
+/**
+ * Versions of a document (mounted at /api/workspaces/:id/docs): the checkpoints, each the
+ * whole document as it was. Listing, saving and opening one are recorded in the access log.
+ */
+export function versionRoutes(deps: AppDeps) {
+  return new Hono<AppEnv>()
+    .use(noStore)
+    .use(requireSession)
+    .get('/:doc/versions', validate('param', docParams, unknownDocument), async (c) => {
+      const user = currentUser(c);
+      const { id, doc } = c.req.valid('param');
+      const access = await requireDocAccess(deps, user.id, id, doc);
+      const rows = await listCheckpoints(deps.db, access.documentId);
+      await recordAudit(deps.db, { workspaceId: id, userId: user.id, action: 'version.list', target: doc });
+      return c.json<VersionDto[]>(rows.map(toVersionDto), 200);
+    })
+    .post('/:doc/versions', limitBody(), validate('param', docParams, unknownDocument), validate('json', createVersionInput), async (c) => {
+      const user = currentUser(c);
+      const { id, doc } = c.req.valid('param');
+      const { label } = c.req.valid('json');
+      await requireDocAccess(deps, user.id, id, doc);
+      let checkpoint: DocCheckpoint;
+      try {
+        checkpoint = await deps.rooms.createVersion({ workspaceId: id, doc, label, kind: 'named', userId: user.id });
+      } catch (error) {
+        if (error instanceof RoomError) throw new AppError(503, error.code, error.message);
+        throw error;
+      }
+      await recordAudit(deps.db, { workspaceId: id, userId: user.id, action: 'version.create', target: doc });
+      return c.json<VersionDto>(toVersionDto(checkpoint), 201);
+    })
+    .get('/:doc/versions/:versionId/state', validate('param', versionParams, unknownDocument), async (c) => {
+      const user = currentUser(c);
+      const { id, doc, versionId } = c.req.valid('param');
+      const access = await requireDocAccess(deps, user.id, id, doc);
+      const checkpoint = await findCheckpoint(deps.db, access.documentId, versionId);
+      if (!checkpoint) throw notFound('No such version.');
+      await recordAudit(deps.db, { workspaceId: id, userId: user.id, action: 'version.view', target: doc });
+      return c.body(new Uint8Array(checkpoint.state), 200, {
+        'Content-Type': 'application/octet-stream',
+      });
+    });
+}

@@ -1,0 +1,126 @@
+import {
+  createInvite,
+  createWorkspace,
+  expireOpenInvites,
+  listAudit,
+  listMembers,
+  listWorkspacesForUser,
+  recordAudit,
+} from '@alliance/db';
+import {
+  DOC_NAMES,
+  canOpenDoc,
+  createWorkspaceInput,
+  seedRoadmap,
+  workspaceParams,
+  type AuditEventDto,
+  type InviteDto,
+  type WorkspaceDto,
+} from '@alliance/shared';
+import { Hono } from 'hono';
+import * as Y from 'yjs';
+import { hashToken, newToken } from '../auth/crypto.js';
+import type { AppDeps, AppEnv } from '../http/context.js';
+import { toWorkspaceSummaryDto } from '../http/dto.js';
+import { AppError, forbidden } from '../http/errors.js';
+import { requireMembership } from '../http/membership.js';
+import { publicBaseUrl } from '../http/request-origin.js';
+import { validate } from '../http/validate.js';
+import { limitBody } from '../middleware/body-limit.js';
+import { noStore } from '../middleware/no-store.js';
+import { currentUser, requireSession } from '../middleware/session.js';
+
+const HOUR_MS = 60 * 60 * 1000;
+
+/** The roadmap's seeded content, written once as the document's first logged update. */
+function seededRoadmapUpdate(title: string): Uint8Array {
+  const doc = new Y.Doc();
+  try {
+    seedRoadmap(doc, title);
+    return Y.encodeStateAsUpdate(doc);
+  } finally {
+    doc.destroy();
+  }
+}
+
+/**
+ * Workspaces, their members, invites and access log. Every route is for logged-in members
+ * only; anyone else gets the same 404 as for a workspace that does not exist.
+ */
+export function workspaceRoutes(deps: AppDeps) {
+  return new Hono<AppEnv>()
+    .use(noStore)
+    .use(requireSession)
+    .post('/', limitBody(), validate('json', createWorkspaceInput), async (c) => {
+      const user = currentUser(c);
+      const { title } = c.req.valid('json');
+      const workspace = await createWorkspace(deps.db, {
+        title,
+        therapistId: user.id,
+        docs: [
+          { name: 'roadmap', initialUpdate: seededRoadmapUpdate(title) },
+          { name: 'feedback', initialUpdate: null },
+          { name: 'drafts', initialUpdate: null },
+        ],
+      });
+      await recordAudit(deps.db, { workspaceId: workspace.id, userId: user.id, action: 'workspace.create' });
+      const summary = toWorkspaceSummaryDto({
+        id: workspace.id,
+        title: workspace.title,
+        role: 'therapist',
+        createdAt: workspace.created_at,
+        archivedAt: workspace.archived_at,
+      });
+      return c.json(summary, 201);
+    })
+    .get('/', async (c) => {
+      const user = currentUser(c);
+      const workspaces = await listWorkspacesForUser(deps.db, user.id);
+      return c.json(workspaces.map(toWorkspaceSummaryDto), 200);
+    })
+    .get('/:id', validate('param', workspaceParams), async (c) => {
+      const user = currentUser(c);
+      const workspace = await requireMembership(deps.db, c.req.valid('param').id, user.id);
+      await recordAudit(deps.db, { workspaceId: workspace.id, userId: user.id, action: 'workspace.view' });
+      const members = await listMembers(deps.db, workspace.id);
+      const body: WorkspaceDto = {
+        ...toWorkspaceSummaryDto(workspace),
+        members: members.map((member) => ({ userId: member.userId, name: member.name, role: member.role, joinedAt: member.joinedAt.toISOString() })),
+        docs: DOC_NAMES.filter((doc) => canOpenDoc(workspace.role, doc)),
+      };
+      return c.json(body, 200);
+    })
+    .post('/:id/invites', validate('param', workspaceParams), async (c) => {
+      const user = currentUser(c);
+      const workspace = await requireMembership(deps.db, c.req.valid('param').id, user.id);
+      if (workspace.role !== 'therapist') throw forbidden('Only the therapist can invite someone to this workspace.');
+      if (workspace.archivedAt) throw new AppError(409, 'CONFLICT', 'This workspace is archived.');
+      const members = await listMembers(deps.db, workspace.id);
+      if (members.some((member) => member.role === 'client')) throw new AppError(409, 'CONFLICT', 'This workspace already has a client.');
+
+      const token = newToken();
+      const expiresAt = new Date(Date.now() + deps.env.INVITE_TTL_HOURS * HOUR_MS);
+      // A new invite replaces any earlier one that is still open.
+      await deps.db.transaction().execute(async (trx) => {
+        await expireOpenInvites(trx, workspace.id);
+        await createInvite(trx, { workspaceId: workspace.id, tokenHash: hashToken(token), createdBy: user.id, expiresAt });
+      });
+      await recordAudit(deps.db, { workspaceId: workspace.id, userId: user.id, action: 'invite.create' });
+      const body: InviteDto = { token, url: `${publicBaseUrl(c, deps.env)}/invite/${token}`, expiresAt: expiresAt.toISOString() };
+      return c.json(body, 201);
+    })
+    .get('/:id/audit', validate('param', workspaceParams), async (c) => {
+      const user = currentUser(c);
+      const workspace = await requireMembership(deps.db, c.req.valid('param').id, user.id);
+      await recordAudit(deps.db, { workspaceId: workspace.id, userId: user.id, action: 'audit.view' });
+      const events = await listAudit(deps.db, workspace.id);
+      const body: AuditEventDto[] = events.map((event) => ({
+        id: event.id,
+        action: event.action,
+        target: event.target,
+        userName: event.userName,
+        createdAt: event.created_at.toISOString(),
+      }));
+      return c.json(body, 200);
+    });
+}

@@ -1,0 +1,62 @@
+import type { Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createDb, migrateToLatest, type Db } from '@alliance/db';
+import { serve } from '@hono/node-server';
+import { createApp } from './app.js';
+import { createRoomRegistry } from './collab/create-room-registry.js';
+import type { Env } from './env.js';
+import { WorkspaceEvents } from './events/workspace-events.js';
+import { createLogger, type Logger } from './logger.js';
+import { attachSocketIo } from './transports/socket-io.js';
+import { attachYWebsocket } from './transports/y-websocket.js';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  db: Db;
+  logger: Logger;
+  /** Stops accepting connections, saves every open document, closes the database. */
+  close(): Promise<void>;
+}
+
+/** Starts the whole server (HTTP API, web app, both realtime transports) on one port. */
+export async function startServer(env: Env, options: { logger?: Logger } = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(env.LOG_LEVEL);
+  const db = createDb({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+  try {
+    await migrateToLatest(db.db);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  const rooms = createRoomRegistry({ db: db.db, env, logger });
+  const events = new WorkspaceEvents();
+  const app = createApp({ db: db.db, dbKind: db.kind, env, logger, rooms, events });
+
+  const httpServer = await new Promise<HttpServer>((resolve) => {
+    const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => resolve(server as HttpServer)) as HttpServer;
+  });
+  const io = attachSocketIo(httpServer, { db: db.db, env, logger, rooms, events });
+  const yws = attachYWebsocket(httpServer, { db: db.db, env, logger, rooms });
+
+  const { port } = httpServer.address() as AddressInfo;
+  const displayHost = env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST;
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${displayHost}:${port}`,
+    port,
+    db,
+    logger,
+    close: () =>
+      (closing ??= (async () => {
+        await io.close();
+        await yws.close();
+        await rooms.close();
+        await new Promise<void>((resolve) => {
+          httpServer.close(() => resolve());
+          httpServer.closeAllConnections();
+        });
+        await db.close();
+      })()),
+  };
+}

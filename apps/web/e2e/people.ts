@@ -1,0 +1,94 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+/** Helpers for browser tests that need a therapist and a client in one workspace. */
+
+export const WAIT = { timeout: 20_000 } as const;
+
+export interface Person {
+  name: string;
+  email: string;
+  password: string;
+}
+
+export const DANA: Person = { name: 'Dana Whitfield', email: 'dana@example.com', password: 'a calm long password' };
+export const SAM: Person = { name: 'Sam Rivera', email: 'sam@example.com', password: 'another long password' };
+
+export const DESKTOP = { viewport: { width: 1280, height: 860 } } as const;
+export const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true } as const;
+
+/** A browser context of one size and colour scheme, with clipboard access to the app. */
+export async function newContext(browser: Browser, url: string, size: typeof DESKTOP | typeof PHONE, colorScheme: 'light' | 'dark' = 'light'): Promise<BrowserContext> {
+  const context = await browser.newContext({ ...size, colorScheme });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url });
+  return context;
+}
+
+export async function signUp(page: Page, url: string, person: Person): Promise<void> {
+  await page.goto(`${url}/signup`);
+  await page.getByLabel('Name', { exact: true }).fill(person.name);
+  await page.getByLabel('Email', { exact: true }).fill(person.email);
+  await page.getByLabel('Password', { exact: true }).fill(person.password);
+  await page.getByRole('button', { name: 'Sign up', exact: true }).click();
+  await page.getByRole('heading', { name: `Hello, ${person.name}` }).waitFor(WAIT);
+}
+
+/** The therapist creates a workspace; returns its id. */
+export async function createWorkspace(therapist: Page, url: string, title: string): Promise<string> {
+  await therapist.goto(`${url}/`);
+  await therapist.getByLabel('Workspace title', { exact: true }).fill(title);
+  await therapist.getByRole('button', { name: 'Create workspace' }).click();
+  await therapist.getByRole('heading', { name: title, level: 1 }).waitFor(WAIT);
+  const id = new URL(therapist.url()).pathname.split('/').pop();
+  if (!id) throw new Error('no workspace id in the address');
+  return id;
+}
+
+/** The therapist's invite link for the open workspace. */
+export async function inviteLink(therapist: Page): Promise<string> {
+  await therapist.getByRole('button', { name: 'Copy invite link' }).click();
+  const field = therapist.getByLabel('Invite link', { exact: true });
+  await field.waitFor(WAIT);
+  return field.inputValue();
+}
+
+/** The (signed-in) client accepts the invite and lands on the workspace's first page. */
+export async function acceptInvite(client: Page, link: string, title: string): Promise<void> {
+  await client.goto(link);
+  await client.getByRole('button', { name: 'Accept invitation' }).click();
+  await client.getByRole('heading', { name: title, level: 1 }).waitFor(WAIT);
+}
+
+/**
+ * The client reads "How we work", says they have, chooses how decisions are made, and opens
+ * the workspace (the onboarding gate every client passes first).
+ */
+export async function passOnboarding(client: Page, preference = 'We decide together'): Promise<void> {
+  const read = client.getByText('You have read this.');
+  const readButton = client.getByRole('button', { name: 'I have read this' });
+  await readButton.or(read).first().waitFor(WAIT);
+  if (await readButton.isVisible()) await readButton.click();
+  await read.waitFor(WAIT);
+  const choice = client.getByRole('radio', { name: preference });
+  if (!(await choice.isChecked())) await choice.check();
+  await client.getByRole('button', { name: 'Open the workspace' }).click();
+  await client.getByRole('tab', { name: 'Roadmap' }).waitFor(WAIT);
+}
+
+/** Opens a tab of the workspace (Roadmap, Feedback, How we work, Access log). */
+export async function openTab(page: Page, name: string): Promise<void> {
+  const tab = page.getByRole('tab', { name, exact: true });
+  await tab.click();
+  await expect.poll(() => tab.getAttribute('aria-selected'), WAIT).toBe('true');
+}
+
+/** Waits until every edit on the page is confirmed as stored. */
+export async function saved(page: Page): Promise<void> {
+  await expect.poll(() => page.locator('.save-indicator').getAttribute('data-status'), WAIT).toBe('saved');
+}
+
+/** A JSON API call with the page's session cookie. */
+export async function api<T>(page: Page, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const response = await page.request.fetch(new URL(path, page.url()).toString(), { method, ...(body === undefined ? {} : { data: body }) });
+  return { status: response.status(), body: (await response.json().catch(() => null)) as T };
+}

@@ -1,0 +1,101 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import pg from 'pg';
+
+const repoRoot = resolve(import.meta.dirname, '../../..');
+
+export interface ServerProcess {
+  url: string;
+  /** Everything the server printed, for failure messages. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A fresh database for one run: a new Postgres database next to DATABASE_URL when it is set,
+ * else a new PGlite folder. Returns the server environment for it and how to remove it.
+ */
+async function freshDatabase(): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
+  const baseUrl = process.env.DATABASE_URL;
+  if (!baseUrl) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'alliance-e2e-'));
+    return { env: { DATA_DIR: dataDir }, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  }
+  const name = `alliance_e2e_${randomBytes(6).toString('hex')}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: baseUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`create database ${name}`);
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return { env: { DATABASE_URL: url.toString() }, drop: () => admin(`drop database if exists ${name} with (force)`) };
+}
+
+/**
+ * Starts the real server (`apps/server/src/index.ts`) as a child process on a free port,
+ * serving the web app from `webDist`, and resolves once it logs `server.started`.
+ */
+export async function startServerProcess(webDist: string): Promise<ServerProcess> {
+  const database = await freshDatabase();
+  let log = '';
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', WEB_DIST: webDist, ...database.env };
+  if (!database.env.DATABASE_URL) delete env.DATABASE_URL;
+  for (const key of ['REDIS_URL', 'PUBLIC_URL', 'TRUST_PROXY']) delete env[key];
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'apps/server/src/index.ts')], {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+
+  child.stderr?.on('data', (chunk: Buffer) => {
+    log += chunk.toString('utf8');
+  });
+  const url = await new Promise<string>((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`server did not start within 90 s:\n${log}`)), 90_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`server exited (${String(code)}) before starting:\n${log}`));
+    });
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      log += `${line}\n`;
+      try {
+        const entry = JSON.parse(line) as { event?: string; url?: string };
+        if (entry.event === 'server.started' && entry.url) {
+          clearTimeout(timer);
+          done(entry.url);
+        }
+      } catch {
+        // not a log line
+      }
+    });
+  }).catch(async (error: unknown) => {
+    child.kill('SIGKILL');
+    await database.drop().catch(() => {});
+    throw error;
+  });
+
+  return {
+    url,
+    output: () => log,
+    stop: async () => {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        await exited;
+        clearTimeout(killer);
+      }
+      await database.drop();
+    },
+  };
+}

@@ -1,0 +1,149 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { addGoal, createCard, getCards, getGoals, readText, type DocName } from '@alliance/shared';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import type * as Y from 'yjs';
+import type { DocSession } from '../src/sync/doc-session.js';
+import { SyncClient } from '../src/sync/sync-client.js';
+import { startServerProcess, type ServerProcess } from './server-process.js';
+
+/** One person talking to the real server: their session cookie and their realtime client. */
+interface Person {
+  cookie: string;
+  sync: SyncClient;
+}
+
+async function api(url: string, path: string, body: unknown, cookie = ''): Promise<{ body: unknown; cookie: string }> {
+  const response = await fetch(`${url}/api${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  const session = response.headers.getSetCookie().find((line) => line.startsWith('alliance_session='));
+  return { body: await response.json(), cookie: session ? session.split(';')[0]! : cookie };
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const titles = (session: DocSession) =>
+  getGoals(session.doc)
+    .toArray()
+    .map((goal) => readText(goal, 'title'));
+
+describe('the sync layer against the real server', () => {
+  let webDist = '';
+  let server: ServerProcess | undefined;
+  let url = '';
+  let workspaceId = '';
+  let therapist: Person;
+  let client: Person;
+  const clients: SyncClient[] = [];
+
+  function person(cookie: string): Person {
+    const sync = new SyncClient({ user: { id: cookie.slice(-8), name: 'test' }, url, idleCloseMs: 100, socketOptions: { extraHeaders: { cookie } } });
+    clients.push(sync);
+    return { cookie, sync };
+  }
+
+  /** Opens a document and waits until the server's state is in it. */
+  async function open(who: Person, doc: DocName = 'roadmap'): Promise<{ session: DocSession; release: () => void }> {
+    const session = who.sync.session(workspaceId, doc);
+    const release = who.sync.retain(session);
+    await until(() => session.getState().loaded || session.getState().fatal !== null, `${doc} to load`);
+    return { session, release };
+  }
+
+  beforeAll(async () => {
+    webDist = mkdtempSync(join(tmpdir(), 'alliance-no-web-'));
+    server = await startServerProcess(webDist);
+    url = server.url;
+    const dana = await api(url, '/auth/signup', { email: 'dana@example.com', password: 'a calm long password', name: 'Dana' });
+    const workspace = await api(url, '/workspaces', { title: 'Sam' }, dana.cookie);
+    workspaceId = (workspace.body as { id: string }).id;
+    const invite = await api(url, `/workspaces/${workspaceId}/invites`, {}, dana.cookie);
+    const sam = await api(url, '/auth/signup', { email: 'sam@example.com', password: 'another long password', name: 'Sam' });
+    await api(url, `/invites/${(invite.body as { token: string }).token}/accept`, {}, sam.cookie);
+    therapist = person(dana.cookie);
+    client = person(sam.cookie);
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const sync of clients) sync.close();
+    await server?.stop();
+    if (webDist) rmSync(webDist, { recursive: true, force: true });
+  }, 60_000);
+
+  it('confirms edits only once stored, and merges edits made offline after a reconnect', async () => {
+    onTestFailed(() => console.error(server?.output().slice(-6_000)));
+    const a = await open(therapist);
+    const b = await open(client);
+    expect(a.session.getState().role).toBe('therapist');
+    expect(b.session.getState().role).toBe('client');
+
+    addGoal(a.session.doc, { title: 'Sleep better', proposedBy: 'therapist' });
+    expect(a.session.saveStatus).toBe('saving');
+    await until(() => a.session.saveStatus === 'saved', 'the new goal to be confirmed');
+    await until(() => titles(b.session).length === 1, 'the client to see the goal');
+
+    client.sync.disconnect();
+    await until(() => b.session.saveStatus === 'offline', 'the client to be offline');
+    const title = getGoals(b.session.doc).get(0).get('title') as Y.Text;
+    title.insert(title.length, ' at night');
+    addGoal(b.session.doc, { title: 'Call my sister', proposedBy: 'client' });
+    expect(b.session.hasUnconfirmedEdits).toBe(true);
+    (getGoals(a.session.doc).get(0).get('title') as Y.Text).insert(0, 'Try to ');
+    await until(() => a.session.saveStatus === 'saved', 'the therapist edit to be confirmed');
+
+    client.sync.connect();
+    await until(() => b.session.saveStatus === 'saved', 'the offline edits to be confirmed after reconnecting');
+    const expected = ['Try to Sleep better at night', 'Call my sister'];
+    await until(() => titles(a.session).join('|') === expected.join('|'), 'the therapist to see the merged roadmap');
+    expect(titles(b.session)).toEqual(expected);
+
+    // A fresh connection loads exactly what was confirmed.
+    const later = person(client.cookie);
+    const reopened = await open(later);
+    expect(titles(reopened.session)).toEqual(expected);
+    a.release();
+    b.release();
+    reopened.release();
+  }, 60_000);
+
+  it('keeps a closed document open until its offline edits are stored', async () => {
+    const b = await open(client);
+    client.sync.disconnect();
+    await until(() => b.session.saveStatus === 'offline', 'the client to be offline');
+    addGoal(b.session.doc, { title: 'Written on the train', proposedBy: 'client' });
+    b.release();
+    await new Promise((resolve) => setTimeout(resolve, 400)); // well past idleCloseMs
+    expect(client.sync.session(workspaceId, 'roadmap')).toBe(b.session);
+
+    client.sync.connect();
+    await until(() => b.session.saveStatus === 'saved', 'the edit to be stored');
+    await until(() => client.sync.session(workspaceId, 'roadmap') !== b.session, 'the idle document to close');
+    const check = await open(person(therapist.cookie));
+    expect(titles(check.session)).toContain('Written on the train');
+    check.release();
+  }, 60_000);
+
+  it('says not saved when the server refuses an edit, and error for a document nobody may open', async () => {
+    // Only the client writes feedback cards.
+    const feedback = await open(therapist, 'feedback');
+    feedback.session.doc.transact(() => getCards(feedback.session.doc).push([createCard('working', 'not mine to write')]));
+    await until(() => feedback.session.saveStatus === 'unsaved', 'the refusal');
+    expect(feedback.session.getState().refused?.code).toBe('PERMISSION_DENIED');
+    feedback.release();
+
+    const drafts = await open(therapist, 'drafts');
+    expect(drafts.session.saveStatus).toBe('error');
+    drafts.release();
+  }, 60_000);
+});

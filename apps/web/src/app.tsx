@@ -1,0 +1,95 @@
+import { useEffect } from 'react';
+import { Button } from './components/button.js';
+import { AppShell, Loading, Notice, Page } from './components/layout.js';
+import { Link } from './components/link.js';
+import { AuthPage } from './features/auth/auth-page.js';
+import { LogoutButton } from './features/auth/logout-button.js';
+import { refreshSession, useAuth } from './features/auth/session.js';
+import { InvitePage } from './features/invite/invite-page.js';
+import { WorkspacePage } from './features/workspaces/workspace-page.js';
+import { WorkspacesPage } from './features/workspaces/workspaces-page.js';
+import { navigate, paths, useRoute } from './lib/router.js';
+import { SyncClientContext, useUnloadGuard } from './sync/hooks.js';
+
+export function App() {
+  const auth = useAuth();
+  const route = useRoute();
+
+  useEffect(() => {
+    void refreshSession();
+  }, []);
+  useUnloadGuard(auth.status === 'signed-in' ? auth.sync : null);
+
+  // Signed-in people have no use for the login pages; signed-out people need them.
+  const redirect =
+    auth.status === 'signed-in' && (route.name === 'login' || route.name === 'signup')
+      ? paths.home()
+      : null;
+  useEffect(() => {
+    if (redirect) navigate(redirect, { replace: true });
+  }, [redirect]);
+
+  if (auth.status === 'loading') {
+    return (
+      <AppShell>
+        <Page>
+          <Loading />
+        </Page>
+      </AppShell>
+    );
+  }
+
+  if (auth.status === 'unreachable') {
+    return (
+      <AppShell>
+        <Page title="Alliance is not reachable">
+          <Notice tone="error">{auth.message}</Notice>
+          <Button variant="primary" onClick={() => void refreshSession()}>
+            Try again
+          </Button>
+        </Page>
+      </AppShell>
+    );
+  }
+
+  if (auth.status === 'signed-out') {
+    if (route.name === 'invite') {
+      return (
+        <AppShell>
+          <InvitePage token={route.token} auth={auth} />
+        </AppShell>
+      );
+    }
+    return <AuthPage mode={route.name === 'signup' ? 'signup' : 'login'} />;
+  }
+
+  const { user } = auth;
+  return (
+    <SyncClientContext value={auth.sync}>
+      <AppShell
+        actions={
+          <>
+            <span className="shell__user" title={user.email}>
+              {user.name}
+            </span>
+            <LogoutButton />
+          </>
+        }
+      >
+        {route.name === 'workspace' ? (
+          <WorkspacePage key={route.workspaceId} workspaceId={route.workspaceId} user={user} />
+        ) : route.name === 'invite' ? (
+          <InvitePage token={route.token} auth={auth} />
+        ) : route.name === 'not-found' ? (
+          <Page title="Page not found">
+            <p>
+              There is nothing at this address. <Link href={paths.home()}>Go to your workspaces</Link>.
+            </p>
+          </Page>
+        ) : (
+          <WorkspacesPage user={user} />
+        )}
+      </AppShell>
+    </SyncClientContext>
+  );
+}

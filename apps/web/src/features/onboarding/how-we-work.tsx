@@ -1,0 +1,174 @@
+import { DECISION_PREFERENCE_LABELS, type DecisionPreference, type TermsDto, type WorkspaceDto } from '@alliance/shared';
+import { useId, useState, type FormEvent } from 'react';
+import { Button } from '../../components/button.js';
+import { Notice, Panel } from '../../components/layout.js';
+import { errorMessage, saveTerms, setDecisionPreference } from '../../lib/api.js';
+import { formatWhen } from '../../lib/audit-text.js';
+import { DecisionPreferenceField } from './decision-preference.js';
+import { termsStanding } from './onboarding.js';
+import { TermsText } from './terms-text.js';
+
+/** "How we work": the boundaries card. The therapist writes it; the client reads it and says how decisions are made. */
+export function HowWeWork({ workspace, terms, onTerms }: { workspace: WorkspaceDto; terms: TermsDto; onTerms: (terms: TermsDto) => void }) {
+  return workspace.role === 'therapist' ? <TherapistTerms workspace={workspace} terms={terms} onTerms={onTerms} /> : <ClientTerms workspace={workspace} terms={terms} onTerms={onTerms} />;
+}
+
+function TherapistTerms({ workspace, terms, onTerms }: { workspace: WorkspaceDto; terms: TermsDto; onTerms: (terms: TermsDto) => void }) {
+  const client = workspace.members.find((member) => member.role === 'client');
+  const clientName = client?.name ?? 'Your client';
+  const [body, setBody] = useState(terms.body);
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const fieldId = useId();
+  const standing = termsStanding(terms, 'client');
+  const clientMark = terms.acknowledgements.client;
+  const dirty = body !== terms.body;
+
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!body.trim()) {
+      setError('Write something before saving.');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    setMessage(null);
+    try {
+      const saved = await saveTerms(workspace.id, body);
+      onTerms(saved);
+      setBody(saved.body);
+      setMessage(client ? `Saved as version ${saved.version}. ${client.name} will be asked to read it the next time they open the workspace.` : `Saved as version ${saved.version}.`);
+    } catch (failure) {
+      setError(errorMessage(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="how-we-work">
+      <Panel title="Where things stand">
+        <ul className="standing-list">
+          <li>
+            <span className="standing-list__label">Read by {client ? client.name : 'your client'}</span>
+            <span className={standing.read ? 'pill pill--ok' : 'pill pill--waiting'}>
+              {!client
+                ? 'Not joined yet'
+                : standing.read && clientMark
+                  ? `Read version ${terms.version} · ${formatWhen(clientMark.at)}`
+                  : standing.changed
+                    ? 'Not yet read this version'
+                    : 'Not yet read'}
+            </span>
+          </li>
+          <li>
+            <span className="standing-list__label">How {client ? client.name : 'your client'} would like decisions made</span>
+            <span className={terms.decisionPreference ? 'pill pill--ok' : 'pill pill--waiting'}>{terms.decisionPreference ? DECISION_PREFERENCE_LABELS[terms.decisionPreference] : 'Not chosen yet'}</span>
+          </li>
+        </ul>
+      </Panel>
+      <Panel title="Write how you work together">
+        <p className="muted">
+          {clientName === 'Your client' ? 'Your client' : clientName} reads this before anything else, and again whenever you change it. Lines starting with “## ” become headings, lines starting with “- ” a list.
+        </p>
+        <form className="stack" onSubmit={onSubmit}>
+          <div className="field">
+            <label className="field__label" htmlFor={fieldId}>
+              How we work
+            </label>
+            <textarea
+              id={fieldId}
+              className="field__input terms-editor"
+              value={body}
+              onChange={(event) => {
+                setBody(event.target.value);
+                setMessage(null);
+              }}
+              rows={18}
+              maxLength={20_000}
+              spellCheck
+            />
+            <p className="field__hint">Version {terms.version} · last saved {formatWhen(terms.updatedAt)}{dirty ? ' · changes not saved yet' : ''}</p>
+          </div>
+          <div className="button-row">
+            <Button type="submit" variant="primary" busy={busy}>
+              Save
+            </Button>
+            {dirty && (
+              <Button variant="quiet" onClick={() => setBody(terms.body)}>
+                Undo changes
+              </Button>
+            )}
+          </div>
+          <p className="success-text" role="status">
+            {message ?? ''}
+          </p>
+          {error && <Notice tone="error">{error}</Notice>}
+        </form>
+      </Panel>
+      <details className="panel terms-preview">
+        <summary>How {client ? client.name : 'your client'} sees the saved version</summary>
+        <TermsText body={terms.body} />
+      </details>
+    </div>
+  );
+}
+
+function ClientTerms({ workspace, terms, onTerms }: { workspace: WorkspaceDto; terms: TermsDto; onTerms: (terms: TermsDto) => void }) {
+  const therapistName = workspace.members.find((member) => member.role === 'therapist')?.name ?? 'your therapist';
+  const [preference, setPreference] = useState<DecisionPreference | null>(terms.decisionPreference);
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const mark = terms.acknowledgements.client;
+
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!preference) return;
+    setBusy(true);
+    setError(null);
+    try {
+      onTerms(await setDecisionPreference(workspace.id, preference));
+      setMessage(`Saved. ${therapistName} can see your choice.`);
+    } catch (failure) {
+      setError(errorMessage(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="how-we-work">
+      <section className="panel terms-card" aria-labelledby="terms-title">
+        <h2 className="panel__title" id="terms-title">
+          How we work
+        </h2>
+        <TermsText body={terms.body} />
+        {mark && <p className="muted terms-card__meta">You read this version on {formatWhen(mark.at)}. Written by {therapistName}.</p>}
+      </section>
+      <Panel>
+        <form className="stack" onSubmit={onSubmit}>
+          <DecisionPreferenceField
+            value={preference}
+            onChange={(value) => {
+              setPreference(value);
+              setMessage(null);
+            }}
+            hint="You can change this whenever it stops fitting."
+            disabled={workspace.archivedAt !== null}
+          />
+          {preference !== terms.decisionPreference && (
+            <Button type="submit" variant="primary" busy={busy}>
+              Save my choice
+            </Button>
+          )}
+          <p className="success-text" role="status">
+            {message ?? ''}
+          </p>
+          {error && <Notice tone="error">{error}</Notice>}
+        </form>
+      </Panel>
+    </div>
+  );
+}

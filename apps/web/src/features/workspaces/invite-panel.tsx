@@ -1,0 +1,92 @@
+import type { InviteDto } from '@alliance/shared';
+import { useRef, useState } from 'react';
+import { Button } from '../../components/button.js';
+import { Notice, Panel } from '../../components/layout.js';
+import { createInvite, errorMessage } from '../../lib/api.js';
+
+type CopyState = 'idle' | 'copied' | 'manual';
+
+/** For the therapist, until the client has joined: a single-use link to send them. */
+export function InvitePanel({ workspaceId }: { workspaceId: string }) {
+  const [invite, setInvite] = useState<InviteDto | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [copy, setCopy] = useState<CopyState>('idle');
+  const linkRef = useRef<HTMLInputElement>(null);
+
+  const copyLink = async (url: string) => {
+    try {
+      await navigator.clipboard.writeText(url);
+      setCopy('copied');
+    } catch {
+      // No clipboard access (permissions, or not a secure page): let the person copy it.
+      setCopy('manual');
+      linkRef.current?.focus();
+      linkRef.current?.select();
+    }
+  };
+
+  const newLink = async (): Promise<InviteDto | null> => {
+    setBusy(true);
+    setError(null);
+    try {
+      const created = await createInvite(workspaceId);
+      setInvite(created);
+      return created;
+    } catch (failure) {
+      setError(errorMessage(failure));
+      return null;
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const onCopy = async () => {
+    const current = invite ?? (await newLink());
+    if (current) await copyLink(current.url);
+  };
+
+  const onRenew = async () => {
+    setCopy('idle');
+    await newLink();
+  };
+
+  return (
+    <Panel title="Invite your client" className="invite-panel">
+      <p className="muted">
+        Send your client a private link. It works once, for one person, and expires after a few days. Making a new link turns off the old one.
+      </p>
+      <div className="invite-panel__actions">
+        <Button variant="primary" onClick={onCopy} busy={busy && !invite}>
+          Copy invite link
+        </Button>
+        {invite && (
+          <Button variant="quiet" onClick={onRenew} busy={busy}>
+            Make a new link
+          </Button>
+        )}
+      </div>
+      {invite && (
+        <div className="field">
+          <label className="field__label" htmlFor={`invite-link-${workspaceId}`}>
+            Invite link
+          </label>
+          <input
+            ref={linkRef}
+            id={`invite-link-${workspaceId}`}
+            className="field__input field__input--mono"
+            readOnly
+            value={invite.url}
+            onFocus={(event) => event.currentTarget.select()}
+          />
+          <p className="field__hint">Expires {new Date(invite.expiresAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}.</p>
+        </div>
+      )}
+      <p className="success-text" role="status">
+        {copy === 'copied' ? 'Copied. Paste it into a message to your client.' : ''}
+      </p>
+      {copy === 'manual' && <Notice>Copying is not allowed here. The link is selected: copy it with your keyboard or menu.</Notice>}
+      {error && <Notice tone="error">{error}</Notice>}
+    </Panel>
+  );
+}

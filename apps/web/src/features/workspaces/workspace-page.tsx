@@ -1,0 +1,287 @@
+import './workspace.css';
+import { DECISION_PREFERENCE_LABELS, type EndedSessionDto, type Role, type TermsDto, type UserDto, type WorkspaceDto } from '@alliance/shared';
+import type * as Y from 'yjs';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { Button } from '../../components/button.js';
+import { Loading, Notice, Page } from '../../components/layout.js';
+import { Link } from '../../components/link.js';
+import { PresenceList, usePublishAway } from '../../components/presence-list.js';
+import { SaveIndicator } from '../../components/save-indicator.js';
+import { tabPanelProps, Tabs } from '../../components/tabs.js';
+import { errorMessage, getTerms, getWorkspace, isApiError } from '../../lib/api.js';
+import { paths } from '../../lib/router.js';
+import { useResource } from '../../lib/use-resource.js';
+import type { DocSession } from '../../sync/doc-session.js';
+import { useDoc, useDocSyncState, useOptionalDoc, usePresence, useSaveState, type DocHandle } from '../../sync/hooks.js';
+import { combineSaveStatus } from '../../sync/save-state.js';
+import { FeedbackBoard } from '../feedback/feedback-board.js';
+import { HowWeWork } from '../onboarding/how-we-work.js';
+import { OnboardingGate } from '../onboarding/onboarding-gate.js';
+import { needsOnboarding } from '../onboarding/onboarding.js';
+import { RoadmapView } from '../roadmap/roadmap-view.js';
+import { AfterSession } from '../sessions/after-session.js';
+import { SessionBanner } from '../sessions/session-banner.js';
+import { SessionControls } from '../sessions/session-controls.js';
+import { sessionToReflectOn, useTherapySessions } from '../sessions/use-therapy-sessions.js';
+import { AccessLog } from './access-log.js';
+import { InvitePanel } from './invite-panel.js';
+
+/** One workspace: for a client who has not yet read "How we work", that first; then the workspace. */
+export function WorkspacePage({ workspaceId, user }: { workspaceId: string; user: UserDto }) {
+  // Until the client has joined, the therapist's page looks now and then for their arrival.
+  const workspace = useResource(`workspace:${workspaceId}`, () => getWorkspace(workspaceId), { workspaceId, pollMs: 10_000, pollWhile: waitingForClient });
+  const terms = useResource(`terms:${workspaceId}`, () => getTerms(workspaceId), { workspaceId });
+
+  if (workspace.state.status === 'error' || terms.state.status === 'error') {
+    const error = workspace.state.status === 'error' ? workspace.state.error : terms.state.status === 'error' ? terms.state.error : null;
+    return (
+      <Page title="Workspace not available">
+        <Notice tone="error">{isApiError(error, 'NOT_FOUND') ? 'This workspace does not exist, or you are not one of its members.' : errorMessage(error)}</Notice>
+        <p>
+          <Link href={paths.home()}>Back to your workspaces</Link>
+        </p>
+      </Page>
+    );
+  }
+  if (workspace.state.status === 'loading' || terms.state.status === 'loading') {
+    return (
+      <Page>
+        <Loading label="Opening the workspace…" />
+      </Page>
+    );
+  }
+
+  const data = workspace.state.data;
+  if (needsOnboarding(terms.state.data, data.role)) {
+    return (
+      <Page width="normal">
+        <WorkspaceTitle workspace={data} terms={null} />
+        <OnboardingGate workspace={data} terms={terms.state.data} onTerms={terms.set} onReload={terms.reload} />
+      </Page>
+    );
+  }
+  return <WorkspaceView workspace={data} terms={terms.state.data} onTerms={terms.set} onTermsStale={terms.reload} user={user} onMembersChanged={workspace.reload} />;
+}
+
+const waitingForClient = (workspace: WorkspaceDto) => workspace.role === 'therapist' && !workspace.members.some((member) => member.role === 'client');
+
+type View = 'roadmap' | 'feedback' | 'terms' | 'access';
+const VIEWS: readonly { key: View; label: string }[] = [
+  { key: 'roadmap', label: 'Roadmap' },
+  { key: 'feedback', label: 'Feedback' },
+  { key: 'terms', label: 'How we work' },
+  { key: 'access', label: 'Access log' },
+];
+
+/** The open tab, kept in the address (?view=feedback) so a reload or a shared link keeps it. */
+function useView(): [View, (view: View) => void] {
+  const [view, setView] = useState<View>(() => {
+    const asked = new URLSearchParams(window.location.search).get('view');
+    return VIEWS.some((item) => item.key === asked) ? (asked as View) : 'roadmap';
+  });
+  const select = useCallback((next: View) => {
+    setView(next);
+    const url = new URL(window.location.href);
+    if (next === 'roadmap') url.searchParams.delete('view');
+    else url.searchParams.set('view', next);
+    window.history.replaceState(window.history.state, '', url.pathname + url.search + url.hash);
+  }, []);
+  return [view, select];
+}
+
+function namesOf(workspace: WorkspaceDto, user: UserDto): Partial<Record<Role, string>> {
+  const names: Partial<Record<Role, string>> = {};
+  for (const member of workspace.members) names[member.role] = member.userId === user.id ? 'you' : member.name;
+  return names;
+}
+
+function WorkspaceTitle({ workspace, terms, children }: { workspace: WorkspaceDto; terms: TermsDto | null; children?: ReactNode }) {
+  const client = workspace.members.find((member) => member.role === 'client');
+  const therapist = workspace.members.find((member) => member.role === 'therapist');
+  const preference = terms?.decisionPreference ? DECISION_PREFERENCE_LABELS[terms.decisionPreference] : null;
+  return (
+    <div className="workspace-head">
+      <div className="workspace-head__text">
+        <h1 className="page__title">{workspace.title}</h1>
+        <p className="muted">
+          {workspace.role === 'therapist' ? (client ? `With ${client.name}, your client` : 'Your client has not joined yet') : therapist ? `With ${therapist.name}, your therapist` : 'Your workspace'}
+          {workspace.archivedAt ? ' · archived, read only' : ''}
+        </p>
+        {preference && (
+          <p className="workspace-head__preference">
+            <span className="muted">{workspace.role === 'client' ? 'Decisions, as you would like them: ' : `Decisions, as ${client?.name ?? 'your client'} would like them: `}</span>
+            <strong>{preference}</strong>
+          </p>
+        )}
+      </div>
+      {children}
+    </div>
+  );
+}
+
+function WorkspaceView({
+  workspace,
+  terms,
+  onTerms,
+  onTermsStale,
+  user,
+  onMembersChanged,
+}: {
+  workspace: WorkspaceDto;
+  terms: TermsDto;
+  onTerms: (terms: TermsDto) => void;
+  onTermsStale: () => void;
+  user: UserDto;
+  onMembersChanged: () => void;
+}) {
+  const isClient = workspace.role === 'client';
+  const roadmap = useDoc(workspace.id, 'roadmap');
+  const feedback = useDoc(workspace.id, 'feedback');
+  // The therapist's app never opens the client's drafts (the server would refuse it anyway).
+  const drafts = useOptionalDoc(workspace.id, 'drafts', isClient);
+  const sessions = useTherapySessions(workspace.id);
+  const [view, setView] = useView();
+  const [ended, setEnded] = useState<EndedSessionDto | null>(null);
+  const [placed, setPlaced] = useState<string | null>(null);
+
+  const docSessions = useMemo<DocSession[]>(() => [roadmap.session, feedback.session, ...(drafts ? [drafts.session] : [])], [roadmap.session, feedback.session, drafts]);
+  const presenceSessions = useMemo(() => [roadmap.session, feedback.session], [roadmap.session, feedback.session]);
+  usePublishAway(docSessions);
+
+  const roadmapStatus = useSaveState(roadmap.session);
+  const feedbackStatus = useSaveState(feedback.session);
+  const draftsStatus = useSaveState(drafts?.session ?? feedback.session);
+  const saveStatus = combineSaveStatus([roadmapStatus, feedbackStatus, ...(drafts ? [draftsStatus] : [])]);
+  const roadmapRefused = useDocSyncState(roadmap.session).refused;
+  const feedbackRefused = useDocSyncState(feedback.session).refused;
+  const refused = roadmapRefused ?? feedbackRefused;
+
+  // Someone present who is not on the member list has just joined: fetch the members again.
+  const presence = usePresence(roadmap.session);
+  const feedbackPresence = usePresence(feedback.session);
+  const present = [...presence.values(), ...feedbackPresence.values()].map((state) => state.user?.id).filter((id): id is string => typeof id === 'string');
+  const newcomer = present.some((id) => !workspace.members.some((member) => member.userId === id));
+  useEffect(() => {
+    if (newcomer) onMembersChanged();
+  }, [newcomer, onMembersChanged]);
+  // The client opens the documents only once past How we work: when someone arrives, what
+  // they acknowledged and chose may have changed too.
+  const others = [...new Set(present.filter((id) => id !== user.id))].sort().join(',');
+  useEffect(() => {
+    if (others) onTermsStale();
+  }, [others, onTermsStale]);
+
+  const names = useMemo(() => namesOf(workspace, user), [workspace, user]);
+  const client = workspace.members.find((member) => member.role === 'client');
+  const current = sessions.state.status === 'ready' ? sessions.state.data.current : null;
+  const reflectOn = isClient && sessions.state.status === 'ready' ? sessionToReflectOn(sessions.state.data, sessions.loadedAt) : null;
+  const readOnly = workspace.archivedAt !== null;
+
+  return (
+    <Page width="normal">
+      <WorkspaceTitle workspace={workspace} terms={terms}>
+        <div className="workspace-head__status">
+          <SaveIndicator status={saveStatus} />
+          <PresenceList sessions={presenceSessions} selfId={user.id} />
+        </div>
+      </WorkspaceTitle>
+
+      {(current || (!isClient && client && sessions.state.status === 'ready')) && (
+        <div className="session-row">
+          {current && <SessionBanner session={current} />}
+          {!isClient && client && sessions.state.status === 'ready' && (
+            <SessionControls
+              workspaceId={workspace.id}
+              sessions={sessions.state.data}
+              onChanged={sessions.reload}
+              onEnded={(result) => setEnded(result)}
+              disabled={readOnly}
+            />
+          )}
+        </div>
+      )}
+      {!isClient && ended && !current && (
+        <Notice>
+          <p>
+            Session {ended.session.number} has ended. The roadmap and the feedback board were saved as “{ended.label}”.
+          </p>
+        </Notice>
+      )}
+
+      {workspace.role === 'therapist' && !client && !readOnly && <InvitePanel workspaceId={workspace.id} />}
+
+      {refused && (
+        <Notice tone="error">
+          <p>A change of yours was not accepted, so it is not saved: {refused.message}</p>
+          <p>Reload to continue from the saved version.</p>
+          <Button variant="secondary" onClick={() => window.location.reload()}>
+            Reload
+          </Button>
+        </Notice>
+      )}
+
+      {reflectOn && (
+        <AfterSession
+          key={reflectOn.id}
+          session={reflectOn}
+          feedback={feedback.status === 'ready' ? feedback.doc : null}
+          drafts={drafts?.status === 'ready' ? drafts.doc : null}
+          onShared={(where) => setPlaced(where === 'board' ? 'Thank you. It is on your feedback board, under “The process”.' : 'Kept as a private draft, under “The process” on your feedback board.')}
+        />
+      )}
+      {placed && (
+        <p className="success-text" role="status">
+          {placed}
+        </p>
+      )}
+
+      <div className="workspace-tabs">
+        <Tabs idBase="workspace" label="Workspace" items={VIEWS} selected={view} onSelect={setView} />
+      </div>
+
+      <div {...tabPanelProps('workspace', view)} className={`workspace-panel workspace-panel--${view}`}>
+        {view === 'roadmap' && <DocView handle={roadmap} what="the roadmap">{(doc, role, docReadOnly) => <RoadmapView doc={doc} role={role ?? workspace.role} readOnly={docReadOnly} names={names} awareness={roadmap.session.awareness} />}</DocView>}
+        {view === 'feedback' && (
+          <DocView handle={feedback} what="the feedback board">
+            {(doc, role, docReadOnly) =>
+              isClient && drafts?.status !== 'ready' && drafts?.status !== 'error' ? (
+                <Loading label="Opening your drafts…" />
+              ) : (
+                <FeedbackBoard
+                  feedback={doc}
+                  feedbackAwareness={feedback.session.awareness}
+                  drafts={drafts?.status === 'ready' ? drafts.doc : null}
+                  draftsAwareness={drafts?.session.awareness ?? null}
+                  role={role ?? workspace.role}
+                  readOnly={docReadOnly}
+                  names={names}
+                />
+              )
+            }
+          </DocView>
+        )}
+        {view === 'terms' && <HowWeWork workspace={workspace} terms={terms} onTerms={onTerms} />}
+        {view === 'access' && <AccessLog workspaceId={workspace.id} user={user} />}
+      </div>
+    </Page>
+  );
+}
+
+/** A shared document's content once it is open, or why it is not. */
+function DocView({ handle, what, children }: { handle: DocHandle; what: string; children: (doc: Y.Doc, role: Role | null, readOnly: boolean) => ReactNode }) {
+  if (handle.status === 'loading') return <Loading label={`Opening ${what}…`} />;
+  if (handle.status === 'error') {
+    return (
+      <Notice tone="error">
+        {handle.error.code === 'UNAUTHORIZED' ? (
+          <>
+            Your session has ended. <Link href={paths.login()}>Log in again</Link> to keep working.
+          </>
+        ) : (
+          handle.error.message
+        )}
+      </Notice>
+    );
+  }
+  return <>{children(handle.doc, handle.role, handle.readOnly)}</>;
+}

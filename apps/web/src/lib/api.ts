@@ -1,0 +1,176 @@
+import type { AppType } from '@alliance/server';
+import type {
+  AcceptInviteDto,
+  AuditEventDto,
+  DecisionPreference,
+  DocName,
+  EndedSessionDto,
+  TermsDto,
+  TherapySessionDto,
+  TherapySessionsDto,
+  VersionDto,
+  CreateWorkspaceInput,
+  ErrorCode,
+  InviteDto,
+  InvitePreviewDto,
+  LoginInput,
+  SignupInput,
+  UserDto,
+  WorkspaceDto,
+  WorkspaceSummaryDto,
+} from '@alliance/shared';
+import { hc, type ClientResponse } from 'hono/client';
+
+/** The typed client of the server's JSON API (same origin; the session cookie rides along). */
+const client = hc<AppType>('/api', { init: { credentials: 'same-origin' } });
+
+/** Codes an API call can fail with: the server's, plus the client's own for no answer at all. */
+export type ApiErrorCode = ErrorCode | 'NETWORK';
+
+/** A failed API call, carrying the server's `{ error: { code, message } }` (messages are written for people). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ApiErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export function isApiError(error: unknown, code?: ApiErrorCode): error is ApiError {
+  return error instanceof ApiError && (code === undefined || error.code === code);
+}
+
+/** What to tell a person about any error from an API call. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  return 'Something went wrong. Please try again.';
+}
+
+type SuccessBody<R> = R extends ClientResponse<infer T, infer S, infer _F> ? (S extends 200 | 201 ? T : never) : never;
+
+async function readError(response: Response): Promise<ApiError> {
+  try {
+    const body = (await response.json()) as { error?: { code?: ErrorCode; message?: string } };
+    if (body.error?.code && body.error.message) return new ApiError(response.status, body.error.code, body.error.message);
+  } catch {
+    // not our JSON error shape (e.g. a proxy's error page)
+  }
+  const code: ErrorCode = response.status === 401 ? 'UNAUTHORIZED' : response.status === 404 ? 'NOT_FOUND' : response.status === 429 ? 'RATE_LIMITED' : 'INTERNAL';
+  return new ApiError(response.status, code, response.status >= 500 ? 'The server had a problem. Please try again.' : 'The request was not accepted.');
+}
+
+/** Sends a request; resolves with the success body or throws an {@link ApiError}. */
+async function call<R extends ClientResponse<unknown, number, 'json' | 'text' | 'body' | string>>(send: () => Promise<R>): Promise<SuccessBody<R>> {
+  let response: R;
+  try {
+    response = await send();
+  } catch {
+    throw new ApiError(0, 'NETWORK', 'Cannot reach Alliance. Check your connection and try again.');
+  }
+  if (!response.ok) throw await readError(response as unknown as Response);
+  if (response.status === 204) return undefined as SuccessBody<R>;
+  return (await response.json()) as SuccessBody<R>;
+}
+
+// ---- auth ----
+
+/** The signed-in person, or null when nobody is signed in. */
+export async function getMe(): Promise<UserDto | null> {
+  try {
+    return await call(() => client.me.$get());
+  } catch (error) {
+    if (isApiError(error, 'UNAUTHORIZED')) return null;
+    throw error;
+  }
+}
+
+export function signUp(input: SignupInput): Promise<UserDto> {
+  return call(() => client.auth.signup.$post({ json: input }));
+}
+
+export function logIn(input: LoginInput): Promise<UserDto> {
+  return call(() => client.auth.login.$post({ json: input }));
+}
+
+export async function logOut(): Promise<void> {
+  await call(() => client.auth.logout.$post());
+}
+
+// ---- workspaces ----
+
+export function listWorkspaces(): Promise<WorkspaceSummaryDto[]> {
+  return call(() => client.workspaces.$get());
+}
+
+export function createWorkspace(input: CreateWorkspaceInput): Promise<WorkspaceSummaryDto> {
+  return call(() => client.workspaces.$post({ json: input }));
+}
+
+export function getWorkspace(id: string): Promise<WorkspaceDto> {
+  return call(() => client.workspaces[':id'].$get({ param: { id } }));
+}
+
+/** A new invite link for the workspace's client (it replaces any earlier open one). */
+export function createInvite(workspaceId: string): Promise<InviteDto> {
+  return call(() => client.workspaces[':id'].invites.$post({ param: { id: workspaceId } }));
+}
+
+// ---- invites ----
+
+export function getInvite(token: string): Promise<InvitePreviewDto> {
+  return call(() => client.invites[':token'].$get({ param: { token } }));
+}
+
+export function acceptInvite(token: string): Promise<AcceptInviteDto> {
+  return call(() => client.invites[':token'].accept.$post({ param: { token } }));
+}
+
+// ---- how we work ----
+
+export function getTerms(workspaceId: string): Promise<TermsDto> {
+  return call(() => client.workspaces[':id'].terms.$get({ param: { id: workspaceId } }));
+}
+
+/** The therapist saves a new version of "How we work". */
+export function saveTerms(workspaceId: string, body: string): Promise<TermsDto> {
+  return call(() => client.workspaces[':id'].terms.$put({ param: { id: workspaceId }, json: { body } }));
+}
+
+/** Says the caller has read `version` (refused with CONFLICT when it is no longer current). */
+export function acknowledgeTerms(workspaceId: string, version: number): Promise<TermsDto> {
+  return call(() => client.workspaces[':id'].terms.acknowledge.$post({ param: { id: workspaceId }, json: { version } }));
+}
+
+/** The client says how they would like decisions to be made. */
+export function setDecisionPreference(workspaceId: string, preference: DecisionPreference): Promise<TermsDto> {
+  return call(() => client.workspaces[':id'].terms['decision-preference'].$put({ param: { id: workspaceId }, json: { preference } }));
+}
+
+// ---- live sessions ----
+
+export function getTherapySessions(workspaceId: string): Promise<TherapySessionsDto> {
+  return call(() => client.workspaces[':id'].sessions.$get({ param: { id: workspaceId } }));
+}
+
+export function startTherapySession(workspaceId: string): Promise<TherapySessionDto> {
+  return call(() => client.workspaces[':id'].sessions.$post({ param: { id: workspaceId } }));
+}
+
+/** Ends the session in progress; the server saves versions labelled with the date in `timeZone`. */
+export function endTherapySession(workspaceId: string, timeZone?: string): Promise<EndedSessionDto> {
+  return call(() => client.workspaces[':id'].sessions.current.end.$post({ param: { id: workspaceId }, json: timeZone ? { timeZone } : {} }));
+}
+
+// ---- history and access ----
+
+export function listVersions(workspaceId: string, doc: DocName): Promise<VersionDto[]> {
+  return call(() => client.workspaces[':id'].docs[':doc'].versions.$get({ param: { id: workspaceId, doc } }));
+}
+
+/** Who opened, changed or exported the workspace, newest first. */
+export function getAccessLog(workspaceId: string): Promise<AuditEventDto[]> {
+  return call(() => client.workspaces[':id'].audit.$get({ param: { id: workspaceId } }));
+}

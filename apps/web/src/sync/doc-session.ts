@@ -1,0 +1,307 @@
+import {
+  decodeSyncMessage,
+  docKey,
+  encodeSyncStep2,
+  encodeSyncUpdate,
+  SYNC_STEP_1,
+  SYNC_STEP_2,
+  type DocError,
+  type DocKey,
+  type DocName,
+  type DocStatus,
+  type JoinRequest,
+  type JoinResult,
+  type Role,
+  type UpdateResult,
+} from '@alliance/shared';
+import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import {
+  deriveSaveStatus,
+  hasEditsInTransit,
+  hasUnconfirmedEdits,
+  initialSyncState,
+  reduceSync,
+  type DocSyncState,
+  type SaveStatus,
+  type SyncErrorCode,
+  type SyncEvent,
+  type SyncProblem,
+} from './save-state.js';
+
+/** An acknowledgement as the sync layer sees it: the server's, or the client's own timeout. */
+export type SyncAck<T> = { ok: true; data: T } | { ok: false; code: SyncErrorCode; message: string };
+
+/**
+ * What a document session needs from the connection. The Socket.IO client implements it
+ * (see `SyncClient`); tests implement it with an in-memory server.
+ */
+export interface DocTransport {
+  /** Whether a message sent now goes out on a live connection (never buffered for later). */
+  readonly connected: boolean;
+  join(request: JoinRequest, done: (result: SyncAck<JoinResult>) => void): void;
+  /** `done` fires when the server has durably stored the edits in `message`, or refused them. */
+  sync(key: DocKey, message: Uint8Array, done: (result: SyncAck<UpdateResult | null>) => void): void;
+  awareness(key: DocKey, message: Uint8Array): void;
+  leave(key: DocKey): void;
+}
+
+/** Who this client is, as shown to the other person (presence). */
+export interface PresenceUser {
+  id: string;
+  name: string;
+}
+
+/** One person's awareness state in a document. */
+export interface PresenceState {
+  user?: PresenceUser & { role?: Role };
+}
+
+/** Join failures after which retrying cannot help: the document stays closed. */
+const FATAL_CODES: ReadonlySet<SyncErrorCode> = new Set(['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_REQUEST', 'INVALID_MESSAGE']);
+const JOIN_RETRY_MS = [1_000, 2_000, 5_000, 10_000, 15_000] as const;
+
+/**
+ * One open document over a shared connection: it joins the document, runs the y-protocols sync
+ * and awareness, and tracks which local edits the server has confirmed.
+ *
+ * Offline edits need no queue of their own: they stay in the `Y.Doc`, and on every (re)join
+ * the server's sync step 1 is answered with a step 2 computed against the server's state
+ * vector, which carries exactly what the server is missing. Live edits are sent one update
+ * at a time once that step 2 has gone out on the current connection.
+ */
+export class DocSession {
+  readonly key: DocKey;
+  readonly doc = new Y.Doc();
+  readonly awareness: Awareness;
+  private state: DocSyncState = initialSyncState;
+  private readonly listeners = new Set<() => void>();
+  private nextMessageId = 1;
+  /** Bumped on every connect and disconnect so late callbacks from an old connection are ignored. */
+  private epoch = 0;
+  /** A join was sent on the current connection (the server may talk to us from then on). */
+  private joinSent = false;
+  /** Our sync step 2 went out on the current connection: live updates may follow it. */
+  private step2Sent = false;
+  private joinAttempts = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private destroyed = false;
+
+  constructor(
+    readonly workspaceId: string,
+    readonly docName: DocName,
+    private readonly transport: DocTransport,
+    user: PresenceUser | null = null,
+  ) {
+    this.key = docKey(workspaceId, docName);
+    this.awareness = new Awareness(this.doc);
+    if (user) this.awareness.setLocalStateField('user', user);
+    this.doc.on('update', this.onDocUpdate);
+    this.awareness.on('update', this.onAwarenessUpdate);
+  }
+
+  // ---- what React reads (through hooks) ----
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  readonly getState = (): DocSyncState => this.state;
+
+  get saveStatus(): SaveStatus {
+    return deriveSaveStatus(this.state);
+  }
+
+  /** A join went out on the current connection (the document is joined or being joined). */
+  get joined(): boolean {
+    return this.joinSent;
+  }
+
+  get hasUnconfirmedEdits(): boolean {
+    return hasUnconfirmedEdits(this.state);
+  }
+
+  /** Edits not yet confirmed that a live connection can still deliver: keep the session open for them. */
+  get hasEditsInTransit(): boolean {
+    return hasEditsInTransit(this.state);
+  }
+
+  // ---- connection lifecycle, driven by the connection manager ----
+
+  /** The connection is (again) up: join the document and sync. */
+  handleConnect(): void {
+    if (this.destroyed) return;
+    this.resetConnection();
+    this.dispatch({ type: 'joining' });
+    this.sendJoin();
+  }
+
+  /** The connection dropped: keep every local edit, forget the other people's presence. */
+  handleDisconnect(): void {
+    if (this.destroyed) return;
+    this.resetConnection();
+    this.dispatch({ type: 'disconnected' });
+    const others = [...this.awareness.getStates().keys()].filter((client) => client !== this.doc.clientID);
+    if (others.length > 0) removeAwarenessStates(this.awareness, others, this);
+  }
+
+  /** The connection could not be opened or was refused for good. */
+  handleFatal(problem: SyncProblem): void {
+    if (this.destroyed) return;
+    this.resetConnection();
+    this.dispatch({ type: 'disconnected' });
+    this.dispatch({ type: 'failed', problem });
+  }
+
+  handleSync(message: Uint8Array): void {
+    if (this.destroyed || !this.joinSent) return;
+    let decoded;
+    try {
+      decoded = decodeSyncMessage(message);
+    } catch {
+      console.warn('sync: ignored a malformed message', this.key);
+      return;
+    }
+    if (decoded.type === SYNC_STEP_1) {
+      // The server's state vector: answer with everything it is missing (offline edits too).
+      const hadLocalEdits = this.state.unsent;
+      const reply = encodeSyncStep2(this.doc, decoded.stateVector);
+      this.step2Sent = true;
+      this.send(reply, hadLocalEdits);
+      return;
+    }
+    Y.applyUpdate(this.doc, decoded.update, this);
+    if (decoded.type !== SYNC_STEP_2) return;
+    if (!this.step2Sent) {
+      // The server skipped its step 1: its full state tells us its state vector just as well.
+      const hadLocalEdits = this.state.unsent;
+      this.step2Sent = true;
+      this.send(encodeSyncStep2(this.doc, Y.encodeStateVectorFromUpdate(decoded.update)), hadLocalEdits);
+    }
+    this.dispatch({ type: 'synced' });
+  }
+
+  handleAwareness(message: Uint8Array): void {
+    if (this.destroyed || !this.joinSent) return;
+    try {
+      applyAwarenessUpdate(this.awareness, message, this);
+    } catch {
+      console.warn('sync: ignored a malformed awareness message', this.key);
+    }
+  }
+
+  handleStatus(status: DocStatus): void {
+    if (!this.destroyed) this.dispatch({ type: 'server-status', state: status.state });
+  }
+
+  handleError(error: DocError): void {
+    if (this.destroyed) return;
+    if (error.code === 'NOT_JOINED') {
+      // The server forgot us (e.g. it restarted the room): join again, which re-syncs.
+      if (this.transport.connected) this.handleConnect();
+      return;
+    }
+    const problem = { code: error.code, message: error.message };
+    if (FATAL_CODES.has(error.code)) this.handleFatal(problem);
+    else this.dispatch({ type: 'refused', id: null, problem });
+  }
+
+  /** Leaves the document and frees it. The session cannot be used afterwards. */
+  destroy(): void {
+    if (this.destroyed) return;
+    // Tell the other person we left while the connection can still carry it.
+    removeAwarenessStates(this.awareness, [this.doc.clientID], 'local');
+    if (this.joinSent && this.transport.connected) this.transport.leave(this.key);
+    this.destroyed = true;
+    this.resetConnection();
+    this.doc.off('update', this.onDocUpdate);
+    this.awareness.off('update', this.onAwarenessUpdate);
+    this.awareness.destroy();
+    this.doc.destroy();
+    this.listeners.clear();
+  }
+
+  // ---- internals ----
+
+  private sendJoin(): void {
+    const epoch = this.epoch;
+    this.joinSent = true;
+    this.transport.join({ workspaceId: this.workspaceId, doc: this.docName }, (result) => {
+      if (epoch !== this.epoch || this.destroyed) return;
+      if (result.ok) {
+        this.joinAttempts = 0;
+        this.dispatch({ type: 'joined', role: result.data.role, readOnly: result.data.readOnly });
+        const user = (this.awareness.getLocalState() as PresenceState | null)?.user;
+        // Setting the field announces us; it is sent by onAwarenessUpdate.
+        if (user) this.awareness.setLocalStateField('user', { ...user, role: result.data.role });
+        else this.sendAwareness([this.doc.clientID]);
+        return;
+      }
+      const problem = { code: result.code, message: result.message };
+      if (FATAL_CODES.has(result.code)) {
+        this.handleFatal(problem);
+        return;
+      }
+      // Loading failed or the server is busy: try again while the connection lasts.
+      this.joinSent = false;
+      const delay = JOIN_RETRY_MS[Math.min(this.joinAttempts, JOIN_RETRY_MS.length - 1)];
+      this.joinAttempts++;
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = null;
+        if (epoch === this.epoch && this.transport.connected) this.sendJoin();
+      }, delay);
+    });
+  }
+
+  private resetConnection(): void {
+    this.epoch++;
+    this.joinSent = false;
+    this.step2Sent = false;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === this || this.destroyed) return; // applied from the server
+    this.dispatch({ type: 'local-change' });
+    if (this.step2Sent && this.transport.connected) this.send(encodeSyncUpdate(update), true);
+  };
+
+  private readonly onAwarenessUpdate = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    if (origin !== 'local') return; // only our own state goes out
+    this.sendAwareness([...added, ...updated, ...removed]);
+  };
+
+  private sendAwareness(clients: number[]): void {
+    if (!this.joinSent || !this.transport.connected || clients.length === 0) return;
+    this.transport.awareness(this.key, encodeAwarenessUpdate(this.awareness, clients));
+  }
+
+  /** Sends a sync message; `tracked` when it carries local edits that must be confirmed. */
+  private send(message: Uint8Array, tracked: boolean): void {
+    const epoch = this.epoch;
+    const id = this.nextMessageId++;
+    if (tracked) this.dispatch({ type: 'sent', id });
+    this.transport.sync(this.key, message, (result) => {
+      if (epoch !== this.epoch || this.destroyed) return;
+      if (result.ok) {
+        if (tracked) this.dispatch({ type: 'acked', id });
+      } else if (result.code === 'NOT_JOINED') {
+        this.handleConnect();
+      } else {
+        this.dispatch({ type: 'refused', id, problem: { code: result.code, message: result.message } });
+      }
+    });
+  }
+
+  private dispatch(event: SyncEvent): void {
+    const next = reduceSync(this.state, event);
+    if (next === this.state) return;
+    this.state = next;
+    for (const listener of this.listeners) listener();
+  }
+}

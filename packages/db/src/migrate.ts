@@ -1,0 +1,42 @@
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import * as createCoreTables from './migrations/2026_11_23_000000_create_core_tables.js';
+import * as createTermsAndTherapySessions from './migrations/2026_11_23_000100_create_terms_and_therapy_sessions.js';
+import type { Database } from './schema.js';
+
+/** Migrations are listed here (not read from disk) so they work from source and bundles alike. */
+const migrations: Record<string, Migration> = {
+  '2026_11_23_000000_create_core_tables': createCoreTables,
+  '2026_11_23_000100_create_terms_and_therapy_sessions': createTermsAndTherapySessions,
+};
+
+/** The names of every migration, in order. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations);
+
+class StaticMigrationProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return migrations;
+  }
+}
+
+/** An arbitrary constant naming this app's advisory lock for migrations. */
+const MIGRATION_LOCK_KEY = 724_301_977;
+
+/**
+ * Brings the schema up to date. Safe when several processes start at once: they queue on a
+ * Postgres advisory lock, so only one runs the migrations and the others find them done.
+ */
+export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
+  await db.connection().execute(async (connection) => {
+    await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(connection);
+    try {
+      const migrator = new Migrator({ db: connection, provider: new StaticMigrationProvider() });
+      const { error, results } = await migrator.migrateToLatest();
+      const failed = results?.find((result) => result.status === 'Error');
+      if (error || failed) {
+        throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    } finally {
+      await sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.execute(connection);
+    }
+  });
+}

@@ -1,0 +1,141 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+/** Timestamps are read as Date and may be written as Date or ISO string. */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** A timestamp the database fills in on insert. */
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Bytes = ColumnType<Uint8Array, Uint8Array, Uint8Array>;
+
+export interface UsersTable {
+  id: Generated<string>;
+  email: string;
+  name: string;
+  password_hash: string;
+  created_at: CreatedAt;
+}
+
+export interface AuthSessionsTable {
+  /** sha256 of the cookie's token: a database leak does not leak live sessions. */
+  id: string;
+  user_id: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+}
+
+export interface WorkspacesTable {
+  id: Generated<string>;
+  title: string;
+  created_by: string;
+  created_at: CreatedAt;
+  archived_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  decision_preference: ColumnType<'client' | 'together' | 'therapist' | null, never, 'client' | 'together' | 'therapist' | null>;
+  decision_preference_at: ColumnType<Date | null, never, Date | string | null>;
+}
+
+export interface MembershipsTable {
+  workspace_id: string;
+  user_id: string;
+  role: 'therapist' | 'client';
+  created_at: CreatedAt;
+}
+
+export interface InvitesTable {
+  id: Generated<string>;
+  workspace_id: string;
+  token_hash: string;
+  created_by: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  used_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  used_by: string | null;
+}
+
+export interface DocumentsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: string;
+  created_at: CreatedAt;
+}
+
+export interface DocUpdatesTable {
+  document_id: string;
+  seq: number;
+  update: Bytes;
+  /** The member who sent the update, from their session; null for server-made changes. */
+  user_id: string | null;
+  created_at: CreatedAt;
+}
+
+export interface DocCheckpointsTable {
+  id: Generated<string>;
+  document_id: string;
+  /** The checkpoint holds every logged update with seq <= up_to_seq. */
+  up_to_seq: number;
+  state: Bytes;
+  label: string | null;
+  kind: 'auto' | 'session' | 'named';
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface AuditEventsTable {
+  id: Generated<string>;
+  workspace_id: string | null;
+  user_id: string | null;
+  action: string;
+  target: string | null;
+  created_at: CreatedAt;
+}
+
+export interface WorkspaceTermsTable {
+  workspace_id: string;
+  body: string;
+  version: number;
+  updated_by: string | null;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface TermsAcknowledgementsTable {
+  workspace_id: string;
+  user_id: string;
+  version: number;
+  acknowledged_at: CreatedAt;
+}
+
+export interface TherapySessionsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  /** 1, 2, 3… per workspace. */
+  number: number;
+  started_at: CreatedAt;
+  started_by: string | null;
+  ended_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  ended_by: string | null;
+}
+
+export interface Database {
+  users: UsersTable;
+  auth_sessions: AuthSessionsTable;
+  workspaces: WorkspacesTable;
+  memberships: MembershipsTable;
+  invites: InvitesTable;
+  documents: DocumentsTable;
+  doc_updates: DocUpdatesTable;
+  doc_checkpoints: DocCheckpointsTable;
+  audit_events: AuditEventsTable;
+  workspace_terms: WorkspaceTermsTable;
+  terms_acknowledgements: TermsAcknowledgementsTable;
+  therapy_sessions: TherapySessionsTable;
+}
+
+export type User = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type Workspace = Selectable<WorkspacesTable>;
+export type Membership = Selectable<MembershipsTable>;
+export type Invite = Selectable<InvitesTable>;
+export type DocumentRow = Selectable<DocumentsTable>;
+export type DocUpdate = Selectable<DocUpdatesTable>;
+export type DocCheckpoint = Selectable<DocCheckpointsTable>;
+export type AuditEvent = Selectable<AuditEventsTable>;
+export type TherapySession = Selectable<TherapySessionsTable>;
+export type WorkspaceTerms = Selectable<WorkspaceTermsTable>;

@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { addCard, addDraft, checkFeedbackChange, createCard, createReply, findCard, getCards, removeCard, setDraftShare, shareDraft, snapshotCards, validateDrafts, validateFeedback } from './feedback.js';
+
+function board() {
+  const doc = new Y.Doc();
+  const card = createCard('power', 'I felt rushed today');
+  doc.transact(() => getCards(doc).push([card]));
+  return { doc, card };
+}
+
+describe('feedback permissions', () => {
+  it("lets the therapist reply and flag, but never change the client's words", () => {
+    const { doc, card } = board();
+    const before = snapshotCards(doc);
+
+    doc.transact(() => (card.get('replies') as Y.Array<Y.Map<unknown>>).push([createReply('therapist', 'Thank you for saying so')]));
+    card.set('flag', 'talk');
+    expect(checkFeedbackChange(before, snapshotCards(doc), 'therapist')).toBeNull();
+
+    const afterReply = snapshotCards(doc);
+    (card.get('text') as Y.Text).insert(0, 'not ');
+    expect(checkFeedbackChange(afterReply, snapshotCards(doc), 'therapist')).toMatch(/client's words/);
+  });
+
+  it('refuses a therapist deleting a card, adding one, or marking it repaired', () => {
+    const { doc, card } = board();
+    const before = snapshotCards(doc);
+    const deleted = new Y.Doc();
+    expect(checkFeedbackChange(before, snapshotCards(deleted), 'therapist')).not.toBeNull();
+
+    const added = board().doc;
+    getCards(added).push([createCard('working', 'x')]);
+    expect(checkFeedbackChange(snapshotCards(added).slice(0, 1), snapshotCards(added), 'therapist')).not.toBeNull();
+
+    card.set('flag', 'repaired');
+    expect(checkFeedbackChange(before, snapshotCards(doc), 'therapist')).toMatch(/flag/);
+    expect(checkFeedbackChange(before, snapshotCards(doc), 'client')).toBeNull();
+  });
+
+  it("refuses a reply written in the other person's name", () => {
+    const { doc, card } = board();
+    const before = snapshotCards(doc);
+    (card.get('replies') as Y.Array<Y.Map<unknown>>).push([createReply('client', 'fake')]);
+    expect(checkFeedbackChange(before, snapshotCards(doc), 'therapist')).toMatch(/yourself/);
+  });
+
+  it('validates the card shape', () => {
+    const { doc, card } = board();
+    expect(validateFeedback(doc)).toBeNull();
+    card.set('column', 'elsewhere');
+    expect(validateFeedback(doc)).toMatch(/column/);
+  });
+});
+
+describe('private drafts', () => {
+  it('keeps a new draft in the drafts document only, marked private', () => {
+    const drafts = new Y.Doc();
+    const feedback = new Y.Doc();
+    const draft = addDraft(drafts, 'power', 'I did not feel heard');
+    expect(snapshotCards(drafts)).toEqual([expect.objectContaining({ id: draft.get('id'), column: 'power', text: 'I did not feel heard', share: 'draft', flag: 'none' })]);
+    expect(snapshotCards(feedback)).toEqual([]);
+    expect(validateDrafts(drafts)).toBeNull();
+  });
+
+  it('shares a draft now by adding it to the board first, then removing it from the drafts', () => {
+    const drafts = new Y.Doc();
+    const feedback = new Y.Doc();
+    const id = addDraft(drafts, 'change', 'Shorter homework').get('id') as string;
+    const order: string[] = [];
+    feedback.on('update', () => order.push('feedback'));
+    drafts.on('update', () => order.push('drafts'));
+
+    const before = snapshotCards(feedback);
+    const card = shareDraft(drafts, feedback, id, new Date('2026-11-23T10:00:00Z'));
+
+    expect(order).toEqual(['feedback', 'drafts']);
+    expect(card?.get('id')).toBe(id);
+    expect(snapshotCards(drafts)).toEqual([]);
+    const shared = snapshotCards(feedback);
+    expect(shared).toEqual([{ id, column: 'change', text: 'Shorter homework', authorRole: 'client', createdAt: '2026-11-23T10:00:00.000Z', flag: 'none', replies: [] }]);
+    // What the client's app sends is what the server accepts from the client.
+    expect(checkFeedbackChange(before, shared, 'client')).toBeNull();
+    expect(validateFeedback(feedback)).toBeNull();
+  });
+
+  it('does not share a draft twice when an earlier share stopped half-way', () => {
+    const drafts = new Y.Doc();
+    const feedback = new Y.Doc();
+    const id = addDraft(drafts, 'working', 'The walks help').get('id') as string;
+    // The board already has it (added before a crash), the drafts still do too.
+    const copy = createCard('working', 'The walks help');
+    copy.set('id', id);
+    getCards(feedback).push([copy]);
+
+    shareDraft(drafts, feedback, id);
+    expect(snapshotCards(feedback).map((card) => card.id)).toEqual([id]);
+    expect(snapshotCards(drafts)).toEqual([]);
+    expect(shareDraft(drafts, feedback, id)).toBeNull();
+  });
+
+  it('schedules a draft for the next session and finds and removes cards by id', () => {
+    const drafts = new Y.Doc();
+    const first = addDraft(drafts, 'process', 'one').get('id') as string;
+    const second = addDraft(drafts, 'process', 'two').get('id') as string;
+    expect(setDraftShare(drafts, second, 'next-session')).toBe(true);
+    expect(setDraftShare(drafts, 'missing', 'next-session')).toBe(false);
+    expect(snapshotCards(drafts).map((card) => card.share)).toEqual(['draft', 'next-session']);
+    expect(findCard(getCards(drafts), second)?.index).toBe(1);
+
+    expect(removeCard(drafts, first)).toBe(true);
+    expect(removeCard(drafts, first)).toBe(false);
+    expect(snapshotCards(drafts).map((card) => card.id)).toEqual([second]);
+  });
+
+  it('adds a board card written by the client that the server accepts', () => {
+    const feedback = new Y.Doc();
+    const before = snapshotCards(feedback);
+    addCard(feedback, 'working', 'Being asked what I want');
+    expect(checkFeedbackChange(before, snapshotCards(feedback), 'client')).toBeNull();
+    expect(checkFeedbackChange(before, snapshotCards(feedback), 'therapist')).not.toBeNull();
+  });
+});

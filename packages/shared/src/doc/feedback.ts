@@ -1,0 +1,293 @@
+import * as Y from 'yjs';
+import { ROLES, type Role } from './names.js';
+import { checkField, checkRoots, type FieldSpec, type MapSpec, type RootSpec } from './shape.js';
+import { newId, newText, readString, readText } from './y-helpers.js';
+
+/** The feedback board's columns, in display order. */
+export const FEEDBACK_COLUMNS = ['working', 'change', 'power', 'process'] as const;
+export type FeedbackColumn = (typeof FEEDBACK_COLUMNS)[number];
+
+export const FEEDBACK_COLUMN_LABELS: Record<FeedbackColumn, string> = {
+  working: 'What is working',
+  change: 'What I would change',
+  power: 'How power feels here',
+  process: 'The process',
+};
+
+/** `talk`: the therapist asked to talk about it; `repaired`: the client marked it talked through. */
+export const CARD_FLAGS = ['none', 'talk', 'repaired'] as const;
+export type CardFlag = (typeof CARD_FLAGS)[number];
+
+/** When a private draft reaches the therapist. */
+export const DRAFT_SHARE = ['draft', 'next-session'] as const;
+export type DraftShare = (typeof DRAFT_SHARE)[number];
+
+const idField: FieldSpec = { kind: 'string', maxLength: 64 };
+const isoString: FieldSpec = { kind: 'string', maxLength: 40 };
+
+export const replySpec: MapSpec = {
+  name: 'reply',
+  fields: { id: idField, text: { kind: 'text', maxLength: 20_000 }, authorRole: { kind: 'enum', values: ROLES }, createdAt: isoString },
+};
+
+export const cardSpec: MapSpec = {
+  name: 'card',
+  fields: {
+    id: idField,
+    column: { kind: 'enum', values: FEEDBACK_COLUMNS },
+    text: { kind: 'text', maxLength: 20_000 },
+    authorRole: { kind: 'enum', values: ROLES },
+    createdAt: isoString,
+    flag: { kind: 'enum', values: CARD_FLAGS },
+    replies: { kind: 'array', of: replySpec, maxItems: 500 },
+  },
+};
+
+export const draftSpec: MapSpec = {
+  name: 'draft',
+  fields: { ...cardSpec.fields, share: { kind: 'enum', values: DRAFT_SHARE } },
+};
+
+export const MAX_CARDS = 1_000;
+
+/** The feedback board's root type and what it holds (the same rules as `validateFeedback`). */
+export const FEEDBACK_ROOTS = {
+  cards: { kind: 'array', spec: { kind: 'array', of: cardSpec, maxItems: MAX_CARDS } },
+} as const satisfies Record<string, RootSpec>;
+
+/** The private drafts' root type (the same rules as `validateDrafts`). */
+export const DRAFTS_ROOTS = {
+  cards: { kind: 'array', spec: { kind: 'array', of: draftSpec, maxItems: MAX_CARDS } },
+} as const satisfies Record<string, RootSpec>;
+
+function validateCards(doc: Y.Doc, spec: MapSpec): string | null {
+  const roots = checkRoots(doc, { cards: 'array' });
+  if (roots) return roots;
+  return checkField(doc.getArray('cards'), { kind: 'array', of: spec, maxItems: MAX_CARDS }, 'cards');
+}
+
+export function validateFeedback(doc: Y.Doc): string | null {
+  return validateCards(doc, cardSpec);
+}
+
+export function validateDrafts(doc: Y.Doc): string | null {
+  return validateCards(doc, draftSpec);
+}
+
+export function getCards(doc: Y.Doc): Y.Array<Y.Map<unknown>> {
+  return doc.getArray<Y.Map<unknown>>('cards');
+}
+
+export function createCard(column: FeedbackColumn, text: string, now = new Date()): Y.Map<unknown> {
+  const card = new Y.Map<unknown>();
+  card.set('id', newId());
+  card.set('column', column);
+  card.set('text', newText(text));
+  card.set('authorRole', 'client');
+  card.set('createdAt', now.toISOString());
+  card.set('flag', 'none');
+  card.set('replies', new Y.Array());
+  return card;
+}
+
+export function createReply(authorRole: Role, text: string, now = new Date()): Y.Map<unknown> {
+  const reply = new Y.Map<unknown>();
+  reply.set('id', newId());
+  reply.set('text', newText(text));
+  reply.set('authorRole', authorRole);
+  reply.set('createdAt', now.toISOString());
+  return reply;
+}
+
+export interface ReplySnapshot {
+  id: string;
+  text: string;
+  authorRole: Role;
+  createdAt: string;
+}
+
+export interface CardSnapshot {
+  id: string;
+  column: FeedbackColumn;
+  text: string;
+  authorRole: Role;
+  createdAt: string;
+  flag: CardFlag;
+  replies: ReplySnapshot[];
+  share?: DraftShare;
+}
+
+function asRole(value: string): Role {
+  return value === 'therapist' ? 'therapist' : 'client';
+}
+
+export function snapshotCard(card: Y.Map<unknown>): CardSnapshot {
+  const replies = card.get('replies');
+  const column = readString(card, 'column', 'process');
+  const flag = readString(card, 'flag', 'none');
+  const share = card.get('share');
+  return {
+    id: readString(card, 'id'),
+    column: (FEEDBACK_COLUMNS as readonly string[]).includes(column) ? (column as FeedbackColumn) : 'process',
+    text: readText(card, 'text'),
+    authorRole: asRole(readString(card, 'authorRole', 'client')),
+    createdAt: readString(card, 'createdAt'),
+    flag: (CARD_FLAGS as readonly string[]).includes(flag) ? (flag as CardFlag) : 'none',
+    replies:
+      replies instanceof Y.Array
+        ? replies
+            .toArray()
+            .filter((reply): reply is Y.Map<unknown> => reply instanceof Y.Map)
+            .map((reply) => ({
+              id: readString(reply, 'id'),
+              text: readText(reply, 'text'),
+              authorRole: asRole(readString(reply, 'authorRole', 'client')),
+              createdAt: readString(reply, 'createdAt'),
+            }))
+        : [],
+    ...(share === 'draft' || share === 'next-session' ? { share } : {}),
+  };
+}
+
+export function snapshotCards(doc: Y.Doc): CardSnapshot[] {
+  return getCards(doc)
+    .toArray()
+    .filter((card): card is Y.Map<unknown> => card instanceof Y.Map)
+    .map(snapshotCard);
+}
+
+function sameReply(a: ReplySnapshot, b: ReplySnapshot): boolean {
+  return a.id === b.id && a.text === b.text && a.authorRole === b.authorRole && a.createdAt === b.createdAt;
+}
+
+/**
+ * Decides whether a change of the feedback board by `role` is allowed, comparing the board
+ * before and after it. Returns the reason it is not, or null.
+ *
+ * - Only the client creates, edits, moves or deletes cards, and new cards are the client's.
+ * - The therapist may add replies (as therapist), edit their own replies and set a card's
+ *   flag to `talk`; nothing else.
+ * - Nobody edits or removes the other person's replies, except that a client who deletes
+ *   their own card takes its replies with it.
+ * - Only the client marks a card `repaired`.
+ */
+export function checkFeedbackChange(before: CardSnapshot[], after: CardSnapshot[], role: Role): string | null {
+  const beforeById = new Map(before.map((card) => [card.id, card]));
+  const afterIds = new Set(after.map((card) => card.id));
+  if (afterIds.size !== after.length) return 'two cards share an id';
+
+  if (role === 'therapist') {
+    if (before.length !== after.length || before.some((card, index) => card.id !== after[index]?.id)) {
+      return 'only the client adds, removes or moves cards';
+    }
+  }
+
+  for (const card of after) {
+    const previous = beforeById.get(card.id);
+    if (!previous) {
+      if (card.authorRole !== 'client') return 'new cards are written by the client';
+      if (card.replies.some((reply) => reply.authorRole !== 'client')) return 'replies must be written as yourself';
+      continue;
+    }
+    if (role === 'therapist') {
+      if (card.text !== previous.text || card.column !== previous.column || card.authorRole !== previous.authorRole || card.createdAt !== previous.createdAt) {
+        return "the therapist cannot change the client's words";
+      }
+      if (card.flag !== previous.flag && card.flag !== 'talk') return 'the therapist may only flag a card to talk about';
+    } else if (card.authorRole !== previous.authorRole || card.createdAt !== previous.createdAt) {
+      return 'a card keeps its author and time';
+    }
+    const problem = checkReplies(previous.replies, card.replies, role);
+    if (problem) return problem;
+  }
+  return null;
+}
+
+function checkReplies(before: ReplySnapshot[], after: ReplySnapshot[], role: Role): string | null {
+  const afterById = new Map(after.map((reply) => [reply.id, reply]));
+  for (const reply of before) {
+    if (reply.authorRole === role) continue;
+    const next = afterById.get(reply.id);
+    if (!next || !sameReply(reply, next)) return "nobody changes or removes the other person's reply";
+  }
+  const beforeIds = new Set(before.map((reply) => reply.id));
+  for (const reply of after) {
+    if (beforeIds.has(reply.id)) {
+      const previous = before.find((r) => r.id === reply.id);
+      if (previous && (previous.authorRole !== reply.authorRole || previous.createdAt !== reply.createdAt)) return 'a reply keeps its author and time';
+      continue;
+    }
+    if (reply.authorRole !== role) return 'replies must be written as yourself';
+  }
+  return null;
+}
+
+// ---- cards by id, and the client's private drafts ----
+
+/** The card with `id` and its index in `cards`, or null. */
+export function findCard(cards: Y.Array<Y.Map<unknown>>, id: string): { card: Y.Map<unknown>; index: number } | null {
+  const items = cards.toArray();
+  const index = items.findIndex((card) => card instanceof Y.Map && card.get('id') === id);
+  const card = items[index];
+  return card ? { card, index } : null;
+}
+
+/** Removes the card with `id` (with its replies); false when there is none. */
+export function removeCard(doc: Y.Doc, id: string): boolean {
+  const cards = getCards(doc);
+  const found = findCard(cards, id);
+  if (!found) return false;
+  doc.transact(() => cards.delete(found.index, 1));
+  return true;
+}
+
+/** A private draft: a card of the client's that only they can see until they share it. */
+export function createDraft(column: FeedbackColumn, text: string, share: DraftShare = 'draft', now = new Date()): Y.Map<unknown> {
+  const draft = createCard(column, text, now);
+  draft.set('share', share);
+  return draft;
+}
+
+/** Adds a draft to the drafts document and returns it. */
+export function addDraft(drafts: Y.Doc, column: FeedbackColumn, text = '', share: DraftShare = 'draft', now = new Date()): Y.Map<unknown> {
+  const draft = createDraft(column, text, share, now);
+  drafts.transact(() => getCards(drafts).push([draft]));
+  return draft;
+}
+
+/** Sets when a draft reaches the therapist; false when there is no such draft. */
+export function setDraftShare(drafts: Y.Doc, id: string, share: DraftShare): boolean {
+  const found = findCard(getCards(drafts), id);
+  if (!found) return false;
+  if (found.card.get('share') !== share) found.card.set('share', share);
+  return true;
+}
+
+/** Adds a card written by the client to the board and returns it. */
+export function addCard(feedback: Y.Doc, column: FeedbackColumn, text = '', now = new Date()): Y.Map<unknown> {
+  const card = createCard(column, text, now);
+  feedback.transact(() => getCards(feedback).push([card]));
+  return card;
+}
+
+/**
+ * Shares a draft now: the card is added to the board (same id and column, its text as it is,
+ * dated now), then removed from the drafts — in that order, so a failure in between leaves a
+ * copy, never a loss. A draft already on the board (an earlier attempt stopped half-way) is
+ * only removed from the drafts. Returns the board's card, or null when there is no such draft.
+ */
+export function shareDraft(drafts: Y.Doc, feedback: Y.Doc, id: string, now = new Date()): Y.Map<unknown> | null {
+  const found = findCard(getCards(drafts), id);
+  if (!found) return null;
+  const draft = snapshotCard(found.card);
+  const cards = getCards(feedback);
+  let card = findCard(cards, id)?.card ?? null;
+  if (!card) {
+    const created = createCard(draft.column, draft.text, now);
+    created.set('id', draft.id);
+    feedback.transact(() => cards.push([created]));
+    card = created;
+  }
+  removeCard(drafts, id);
+  return card;
+}

@@ -1,0 +1,23 @@
+/** The two roles a workspace member can hold. */
+export const ROLES = ['therapist', 'client'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The shared documents every workspace has. Any other name is refused. */
+export const DOC_NAMES = ['roadmap', 'feedback', 'drafts'] as const;
+export type DocName = (typeof DOC_NAMES)[number];
+
+export function isDocName(value: unknown): value is DocName {
+  return typeof value === 'string' && (DOC_NAMES as readonly string[]).includes(value);
+}
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+/** Whether a member in `role` may open document `doc` at all (read or write). */
+export function canOpenDoc(role: Role, doc: DocName): boolean {
+  return doc !== 'drafts' || role === 'client';
+}
+
+/** The version of the document shapes below; stored in `roadmap.meta.schemaVersion`. */
+export const SCHEMA_VERSION = 1;

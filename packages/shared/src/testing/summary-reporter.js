@@ -1,0 +1,39 @@
+// Plain JavaScript so every package's vitest.config.ts can import it without a TS loader.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Where each package's test counts are left for the total (inside the root node_modules). */
+export const SUMMARY_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../../../node_modules/.cache/alliance-tests');
+
+/**
+ * A Vitest reporter that prints the plain `N passed, N failed` line CI reads, and leaves the
+ * counts for the repository-wide total printed after `npm test`.
+ */
+export class SummaryReporter {
+  /**
+   * @param {ReadonlyArray<import('vitest/node').TestModule>} testModules
+   * @param {ReadonlyArray<unknown>} unhandledErrors
+   */
+  onTestRunEnd(testModules, unhandledErrors) {
+    let passed = 0;
+    let failed = 0;
+    let skipped = 0;
+    for (const testModule of testModules) {
+      const tests = [...testModule.children.allTests()];
+      // A file that failed to load has no tests: count it as a failure so it cannot hide.
+      if (tests.length === 0 && testModule.state() === 'failed') failed++;
+      for (const test of tests) {
+        const state = test.result().state;
+        if (state === 'passed') passed++;
+        else if (state === 'failed') failed++;
+        else skipped++;
+      }
+    }
+    failed += unhandledErrors.length;
+    const name = basename(process.cwd());
+    mkdirSync(SUMMARY_DIR, { recursive: true });
+    writeFileSync(join(SUMMARY_DIR, `${name}.json`), JSON.stringify({ name, passed, failed, skipped }));
+    console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  }
+}
