@@ -13,7 +13,7 @@ import { WebSocketServer } from 'ws';
 import { createRuntimeSampler } from '../src/routes/metrics.js';
 
 // It stores nothing, so nothing is ever unsaved.
-const sampler = createRuntimeSampler({ rooms: () => ({ openRooms: docs.size, unsavedUpdates: 0 }) });
+const sampler = createRuntimeSampler({ rooms: { stats: () => ({ openRooms: docs.size, unsavedUpdates: 0 }) } });
 
 const http = createServer((request, response) => {
   const reply = (status: number, body: unknown) => {

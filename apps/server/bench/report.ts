@@ -86,7 +86,14 @@ export function checkTargets(results: Omit<BenchResults, 'targets'>, config: Pic
   }
   const confirmation = results.confirmation;
   if (confirmation?.ackMs) {
-    checks.push({ name: `confirmation p99 at ${ackRate} updates/s`, value: confirmation.ackMs.p99, unit: 'ms', target: `≤ ${CONFIRM_P99_MAX_MS}`, pass: confirmation.ackMs.p99 <= CONFIRM_P99_MAX_MS });
+    // DESIGN.md's figure is the server's: update received → durable confirmation. The client's
+    // round trip (below, informational) adds both event loops and the sockets.
+    const serverSide = confirmation.server?.confirmationMs;
+    if (serverSide && serverSide.count > 0) {
+      checks.push({ name: `confirmation p99 at ${ackRate} updates/s (received → durable)`, value: serverSide.p99, unit: 'ms', target: `≤ ${CONFIRM_P99_MAX_MS}`, pass: serverSide.p99 <= CONFIRM_P99_MAX_MS });
+    } else {
+      checks.push({ name: `confirmation p99 at ${ackRate} updates/s (client round trip)`, value: confirmation.ackMs.p99, unit: 'ms', target: `≤ ${CONFIRM_P99_MAX_MS}`, pass: confirmation.ackMs.p99 <= CONFIRM_P99_MAX_MS });
+    }
     const achieved = confirmation.ackedPerS ?? 0;
     checks.push({ name: 'confirmation: achieved updates/s', value: achieved, unit: '/s', target: `≥ ${round(ackRate * 0.95, 0)}`, pass: achieved >= ackRate * 0.95 });
   }
@@ -207,6 +214,18 @@ export function formatReport(results: BenchResults): string {
         ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
       ),
     );
+    const serverSide = confirmation.server?.confirmationMs;
+    const writes = confirmation.server?.logWriteMs;
+    if (serverSide && writes) {
+      out.push('', 'Durable confirmation inside the server: update received → stored and confirmed; update-log writes');
+      out.push(
+        table(
+          ['updates', 'p50 ms', 'p99 ms', 'max ms', 'log writes', 'write p50 ms', 'write p99 ms', 'write max ms'],
+          [[String(serverSide.count), fmt(serverSide.p50), fmt(serverSide.p99), fmt(serverSide.max), String(writes.count), fmt(writes.p50), fmt(writes.p99), fmt(writes.max)]],
+          ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+        ),
+      );
+    }
   }
 
   const cold = results.coldLoad;

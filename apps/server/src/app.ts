@@ -59,7 +59,7 @@ export function createApp(deps: AppDeps) {
     }),
   );
   app.route('/api', createApi(deps));
-  if (deps.env.EXPOSE_METRICS) app.route('/api/metrics', metricsRoutes(createRuntimeSampler({ rooms: () => deps.rooms.stats() })));
+  if (deps.env.EXPOSE_METRICS) app.route('/api/metrics', metricsRoutes(createRuntimeSampler({ rooms: deps.rooms })));
   app.all('/api/*', () => {
     throw new AppError(404, 'NOT_FOUND', 'No such endpoint.');
   });

@@ -1,6 +1,7 @@
 import type { Database, DocCheckpoint } from '@alliance/db';
 import { docKey, type DocKey, type DocName } from '@alliance/shared';
 import type { Kysely } from 'kysely';
+import { performance } from 'node:perf_hooks';
 import * as Y from 'yjs';
 import type { Env } from '../env.js';
 import { describeError, type Logger } from '../logger.js';
@@ -8,6 +9,7 @@ import { RoomError } from './errors.js';
 import { createDocPolicy, defineRoots } from './policies.js';
 import { Room, type RoomSettings } from './room.js';
 import type { CreateVersionInput, DocAccess, RoomConnection, RoomRegistry, RoomSession, RoomStats } from './room-registry.js';
+import { LatencyRecorder } from './latency.js';
 import { createCollabStore, type CollabStore } from './store.js';
 import { UpdateLog } from './update-log.js';
 
@@ -54,6 +56,8 @@ class Registry implements RoomRegistry {
    * restart, the end of a benchmark) a few at a time keeps the event loop responsive.
    */
   private readonly checkpoints = new Limiter(8);
+  private readonly confirmations = new LatencyRecorder();
+  private readonly logWrites = new LatencyRecorder();
 
   constructor(private readonly deps: RoomRegistryDeps) {
     this.store = deps.store ?? createCollabStore(deps.db);
@@ -63,7 +67,12 @@ class Registry implements RoomRegistry {
       checkpointEveryMs: deps.env.CHECKPOINT_EVERY_MS,
     };
     this.updateLog = new UpdateLog({
-      append: (batches) => this.store.appendUpdateBatches(batches),
+      append: async (batches) => {
+        const startedAt = performance.now();
+        const added = await this.store.appendUpdateBatches(batches);
+        this.logWrites.since(startedAt);
+        return added;
+      },
       logger: deps.logger,
       retryMaxMs: deps.env.UPDATE_LOG_RETRY_MAX_MS,
       writeTimeoutMs: deps.env.UPDATE_LOG_WRITE_TIMEOUT_MS,
@@ -101,7 +110,17 @@ class Registry implements RoomRegistry {
   stats(): RoomStats {
     let openRooms = 0;
     for (const slot of this.slots.values()) if (slot.room) openRooms++;
-    return { openRooms, unsavedUpdates: this.updateLog.pending };
+    return {
+      openRooms,
+      unsavedUpdates: this.updateLog.pending,
+      confirmationMs: this.confirmations.summary(),
+      logWriteMs: this.logWrites.summary(),
+    };
+  }
+
+  resetStats(): void {
+    this.confirmations.reset();
+    this.logWrites.reset();
   }
 
   close(): Promise<void> {
@@ -200,7 +219,13 @@ class Registry implements RoomRegistry {
       start: ({ withState }) => room.sendInitialSync(connection, withState),
       receiveSync: (message) => {
         if (left) throw new RoomError('NOT_JOINED', 'Join the document first.');
-        return room.receiveSync(connection, message);
+        const receivedAt = performance.now();
+        const outcome = room.receiveSync(connection, message);
+        outcome.durable?.then(
+          () => this.confirmations.since(receivedAt),
+          () => {},
+        );
+        return outcome;
       },
       receiveAwareness: (update) => {
         if (left) throw new RoomError('NOT_JOINED', 'Join the document first.');

@@ -87,6 +87,20 @@ export interface RoomStats {
   openRooms: number;
   /** Updates accepted but not yet written, over all rooms. */
   unsavedUpdates: number;
+  /**
+   * Update received → durably stored (the moment its confirmation goes out), in ms, since the
+   * last `resetStats()`: what DESIGN.md's confirmation target measures.
+   */
+  confirmationMs: LatencySummary;
+  /** How long each update-log write took, in ms, since the last `resetStats()`. */
+  logWriteMs: LatencySummary;
+}
+
+export interface LatencySummary {
+  count: number;
+  p50: number;
+  p99: number;
+  max: number;
 }
 
 /**
@@ -103,6 +117,8 @@ export interface RoomRegistry {
   /** Tells open rooms that a workspace became read-only (archived) or writable again. */
   setReadOnly(workspaceId: string, readOnly: boolean): void;
   stats(): RoomStats;
+  /** Starts new latency windows for `stats()`. */
+  resetStats(): void;
   /** Writes every pending update and a checkpoint of every open room, then unloads them. */
   close(): Promise<void>;
 }

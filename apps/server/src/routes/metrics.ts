@@ -1,5 +1,6 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Hono } from 'hono';
+import type { LatencySummary, RoomStats } from '../collab/room-registry.js';
 import type { AppEnv } from '../http/context.js';
 
 /** The timer period of the event-loop delay histogram (Node's default). */
@@ -16,6 +17,10 @@ export interface RuntimeMetrics {
   openRooms: number | null;
   /** Updates accepted but not yet durably written, over all rooms. */
   unsavedUpdates: number | null;
+  /** Update received → durably stored, since the last reset (null when the process has no rooms). */
+  confirmationMs: LatencySummary | null;
+  /** Update-log write durations since the last reset. */
+  logWriteMs: LatencySummary | null;
   uptimeS: number;
 }
 
@@ -34,14 +39,20 @@ const delay = (ns: number) => Math.max(0, Math.round((ns / NS_PER_MS - RESOLUTIO
  * Samples this process. The histogram's values are whole timer periods, so the period is
  * subtracted: what remains is how late the loop was, i.e. the stall.
  */
-export function createRuntimeSampler(options: { rooms?: () => { openRooms: number; unsavedUpdates: number } } = {}): RuntimeSampler {
+/** What a process with documents can tell about them (the reference server knows fewer figures). */
+export interface RoomFigures {
+  stats(): Pick<RoomStats, 'openRooms' | 'unsavedUpdates'> & Partial<Pick<RoomStats, 'confirmationMs' | 'logWriteMs'>>;
+  resetStats?(): void;
+}
+
+export function createRuntimeSampler(options: { rooms?: RoomFigures } = {}): RuntimeSampler {
   const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   histogram.enable();
   return {
     sample: () => {
       const memory = process.memoryUsage();
       const hasSamples = histogram.count > 0;
-      const rooms = options.rooms?.() ?? null;
+      const rooms = options.rooms?.stats() ?? null;
       return {
         eventLoopDelayMs: {
           max: hasSamples ? delay(histogram.max) : 0,
@@ -60,10 +71,15 @@ export function createRuntimeSampler(options: { rooms?: () => { openRooms: numbe
         cpuUs: process.cpuUsage(),
         openRooms: rooms?.openRooms ?? null,
         unsavedUpdates: rooms?.unsavedUpdates ?? null,
+        confirmationMs: rooms?.confirmationMs ?? null,
+        logWriteMs: rooms?.logWriteMs ?? null,
         uptimeS: Math.round(process.uptime()),
       };
     },
-    reset: () => histogram.reset(),
+    reset: () => {
+      histogram.reset();
+      options.rooms?.resetStats?.();
+    },
     collectGarbage: () => {
       const gc = (globalThis as { gc?: () => void }).gc;
       if (!gc) return false;

@@ -281,6 +281,30 @@ describe.each(testBackends())('durability on %s', { timeout: 240_000 }, (kind) =
     expect(server.rooms.stats().openRooms).toBe(1);
   });
 
+  it('times each update from receipt to durable confirmation, and each log write', async () => {
+    const server = await realtimeServer();
+    const pair = await createMemberPair(server.db.db);
+    const writer = await socketClient(server.url, pair.therapist.cookie);
+    const { doc } = await writer.join(pair.workspaceId, 'roadmap');
+    await writer.settled();
+    server.rooms.resetStats();
+    expect(server.rooms.stats().confirmationMs.count).toBe(0);
+    for (const title of ['first', 'second', 'third']) {
+      addGoal(doc, { title, proposedBy: 'therapist' });
+      await writer.settled();
+    }
+    const { confirmationMs, logWriteMs } = server.rooms.stats();
+    expect(confirmationMs.count).toBe(3);
+    expect(confirmationMs.p50).toBeGreaterThan(0);
+    expect(confirmationMs.max).toBeGreaterThanOrEqual(confirmationMs.p99);
+    expect(confirmationMs.p99).toBeGreaterThanOrEqual(confirmationMs.p50);
+    expect(logWriteMs.count).toBeGreaterThanOrEqual(1);
+    // A write is part of its update's confirmation: it cannot take longer.
+    expect(logWriteMs.max).toBeLessThanOrEqual(confirmationMs.max);
+    server.rooms.resetStats();
+    expect(server.rooms.stats().confirmationMs).toEqual({ count: 0, p50: 0, p99: 0, max: 0 });
+  });
+
   it('concurrent first joins share one load and one document', async () => {
     let loads = 0;
     const server = await realtimeServer({
