@@ -6,7 +6,9 @@ import { createApp } from './app.js';
 import { createRoomRegistry } from './collab/create-room-registry.js';
 import type { Env } from './env.js';
 import { WorkspaceEvents } from './events/workspace-events.js';
+import { startHousekeeping } from './housekeeping.js';
 import { createLogger, type Logger } from './logger.js';
+import { closeOnce } from './shutdown.js';
 import { attachSocketIo } from './transports/socket-io.js';
 import { attachYWebsocket } from './transports/y-websocket.js';
 
@@ -39,24 +41,15 @@ export async function startServer(env: Env, options: { logger?: Logger } = {}): 
   const io = attachSocketIo(httpServer, { db: db.db, env, logger, rooms, events });
   const yws = attachYWebsocket(httpServer, { db: db.db, env, logger, rooms });
 
+  const stopHousekeeping = startHousekeeping({ db: db.db, logger });
+
   const { port } = httpServer.address() as AddressInfo;
   const displayHost = env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST;
-  let closing: Promise<void> | null = null;
   return {
     url: `http://${displayHost}:${port}`,
     port,
     db,
     logger,
-    close: () =>
-      (closing ??= (async () => {
-        await io.close();
-        await yws.close();
-        await rooms.close();
-        await new Promise<void>((resolve) => {
-          httpServer.close(() => resolve());
-          httpServer.closeAllConnections();
-        });
-        await db.close();
-      })()),
+    close: closeOnce({ httpServer, transports: [io, yws], rooms, db, beforeDatabase: stopHousekeeping }),
   };
 }

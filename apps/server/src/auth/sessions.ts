@@ -1,4 +1,4 @@
-import { createSession, deleteSession, findSession, type Database, type SessionUser } from '@alliance/db';
+import { createSession, deleteSession, extendSession, findSession, type Database, type SessionUser } from '@alliance/db';
 import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { parse } from 'hono/utils/cookie';
@@ -20,10 +20,37 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * realtime transports at handshake, so every entry point authenticates the same way.
  */
 export async function authenticateCookieHeader(db: Kysely<Database>, cookieHeader: string | undefined | null): Promise<SessionUser | undefined> {
+  const token = tokenFrom(cookieHeader);
+  return token ? findSession(db, hashToken(token)) : undefined;
+}
+
+/** The session token a Cookie header carries, if it looks like one. */
+function tokenFrom(cookieHeader: string | undefined | null): string | undefined {
   if (!cookieHeader) return undefined;
   const token = parse(cookieHeader, SESSION_COOKIE)[SESSION_COOKIE];
-  if (!token || token.length > 200) return undefined;
-  return findSession(db, hashToken(token));
+  return token && token.length <= 200 ? token : undefined;
+}
+
+function ttlMs(env: SessionEnv): number {
+  return env.SESSION_TTL_DAYS * DAY_MS;
+}
+
+/**
+ * Sessions slide: someone who keeps using Alliance stays logged in, while a session left alone
+ * for SESSION_TTL_DAYS ends. To keep writes rare, the expiry moves on at most once a day (or
+ * once per half of a short TTL), with the cookie renewed to match.
+ */
+export async function refreshSession(c: Context<AppEnv>, deps: { db: Kysely<Database>; env: SessionEnv }, session: SessionUser): Promise<void> {
+  const ttl = ttlMs(deps.env);
+  const now = Date.now();
+  const sinceRenewal = ttl - (session.expiresAt.getTime() - now);
+  if (sinceRenewal < Math.min(DAY_MS, ttl / 2)) return;
+  const token = tokenFrom(c.req.header('cookie'));
+  if (!token) return;
+  const expiresAt = new Date(now + ttl);
+  await extendSession(deps.db, session.sessionId, expiresAt);
+  session.expiresAt = expiresAt;
+  setSessionCookie(c, deps.env, token);
 }
 
 /**
@@ -35,15 +62,18 @@ export async function startSession(c: Context<AppEnv>, deps: { db: Kysely<Databa
   const previous = c.get('session');
   if (previous) await deleteSession(deps.db, previous.sessionId);
   const token = newToken();
-  // Browsers cap cookie lifetimes at 400 days (and Hono refuses longer ones).
-  const maxAgeSeconds = Math.min(Math.floor(deps.env.SESSION_TTL_DAYS * 86_400), 400 * 86_400);
-  await createSession(deps.db, { id: hashToken(token), userId, expiresAt: new Date(Date.now() + deps.env.SESSION_TTL_DAYS * DAY_MS) });
+  await createSession(deps.db, { id: hashToken(token), userId, expiresAt: new Date(Date.now() + ttlMs(deps.env)) });
+  setSessionCookie(c, deps.env, token);
+}
+
+function setSessionCookie(c: Context, env: SessionEnv, token: string): void {
   setCookie(c, SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: 'Lax',
     path: '/',
-    secure: isHttps(c, deps.env),
-    maxAge: maxAgeSeconds,
+    secure: isHttps(c, env),
+    // Browsers cap cookie lifetimes at 400 days (and Hono refuses longer ones).
+    maxAge: Math.min(Math.floor(env.SESSION_TTL_DAYS * 86_400), 400 * 86_400),
   });
 }
 

@@ -1,12 +1,14 @@
 import { createMiddleware } from 'hono/factory';
-import { authenticateCookieHeader } from '../auth/sessions.js';
+import { authenticateCookieHeader, refreshSession } from '../auth/sessions.js';
 import type { AppDeps, AppEnv } from '../http/context.js';
 import { unauthorized } from '../http/errors.js';
 
-/** Loads the caller's session (if any) onto the context. */
-export function loadSession(deps: Pick<AppDeps, 'db'>) {
+/** Loads the caller's session (if any) onto the context, moving its expiry on when due. */
+export function loadSession(deps: Pick<AppDeps, 'db' | 'env'>) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    c.set('session', (await authenticateCookieHeader(deps.db, c.req.header('cookie'))) ?? null);
+    const session = (await authenticateCookieHeader(deps.db, c.req.header('cookie'))) ?? null;
+    if (session) await refreshSession(c, deps, session);
+    c.set('session', session);
     await next();
   });
 }

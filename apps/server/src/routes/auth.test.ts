@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../auth/crypto.js';
+import { startHousekeeping } from '../housekeeping.js';
+import { createLogger } from '../logger.js';
 import { RecordingClient, signUp } from '../test/accounts.js';
+import { waitFor } from '../test/fixtures.js';
 import { startTestServer, testBackends, TestClient, type TestServer } from '../test/harness.js';
 
 /** Rate-limit tests run dozens of deliberately slow password checks; a busy 2-core machine needs room. */
@@ -112,6 +115,44 @@ describe.each(testBackends())('auth on %s', (kind) => {
     const forged = new TestClient(server.url);
     forged.cookie = 'alliance_session=made-up-token';
     expect((await forged.get('/api/me')).status).toBe(401);
+  });
+
+  it('keeps a session in use alive: once a day a request moves its expiry on and renews the cookie', async () => {
+    const account = await signUp(server.url, 'Regular', transcript);
+    const token = account.client.cookie.split('=')[1]!;
+    const expiryOf = async () =>
+      (await server.db.db.selectFrom('auth_sessions').select('expires_at').where('id', '=', hashToken(token)).executeTakeFirstOrThrow()).expires_at.getTime();
+    const fresh = await expiryOf();
+    // Used again soon after: nothing is written, no cookie sent.
+    const soon = await account.client.get('/api/me');
+    expect(soon.status).toBe(200);
+    expect(soon.headers.getSetCookie()).toEqual([]);
+    expect(await expiryOf()).toBe(fresh);
+    // Last renewed two days ago: the expiry moves to a full TTL from now, same token.
+    const twoDaysAgo = new Date(fresh - 2 * 86_400_000);
+    await server.db.db.updateTable('auth_sessions').set({ expires_at: twoDaysAgo }).where('id', '=', hashToken(token)).execute();
+    const later = await account.client.get('/api/me');
+    expect(later.status).toBe(200);
+    const line = sessionCookieLine(later.headers);
+    expect(line.startsWith(`alliance_session=${token};`)).toBe(true);
+    expect(line).toMatch(new RegExp(`; Max-Age=${7 * 86_400}`));
+    expect(await expiryOf()).toBeGreaterThanOrEqual(Date.now() + 7 * 86_400_000 - 60_000);
+  });
+
+  it('ends a session left alone past its expiry, and housekeeping deletes it', async () => {
+    const account = await signUp(server.url, 'Away', transcript);
+    const token = account.client.cookie.split('=')[1]!;
+    await server.db.db.updateTable('auth_sessions').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', hashToken(token)).execute();
+    expect((await account.client.get('/api/me')).status).toBe(401);
+    const live = await signUp(server.url, 'Present', transcript);
+    const stop = startHousekeeping({ db: server.db.db, logger: createLogger('silent') });
+    try {
+      const sessionsOf = async (userId: string) => (await server.db.db.selectFrom('auth_sessions').select('id').where('user_id', '=', userId).execute()).length;
+      await waitFor(async () => (await sessionsOf(account.id)) === 0, 'the expired session deleted');
+      expect(await sessionsOf(live.id)).toBe(1);
+    } finally {
+      stop();
+    }
   });
 
   it('logs out: deletes the session on the server and clears the cookie', async () => {

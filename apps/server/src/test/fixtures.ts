@@ -33,6 +33,7 @@ import type { RoomRegistry } from '../collab/room-registry.js';
 import { createCollabStore, type CollabStore } from '../collab/store.js';
 import { loadEnv } from '../env.js';
 import { createLogger } from '../logger.js';
+import { closeOnce } from '../shutdown.js';
 import { attachSocketIo } from '../transports/socket-io.js';
 import { attachYWebsocket } from '../transports/y-websocket.js';
 import { startTestServer, type TestServer } from './harness.js';
@@ -386,18 +387,7 @@ export async function startRealtimeServer(
   const io = attachSocketIo(httpServer, { db: db.db, env, logger, rooms });
   const yws = attachYWebsocket(httpServer, { db: db.db, env, logger, rooms });
   const { port } = httpServer.address() as AddressInfo;
-  let closing: Promise<void> | null = null;
-  const close = () =>
-    (closing ??= (async () => {
-      await io.close();
-      await yws.close();
-      await rooms.close();
-      await new Promise<void>((resolve) => {
-        httpServer.close(() => resolve());
-        httpServer.closeAllConnections();
-      });
-      await db.close();
-    })());
+  const close = closeOnce({ httpServer, transports: [io, yws], rooms, db });
   return {
     url: `http://127.0.0.1:${port}`,
     db,
