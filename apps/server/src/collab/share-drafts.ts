@@ -1,5 +1,5 @@
 import { listMembers } from '@alliance/db';
-import { encodeSyncUpdate, getCards, snapshotCard, createCard, type FeedbackColumn } from '@alliance/shared';
+import { encodeSyncUpdate, getCards, placeDraftOnBoard, removeCard, snapshotCard } from '@alliance/shared';
 import * as Y from 'yjs';
 import type { AppDeps } from '../http/context.js';
 import { resolveDocAccess } from './access.js';
@@ -50,15 +50,10 @@ export async function shareScheduledDrafts(deps: Pick<AppDeps, 'db' | 'rooms'>, 
     try {
       const feedbackState = await deps.rooms.withDocument({ workspaceId, doc: 'feedback' }, (doc) => Y.encodeStateAsUpdate(doc));
       await changeThrough(feedback, feedbackState, (doc) => {
-        const cards = getCards(doc);
-        const existing = new Set(cards.toArray().map((card) => card.get('id')));
         const now = new Date();
-        for (const draft of scheduled) {
-          if (existing.has(draft.id)) continue; // shared already (an earlier attempt stopped half-way)
-          const card = createCard(draft.column as FeedbackColumn, draft.text, now);
-          card.set('id', draft.id);
-          cards.push([card]);
-        }
+        doc.transact(() => {
+          for (const draft of scheduled) placeDraftOnBoard(doc, draft, now);
+        });
       });
     } finally {
       feedback.leave();
@@ -66,10 +61,9 @@ export async function shareScheduledDrafts(deps: Pick<AppDeps, 'db' | 'rooms'>, 
 
     const ids = new Set(scheduled.map((draft) => draft.id));
     await changeThrough(drafts, draftsState, (doc) => {
-      const cards = getCards(doc);
-      for (let index = cards.length - 1; index >= 0; index--) {
-        if (ids.has(cards.get(index).get('id') as string)) cards.delete(index, 1);
-      }
+      doc.transact(() => {
+        for (const id of ids) removeCard(doc, id);
+      });
     });
     return scheduled.length;
   } finally {

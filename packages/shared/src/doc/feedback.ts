@@ -279,15 +279,23 @@ export function addCard(feedback: Y.Doc, column: FeedbackColumn, text = '', now 
 export function shareDraft(drafts: Y.Doc, feedback: Y.Doc, id: string, now = new Date()): Y.Map<unknown> | null {
   const found = findCard(getCards(drafts), id);
   if (!found) return null;
-  const draft = snapshotCard(found.card);
-  const cards = getCards(feedback);
-  let card = findCard(cards, id)?.card ?? null;
-  if (!card) {
-    const created = createCard(draft.column, draft.text, now);
-    created.set('id', draft.id);
-    feedback.transact(() => cards.push([created]));
-    card = created;
-  }
+  const card = placeDraftOnBoard(feedback, snapshotCard(found.card), now);
   removeCard(drafts, id);
   return card;
+}
+
+/**
+ * The first half of sharing: puts a draft on the board as a card with the same id, column and
+ * text, dated `now` — unless a card with that id is there already (a share that stopped
+ * half-way). Returns the board's card. The server's scheduled sharing stores this half before
+ * it removes the drafts.
+ */
+export function placeDraftOnBoard(feedback: Y.Doc, draft: Pick<CardSnapshot, 'id' | 'column' | 'text'>, now = new Date()): Y.Map<unknown> {
+  const cards = getCards(feedback);
+  const existing = findCard(cards, draft.id)?.card;
+  if (existing) return existing;
+  const created = createCard(draft.column, draft.text, now);
+  created.set('id', draft.id);
+  feedback.transact(() => cards.push([created]));
+  return created;
 }
