@@ -1,96 +1,32 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { fieldCaret, fieldValue } from './browser.js';
-import { passOnboarding } from './people.js';
-import { startServerProcess, type ServerProcess } from './server-process.js';
-
-const webRoot = resolve(import.meta.dirname, '..');
-const artifacts = join(webRoot, 'test-artifacts');
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/**
- * Console messages a healthy page may print: asking who is signed in answers 401 when nobody
- * is, and reconnecting fails while the test has taken the network away.
- */
-const EXPECTED_CONSOLE = [/Failed to load resource: the server responded with a status of 401/, /net::ERR_INTERNET_DISCONNECTED/];
-
-function watchPage(page: Page, problems: string[], who: string): void {
-  page.on('pageerror', (error) => problems.push(`${who}: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() !== 'error') return;
-    const text = message.text();
-    if (!EXPECTED_CONSOLE.some((pattern) => pattern.test(text))) problems.push(`${who}: ${text}`);
-  });
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
-}
-
-async function accessibilityProblems(page: Page): Promise<string[]> {
-  // Evaluated through the DevTools protocol, which the page's CSP does not apply to.
-  await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }> } }).axe;
-    const result = await axe.run();
-    return result.violations
-      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-      .map((violation) => `${violation.id}: ${violation.nodes.map((node) => JSON.stringify(node.target)).join(', ')}`);
-  });
-}
-
-/** Vitest runs with NODE_ENV=test, which would give React's development build. */
-async function buildForProduction(outDir: string): Promise<void> {
-  const previous = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({ root: webRoot, configFile: join(webRoot, 'vite.config.ts'), mode: 'production', logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-  } finally {
-    process.env.NODE_ENV = previous;
-  }
-}
+import { accessibilityProblems, fieldCaret, fieldValue, shot, startBrowserRun, watchPage, type BrowserRun } from './browser.js';
+import { DESKTOP, newContext, passOnboarding, PHONE } from './people.js';
 
 describe('therapist and client in the browser', () => {
-  let webDist = '';
-  let server: ServerProcess | undefined;
-  let browser: Browser | undefined;
+  let run: BrowserRun | undefined;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    mkdirSync(artifacts, { recursive: true });
-    // Build the current source, so the test never runs against a stale dist/.
-    webDist = mkdtempSync(join(tmpdir(), 'alliance-web-'));
-    await buildForProduction(webDist);
-    server = await startServerProcess(webDist);
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-    });
+    run = await startBrowserRun();
   }, 180_000);
 
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => {});
-    await browser?.close();
-    await server?.stop();
-    if (webDist) rmSync(webDist, { recursive: true, force: true });
+    await run?.stop();
   }, 60_000);
 
   it('signs up, invites, joins, and both edit the same goal title live until it is saved', async () => {
-    if (!server || !browser) throw new Error('setup failed');
+    if (!run) throw new Error('setup failed');
+    const { server, browser } = run;
     const url = server.url;
     const problems: string[] = [];
     const output = server.output;
     onTestFailed(() => console.error(`server output (last lines):\n${output().slice(-6_000)}`));
 
     // ---- the therapist, on a desktop ----
-    const therapistContext = await browser.newContext({ viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
+    const therapistContext = await newContext(browser, url, DESKTOP);
     contexts.push(therapistContext);
-    await therapistContext.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url });
     const therapist = await therapistContext.newPage();
     watchPage(therapist, problems, 'therapist');
 
@@ -116,7 +52,7 @@ describe('therapist and client in the browser', () => {
     await shot(therapist, 'workspace-invite-desktop');
 
     // ---- the client, on a phone ----
-    const clientContext = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, colorScheme: 'light' });
+    const clientContext = await newContext(browser, url, PHONE);
     contexts.push(clientContext);
     const client = await clientContext.newPage();
     watchPage(client, problems, 'client');

@@ -1,9 +1,8 @@
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { accessibilityProblems, fieldValue, shot } from './browser.js';
 import { acceptInvite, api, createWorkspace, DANA, DESKTOP, inviteLink, openTab, passOnboarding, SAM, saved, signUp, WAIT } from './people.js';
-import type { ServerProcess } from './server-process.js';
-import { startTwoPeople, type TwoPeople } from './two-people.js';
+import { twoPeopleForBlock } from './two-people.js';
 
 /** The board column with this heading. */
 const column = (page: Page, label: string): Locator => page.getByRole('region', { name: new RegExp(`^${label}`) });
@@ -17,16 +16,11 @@ async function typeInto(page: Page, field: Locator, text: string): Promise<void>
 }
 
 describe('the feedback board, private drafts and live sessions', () => {
-  let people: TwoPeople | undefined;
-  let server: ServerProcess;
-  let therapist: Page;
-  let client: Page;
+  const people = twoPeopleForBlock(DESKTOP);
   let workspaceId = '';
-  let problems: string[] = [];
 
   beforeAll(async () => {
-    people = await startTwoPeople(DESKTOP);
-    ({ server, therapist, client, problems } = people);
+    const { server, therapist, client } = people();
     const url = server.url;
     await signUp(therapist, url, DANA);
     const title = 'Sam — our roadmap';
@@ -37,14 +31,11 @@ describe('the feedback board, private drafts and live sessions', () => {
     await acceptInvite(client, link, title);
     await passOnboarding(client, 'We decide together');
     await therapist.getByText('With Sam Rivera, your client').waitFor(WAIT);
-  }, 240_000);
-
-  afterAll(async () => {
-    await people?.stop();
-  }, 60_000);
+  }, 120_000);
 
   it("shows the client's card live; the therapist replies and asks to talk, but cannot change or delete it", async () => {
-    onTestFailed(() => console.error(`server output (last lines):\n${server!.output().slice(-6_000)}`));
+    const { server, therapist, client, problems } = people();
+    onTestFailed(() => console.error(`server output (last lines):\n${server.output().slice(-6_000)}`));
     expect(await accessibilityProblems(therapist)).toEqual([]); // the roadmap, both roles
     expect(await accessibilityProblems(client)).toEqual([]);
     await openTab(therapist, 'Feedback');
@@ -111,7 +102,8 @@ describe('the feedback board, private drafts and live sessions', () => {
   }, 180_000);
 
   it('keeps a private draft from the therapist until it is shared, and shares next-session drafts when the session starts', async () => {
-    onTestFailed(() => console.error(`server output (last lines):\n${server!.output().slice(-6_000)}`));
+    const { server, therapist, client, problems } = people();
+    onTestFailed(() => console.error(`server output (last lines):\n${server.output().slice(-6_000)}`));
     const working = column(client, 'What is working');
     await working.getByRole('button', { name: 'Add card' }).click();
     await client.keyboard.type('The breathing exercise helps at night', { delay: 12 });
@@ -155,7 +147,8 @@ describe('the feedback board, private drafts and live sessions', () => {
   }, 180_000);
 
   it('ending the session saves labelled versions and asks the client how it was', async () => {
-    onTestFailed(() => console.error(`server output (last lines):\n${server!.output().slice(-6_000)}`));
+    const { server, therapist, client, problems } = people();
+    onTestFailed(() => console.error(`server output (last lines):\n${server.output().slice(-6_000)}`));
     await openTab(therapist, 'Roadmap');
     await openTab(client, 'Roadmap');
     await shot(therapist, 'roadmap-in-session-desktop');

@@ -1,30 +1,15 @@
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { describe, expect, it, onTestFailed } from 'vitest';
 import { accessibilityProblems, shot } from './browser.js';
 import { acceptInvite, api, createWorkspace, DANA, DESKTOP, inviteLink, openTab, passOnboarding, SAM, signUp, WAIT } from './people.js';
-import type { ServerProcess } from './server-process.js';
-import { startTwoPeople, type TwoPeople } from './two-people.js';
+import { twoPeopleForBlock } from './two-people.js';
 
 describe('how we work comes first for the client', () => {
-  let people: TwoPeople | undefined;
-  let server: ServerProcess;
-  let therapist: Page;
-  let client: Page;
-  let problems: string[] = [];
-
-  beforeAll(async () => {
-    people = await startTwoPeople(DESKTOP);
-    ({ server, therapist, client, problems } = people);
-  }, 240_000);
-
-  afterAll(async () => {
-    await people?.stop();
-  }, 60_000);
+  const people = twoPeopleForBlock(DESKTOP);
 
   it('shows the client How we work before the roadmap, and again when the therapist changes it', async () => {
-    const url = server!.url;
-    const output = server!.output;
-    onTestFailed(() => console.error(`server output (last lines):\n${output().slice(-6_000)}`));
+    const { server, therapist, client, problems } = people();
+    const url = server.url;
+    onTestFailed(() => console.error(`server output (last lines):\n${server.output().slice(-6_000)}`));
 
     await signUp(therapist, url, DANA);
     expect(await accessibilityProblems(therapist)).toEqual([]); // the workspace list, empty

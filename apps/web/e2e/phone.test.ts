@@ -1,10 +1,9 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { describe, expect, it, onTestFailed } from 'vitest';
 import { accessibilityProblems, artifacts, shot } from './browser.js';
 import { acceptInvite, createWorkspace, DANA, inviteLink, openTab, PHONE, SAM, saved, signUp, WAIT } from './people.js';
-import type { ServerProcess } from './server-process.js';
-import { startTwoPeople, type TwoPeople } from './two-people.js';
+import { twoPeopleForBlock } from './two-people.js';
 
 /** Nothing sticks out sideways: the page is no wider than the phone. */
 async function fitsWidth(page: Page): Promise<boolean> {
@@ -12,24 +11,12 @@ async function fitsWidth(page: Page): Promise<boolean> {
 }
 
 describe('on a phone', () => {
-  let people: TwoPeople | undefined;
-  let server: ServerProcess;
-  let therapist: Page;
-  let client: Page;
-  let problems: string[] = [];
-
-  beforeAll(async () => {
-    people = await startTwoPeople(PHONE);
-    ({ server, therapist, client, problems } = people);
-  }, 240_000);
-
-  afterAll(async () => {
-    await people?.stop();
-  }, 60_000);
+  const people = twoPeopleForBlock(PHONE);
 
   it('goes through joining, How we work, the roadmap, the board and a session at 390×844', async () => {
-    onTestFailed(() => console.error(`server output (last lines):\n${server!.output().slice(-6_000)}`));
-    const url = server!.url;
+    const { server, therapist, client, problems } = people();
+    onTestFailed(() => console.error(`server output (last lines):\n${server.output().slice(-6_000)}`));
+    const url = server.url;
     await signUp(therapist, url, DANA);
     const title = 'Sam — our roadmap';
     await createWorkspace(therapist, url, title);

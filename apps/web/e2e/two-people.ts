@@ -1,4 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { startBrowserRun, watchPage } from './browser.js';
 import { DESKTOP, newContext, type PHONE } from './people.js';
 import type { ServerProcess } from './server-process.js';
@@ -42,4 +43,22 @@ export async function startTwoPeople(size: typeof DESKTOP | typeof PHONE = DESKT
     await run.stop();
     throw error;
   }
+}
+
+/**
+ * The two people for a `describe` block: started before its tests, stopped after them. The
+ * returned function gives them to a test (or to a later `beforeAll`).
+ */
+export function twoPeopleForBlock(size: typeof DESKTOP | typeof PHONE = DESKTOP): () => TwoPeople {
+  let people: TwoPeople | undefined;
+  beforeAll(async () => {
+    people = await startTwoPeople(size);
+  }, 240_000);
+  afterAll(async () => {
+    await people?.stop();
+  }, 60_000);
+  return () => {
+    if (!people) throw new Error('the app and the browser did not start');
+    return people;
+  };
 }
