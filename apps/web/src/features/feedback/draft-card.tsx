@@ -1,8 +1,9 @@
 import { readString, setDraftShare, type DraftShare } from '@alliance/shared';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { Button } from '../../components/button.js';
+import { Confirm, useConfirmStep } from '../../components/confirm.js';
 import { CollabText, type CollabTextHandle } from '../../components/collab-text/index.js';
 import { useYMap } from '../../sync/hooks.js';
 
@@ -39,7 +40,7 @@ export function DraftCard({
   const field = useRef<CollabTextHandle>(null);
   const textId = `draft-text-${id}`;
   const noteId = `draft-note-${id}`;
-  const [confirmDelete, setConfirmDelete] = useState(false);
+  const { asking: confirmingDelete, ask: askDelete, done: keepIt, triggerRef: deleteRef } = useConfirmStep();
 
   useEffect(() => {
     if (composing) field.current?.focus();
@@ -78,25 +79,17 @@ export function DraftCard({
             Keep as private draft
           </Button>
         ) : (
-          !confirmDelete && (
-            <Button variant="quiet" className="button--danger-quiet" onClick={() => setConfirmDelete(true)} aria-describedby={textId}>
+          !confirmingDelete && (
+            <Button ref={deleteRef} variant="quiet" className="button--danger-quiet" onClick={askDelete} aria-describedby={textId}>
               Delete draft
             </Button>
           )
         )}
       </div>
-      {confirmDelete && (
-        <div className="confirm" role="group" aria-label="Delete this draft?">
-          <p>Delete this draft? It cannot be brought back.</p>
-          <div className="button-row">
-            <Button variant="secondary" className="button--danger" onClick={() => onDelete(id)}>
-              Delete
-            </Button>
-            <Button variant="quiet" onClick={() => setConfirmDelete(false)} autoFocus>
-              Keep it
-            </Button>
-          </div>
-        </div>
+      {confirmingDelete && (
+        <Confirm question="Delete this draft?" confirmLabel="Delete" cancelLabel="Keep it" onConfirm={() => onDelete(id)} onCancel={keepIt}>
+          It cannot be brought back.
+        </Confirm>
       )}
     </article>
   );

@@ -3,6 +3,7 @@ import { useEffect, useId, useRef, useState, type FocusEvent } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { Button } from '../../components/button.js';
+import { Confirm, useConfirmStep } from '../../components/confirm.js';
 import { CollabText, type CollabTextHandle } from '../../components/collab-text/index.js';
 import { formatWhen } from '../../lib/audit-text.js';
 import { publishEditing } from '../../lib/presence.js';
@@ -57,7 +58,7 @@ export function FeedbackCard({ card, role, readOnly, awareness, names, autoFocus
   const editors = useCardEditors(awareness, id);
   const mark = useEditingMark(awareness, id);
   const textId = `card-text-${id}`;
-  const [confirmDelete, setConfirmDelete] = useState(false);
+  const { asking: confirmingDelete, ask: askDelete, done: keepIt, triggerRef: deleteRef } = useConfirmStep();
   const [newReply, setNewReply] = useState<string | null>(null);
   const articleRef = useRef<HTMLElement>(null);
   const isClient = role === 'client';
@@ -123,25 +124,17 @@ export function FeedbackCard({ card, role, readOnly, awareness, names, autoFocus
               {FLAG_LABELS.repaired}
             </Button>
           )}
-          {isClient && !confirmDelete && (
-            <Button variant="quiet" className="button--danger-quiet" onClick={() => setConfirmDelete(true)} aria-describedby={textId}>
+          {isClient && !confirmingDelete && (
+            <Button ref={deleteRef} variant="quiet" className="button--danger-quiet" onClick={askDelete} aria-describedby={textId}>
               Delete card
             </Button>
           )}
         </div>
       )}
-      {isClient && confirmDelete && (
-        <div className="confirm" role="group" aria-label="Delete this card?">
-          <p>Delete this card? Its replies go with it.</p>
-          <div className="button-row">
-            <Button variant="secondary" className="button--danger" onClick={() => onDelete(id)}>
-              Delete
-            </Button>
-            <Button variant="quiet" onClick={() => setConfirmDelete(false)} autoFocus>
-              Keep it
-            </Button>
-          </div>
-        </div>
+      {isClient && confirmingDelete && (
+        <Confirm question="Delete this card?" confirmLabel="Delete" cancelLabel="Keep it" onConfirm={() => onDelete(id)} onCancel={keepIt}>
+          Its replies go with it.
+        </Confirm>
       )}
     </article>
   );
