@@ -152,7 +152,35 @@ describe('the feedback board, private drafts and live sessions', () => {
     await openTab(therapist, 'Roadmap');
     await openTab(client, 'Roadmap');
     await shot(therapist, 'roadmap-in-session-desktop');
-    await therapist.getByRole('button', { name: 'End session' }).click();
+
+    // Ending asks first, saying what will happen; "Keep going" and Escape leave the session running.
+    const endSession = therapist.getByRole('button', { name: 'End session' });
+    const confirmEnd = therapist.getByRole('group', { name: /^End this session\? A version of the roadmap and the board is saved as “Session 1 — / });
+    const keepGoing = confirmEnd.getByRole('button', { name: 'Keep going' });
+    const focused = (locator: Locator) => locator.evaluate((element) => element === document.activeElement);
+    await endSession.click();
+    await confirmEnd.waitFor(WAIT);
+    expect(await focused(keepGoing)).toBe(true);
+    expect(await accessibilityProblems(therapist)).toEqual([]);
+    await keepGoing.click();
+    expect(await confirmEnd.count()).toBe(0);
+    await expect.poll(() => focused(endSession), WAIT).toBe(true);
+    // From the keyboard: Enter asks, Escape keeps going.
+    await therapist.keyboard.press('Enter');
+    await confirmEnd.waitFor(WAIT);
+    expect(await focused(keepGoing)).toBe(true);
+    await shot(therapist, 'end-session-confirm-desktop');
+    await therapist.emulateMedia({ colorScheme: 'dark' });
+    await therapist.waitForTimeout(300);
+    await shot(therapist, 'end-session-confirm-desktop-dark');
+    await therapist.emulateMedia({ colorScheme: 'light' });
+    await therapist.keyboard.press('Escape');
+    await expect.poll(() => focused(endSession), WAIT).toBe(true);
+    expect(await confirmEnd.count()).toBe(0);
+    expect(await therapist.getByRole('status').filter({ hasText: 'In session' }).count()).toBe(1);
+
+    await endSession.click();
+    await confirmEnd.getByRole('button', { name: 'End session' }).click();
     const notice = therapist.getByText(/^Session 1 has ended\. The roadmap and the feedback board were saved as “Session 1 — /);
     await notice.waitFor(WAIT);
     expect(await therapist.getByRole('status').filter({ hasText: 'In session' }).count()).toBe(0);

@@ -86,6 +86,18 @@ describe('on a phone', () => {
 
     // It ends: the client is asked how it was.
     await therapist.getByRole('button', { name: 'End session' }).click();
+    const confirmEnd = therapist.getByRole('group', { name: /^End this session\?/ });
+    await confirmEnd.waitFor(WAIT);
+    expect(await fitsWidth(therapist)).toBe(true);
+    await shot(therapist, 'end-session-confirm-phone');
+    await therapist.emulateMedia({ colorScheme: 'dark' });
+    await therapist.setViewportSize({ width: 360, height: 740 });
+    await therapist.waitForTimeout(300);
+    expect(await fitsWidth(therapist)).toBe(true);
+    await shot(therapist, 'end-session-confirm-360-dark');
+    await therapist.setViewportSize(PHONE.viewport);
+    await therapist.emulateMedia({ colorScheme: 'light' });
+    await confirmEnd.getByRole('button', { name: 'End session' }).click();
     await therapist.getByText(/^Session 1 has ended\./).waitFor(WAIT);
     const question = client.getByRole('region', { name: 'How was today’s session?' });
     await question.waitFor({ timeout: 30_000 });
