@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, testBackends } from '../testing.js';
 import { findDocument, insertCheckpoint, latestCheckpoint, listCheckpoints, thinAutoCheckpoints } from './documents.repository.js';
@@ -25,7 +24,7 @@ describe.each(testBackends())('checkpoints on %s', (kind) => {
   /** A checkpoint as if written at `at`. */
   async function checkpointAt(documentId: string, upToSeq: number, at: Date, kindOf: 'auto' | 'session' | 'named' = 'auto'): Promise<string> {
     const row = await insertCheckpoint(handle.db, { documentId, upToSeq, state: new Uint8Array([upToSeq]), kind: kindOf, label: kindOf === 'auto' ? null : `v${upToSeq}` });
-    await sql`UPDATE doc_checkpoints SET created_at = ${at} WHERE id = ${row.id}`.execute(handle.db);
+    await handle.db.updateTable('doc_checkpoints').set({ created_at: at }).where('id', '=', row.id).execute();
     return row.id;
   }
 
