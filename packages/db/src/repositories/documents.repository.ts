@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database, DocCheckpoint } from '../schema.js';
 
 type Db = Kysely<Database>;
@@ -89,27 +89,6 @@ export async function latestCheckpoint(db: Db, documentId: string): Promise<DocC
 }
 
 export type VersionRow = Omit<DocCheckpoint, 'state'>;
-
-/**
- * Thins automatic checkpoints as they age: those created before `olderThan` are kept one per
- * document and hour (the latest of that hour). Session and named versions are never touched,
- * nor is any document's latest checkpoint (it is the latest of its hour). Nothing is lost: the
- * update log keeps every change, and a checkpoint only saves replaying it. Returns how many
- * were deleted.
- */
-export async function thinAutoCheckpoints(db: Db, olderThan: Date): Promise<number> {
-  const result = await sql`
-    DELETE FROM doc_checkpoints
-    WHERE kind = 'auto'
-      AND created_at < ${olderThan}
-      AND id NOT IN (
-        SELECT DISTINCT ON (document_id, date_trunc('hour', created_at AT TIME ZONE 'UTC')) id
-        FROM doc_checkpoints
-        WHERE kind = 'auto'
-        ORDER BY document_id, date_trunc('hour', created_at AT TIME ZONE 'UTC'), up_to_seq DESC, created_at DESC
-      )`.execute(db);
-  return Number(result.numAffectedRows ?? 0);
-}
 
 export async function listCheckpoints(db: Db, documentId: string): Promise<VersionRow[]> {
   return db
