@@ -9,6 +9,7 @@ import type {
   TherapySessionDto,
   TherapySessionsDto,
   VersionDto,
+  CreateVersionInput,
   CreateWorkspaceInput,
   ErrorCode,
   InviteDto,
@@ -168,6 +169,23 @@ export function endTherapySession(workspaceId: string, timeZone?: string): Promi
 
 export function listVersions(workspaceId: string, doc: DocName): Promise<VersionDto[]> {
   return call(() => client.workspaces[':id'].docs[':doc'].versions.$get({ param: { id: workspaceId, doc } }));
+}
+
+/** Saves the document as it is now as a named version (`label` is trimmed, 1–200 characters). */
+export function createVersion(workspaceId: string, doc: DocName, input: CreateVersionInput): Promise<VersionDto> {
+  return call(() => client.workspaces[':id'].docs[':doc'].versions.$post({ param: { id: workspaceId, doc }, json: input }));
+}
+
+/** The whole document as it was at a version: a Yjs update to apply to an empty document. */
+export async function getVersionState(workspaceId: string, doc: DocName, versionId: string): Promise<Uint8Array> {
+  let response: Response;
+  try {
+    response = (await client.workspaces[':id'].docs[':doc'].versions[':versionId'].state.$get({ param: { id: workspaceId, doc, versionId } })) as unknown as Response;
+  } catch {
+    throw new ApiError(0, 'NETWORK', 'Cannot reach Alliance. Check your connection and try again.');
+  }
+  if (!response.ok) throw await readError(response);
+  return new Uint8Array(await response.arrayBuffer());
 }
 
 /** Who opened, changed or exported the workspace, newest first. */

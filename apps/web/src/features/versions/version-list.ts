@@ -1,0 +1,99 @@
+import type { DocName, MemberDto, VersionDto } from '@alliance/shared';
+
+/** How dates are written: the viewer's locale and time zone unless a test fixes them. */
+export interface DateOptions {
+  locale?: string;
+  timeZone?: string;
+  /** Today, for leaving out this year's year. */
+  now?: Date;
+}
+
+/** The versions saved on one calendar day (in the viewer's time zone), newest first. */
+export interface VersionDay {
+  /** YYYY-MM-DD. */
+  key: string;
+  /** The day written out ("23 Nov 2026"). */
+  label: string;
+  /** The day, short ("23 Nov"; the year too when it is not this year's). */
+  shortLabel: string;
+  /** Session and named versions: the ones people look for. */
+  marked: VersionDto[];
+  /** Automatic saves, folded away in the list. */
+  automatic: VersionDto[];
+}
+
+function dayKey(date: Date, timeZone?: string): string {
+  // en-CA writes dates as YYYY-MM-DD.
+  return new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone }).format(date);
+}
+
+function yearOf(date: Date, timeZone?: string): string {
+  return new Intl.DateTimeFormat('en-GB', { year: 'numeric', timeZone }).format(date);
+}
+
+function newestFirst(a: VersionDto, b: VersionDto): number {
+  return Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.upToSeq - a.upToSeq;
+}
+
+/**
+ * The versions by day, newest day first; within a day the session and named versions are
+ * listed one by one and the automatic saves are gathered, so the list stays short.
+ */
+export function groupVersionsByDay(versions: readonly VersionDto[], options: DateOptions = {}): VersionDay[] {
+  const { locale, timeZone, now = new Date() } = options;
+  const long = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone });
+  const short = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone });
+  const days: VersionDay[] = [];
+  const byKey = new Map<string, VersionDay>();
+  for (const version of [...versions].sort(newestFirst)) {
+    const at = new Date(version.createdAt);
+    if (Number.isNaN(at.getTime())) continue;
+    const key = dayKey(at, timeZone);
+    let day = byKey.get(key);
+    if (!day) {
+      const label = long.format(at);
+      day = { key, label, shortLabel: yearOf(at, timeZone) === yearOf(now, timeZone) ? short.format(at) : label, marked: [], automatic: [] };
+      byKey.set(key, day);
+      days.push(day);
+    }
+    (version.kind === 'auto' ? day.automatic : day.marked).push(version);
+  }
+  return days;
+}
+
+/** "12 automatic saves on 23 Nov". */
+export function automaticSummary(day: Pick<VersionDay, 'automatic' | 'shortLabel'>): string {
+  const count = day.automatic.length;
+  return `${count} automatic ${count === 1 ? 'save' : 'saves'} on ${day.shortLabel}`;
+}
+
+/** Who saved a version, as the viewer reads it: "You", the other person's name, or "Saved automatically". */
+export function savedBy(version: Pick<VersionDto, 'kind' | 'createdBy'>, viewerId: string, members: readonly Pick<MemberDto, 'userId' | 'name'>[]): string {
+  if (version.kind === 'auto' || version.createdBy === null) return 'Saved automatically';
+  if (version.createdBy === viewerId) return 'You';
+  return members.find((member) => member.userId === version.createdBy)?.name ?? 'A former member';
+}
+
+/** The time of day a version was saved ("18:29" or "6:29 PM", as the viewer's locale writes it). */
+export function formatTime(iso: string, options: DateOptions = {}): string {
+  return new Intl.DateTimeFormat(options.locale, { timeStyle: 'short', timeZone: options.timeZone }).format(new Date(iso));
+}
+
+/** The date and time a version was saved ("23 Nov 2026, 18:29" in en-GB). */
+export function formatDateTime(iso: string, options: DateOptions = {}): string {
+  return new Intl.DateTimeFormat(options.locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: options.timeZone }).format(new Date(iso));
+}
+
+/** A version's name without the date a session version carries ("Session 1 — 23 Nov 2026" → "Session 1"). */
+export function shortVersionName(version: Pick<VersionDto, 'kind' | 'label'>): string {
+  if (version.kind === 'auto' || !version.label) return 'saved automatically';
+  if (version.kind === 'session') return version.label.replace(/^(Session \d+) — .*$/, '$1');
+  return version.label;
+}
+
+export const DOC_TITLES: Record<Exclude<DocName, 'drafts'>, string> = { roadmap: 'Roadmap', feedback: 'Feedback board' };
+
+/** "Roadmap as it was on 23 Nov 2026, 18:29 — Session 1". */
+export function versionHeading(doc: Exclude<DocName, 'drafts'>, version: Pick<VersionDto, 'kind' | 'label' | 'createdAt'>, options: DateOptions = {}): string {
+  return `${DOC_TITLES[doc]} as it was on ${formatDateTime(version.createdAt, options)} — ${shortVersionName(version)}`;
+}
