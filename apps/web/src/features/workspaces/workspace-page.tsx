@@ -1,7 +1,7 @@
 import './workspace.css';
 import { DECISION_PREFERENCE_LABELS, type EndedSessionDto, type Role, type TermsDto, type UserDto, type WorkspaceDto } from '@alliance/shared';
 import type * as Y from 'yjs';
-import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Button } from '../../components/button.js';
 import { Loading, Notice, Page } from '../../components/layout.js';
 import { Link } from '../../components/link.js';
@@ -23,6 +23,7 @@ import { AfterSession } from '../sessions/after-session.js';
 import { SessionBanner } from '../sessions/session-banner.js';
 import { SessionControls } from '../sessions/session-controls.js';
 import { sessionToReflectOn, useTherapySessions } from '../sessions/use-therapy-sessions.js';
+import { VersionsView } from '../versions/versions-view.js';
 import { AccessLog } from './access-log.js';
 import { InvitePanel } from './invite-panel.js';
 
@@ -65,10 +66,11 @@ export function WorkspacePage({ workspaceId, user }: { workspaceId: string; user
 
 const waitingForClient = (workspace: WorkspaceDto) => workspace.role === 'therapist' && !workspace.members.some((member) => member.role === 'client');
 
-type View = 'roadmap' | 'feedback' | 'terms' | 'access';
+type View = 'roadmap' | 'feedback' | 'versions' | 'terms' | 'access';
 const VIEWS: readonly { key: View; label: string }[] = [
   { key: 'roadmap', label: 'Roadmap' },
   { key: 'feedback', label: 'Feedback' },
+  { key: 'versions', label: 'Versions' },
   { key: 'terms', label: 'How we work' },
   { key: 'access', label: 'Access log' },
 ];
@@ -235,9 +237,9 @@ function WorkspaceView({
         </p>
       )}
 
-      <div className="workspace-tabs">
+      <TabRow view={view}>
         <Tabs idBase="workspace" label="Workspace" items={VIEWS} selected={view} onSelect={setView} />
-      </div>
+      </TabRow>
 
       <div {...tabPanelProps('workspace', view)} className={`workspace-panel workspace-panel--${view}`}>
         {view === 'roadmap' && <DocView handle={roadmap} what="the roadmap">{(doc, role, docReadOnly) => <RoadmapView doc={doc} role={role ?? workspace.role} readOnly={docReadOnly} names={names} awareness={roadmap.session.awareness} />}</DocView>}
@@ -260,10 +262,53 @@ function WorkspaceView({
             }
           </DocView>
         )}
+        {view === 'versions' && <VersionsView workspace={workspace} user={user} />}
         {view === 'terms' && <HowWeWork workspace={workspace} terms={terms} onTerms={onTerms} />}
         {view === 'access' && <AccessLog workspaceId={workspace.id} user={user} />}
       </div>
     </Page>
+  );
+}
+
+/**
+ * The row of tabs scrolls sideways when it does not fit (on a phone); a soft fade at the
+ * edge says more tabs lie that way, and the open tab is always brought into view.
+ */
+function TabRow({ view, children }: { view: View; children: ReactNode }) {
+  const row = useRef<HTMLDivElement>(null);
+  const [more, setMore] = useState({ start: false, end: false });
+  useEffect(() => {
+    const element = row.current;
+    if (!element) return;
+    const measure = () => {
+      const start = element.scrollLeft > 1;
+      const end = element.scrollLeft + element.clientWidth < element.scrollWidth - 1;
+      setMore((previous) => (previous.start === start && previous.end === end ? previous : { start, end }));
+    };
+    measure();
+    element.addEventListener('scroll', measure, { passive: true });
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => {
+      element.removeEventListener('scroll', measure);
+      observer.disconnect();
+    };
+  }, []);
+  useEffect(() => {
+    const element = row.current;
+    const tab = element?.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]');
+    if (!element || !tab) return;
+    // Only sideways: the page itself must not jump.
+    const left = tab.offsetLeft - element.offsetLeft;
+    const right = left + tab.offsetWidth;
+    if (left < element.scrollLeft) element.scrollLeft = left - 40;
+    else if (right > element.scrollLeft + element.clientWidth) element.scrollLeft = right - element.clientWidth + 40;
+  }, [view]);
+  const className = ['workspace-tabs', more.start && 'workspace-tabs--more-start', more.end && 'workspace-tabs--more-end'].filter(Boolean).join(' ');
+  return (
+    <div ref={row} className={className}>
+      {children}
+    </div>
   );
 }
 
