@@ -11,6 +11,10 @@ const column = (page: Page, label: string): Locator => page.getByRole('region', 
 const entry = (page: Page, label: RegExp | string): Locator => page.locator('.version-entry').filter({ has: page.getByRole('button', { name: label }) });
 const versionPage = (page: Page): Locator => page.getByRole('article', { name: /as it was on/ });
 
+// Automatic versions every few seconds while editing (instead of every half minute), so the
+// list has some to fold away.
+process.env.CHECKPOINT_EVERY_MS = '2000';
+
 describe('versions of the roadmap and the feedback board', () => {
   const people = twoPeopleForBlock(DESKTOP);
   let workspaceId = '';
@@ -43,6 +47,13 @@ describe('versions of the roadmap and the feedback board', () => {
     await expect.poll(() => fieldValue(clientGoal.getByRole('textbox', { name: 'Goal title' })), WAIT).toBe('Sleep better');
     await clientGoal.getByRole('textbox', { name: 'Why this matters to me' }).click();
     await client.keyboard.type('Mornings feel calmer when I have slept', { delay: 10 });
+    await therapistGoal.getByRole('button', { name: 'Add step' }).click();
+    await therapist.keyboard.type('Lights out by 23:00', { delay: 10 });
+    await therapist.keyboard.press('Enter');
+    await therapist.keyboard.type('No phone in bed', { delay: 10 });
+    const tick = clientGoal.getByRole('checkbox', { name: 'Done: Lights out by 23:00' });
+    await tick.waitFor(WAIT);
+    await tick.check();
 
     // On the board: one card shared, one kept as a private draft.
     await openTab(client, 'Feedback');
@@ -83,6 +94,8 @@ describe('versions of the roadmap and the feedback board', () => {
     await goal.waitFor(WAIT);
     await goal.getByText('Mornings feel calmer when I have slept').waitFor(WAIT);
     await goal.getByText('Proposed by Dana Whitfield').waitFor(WAIT);
+    expect(await goal.locator('.version-check--done').allInnerTexts()).toEqual([expect.stringContaining('Lights out by 23:00')]);
+    expect(await goal.locator('.version-check:not(.version-check--done)').allInnerTexts()).toEqual([expect.stringContaining('No phone in bed')]);
     expect(await opened.locator('[contenteditable="true"], textarea, input, select').count()).toBe(0);
     expect(await accessibilityProblems(client)).toEqual([]);
     await shot(client, 'version-roadmap-client-desktop');
@@ -178,6 +191,25 @@ describe('versions of the roadmap and the feedback board', () => {
     expect(await therapist.getByRole('radio', { name: 'Roadmap' }).isChecked()).toBe(true);
     await entry(therapist, 'Plan for December').waitFor(WAIT);
     expect(await client.getByText('private worry').count()).toBe(0); // the client's list shows no drafts either
+
+    // Automatic saves are folded away under one line per day.
+    const autos = therapist.locator('.version-autos');
+    await autos.first().waitFor(WAIT);
+    expect(await autos.count()).toBe(1);
+    const summary = autos.locator('summary');
+    expect(await summary.innerText()).toMatch(/^\d+ automatic saves? on \S+/);
+    const automatic = autos.getByRole('button', { name: /^Automatic save at / });
+    expect(await automatic.first().isVisible()).toBe(false);
+    await summary.focus();
+    await therapist.keyboard.press('Enter');
+    await automatic.first().waitFor(WAIT);
+    expect(await accessibilityProblems(therapist)).toEqual([]);
+    await shot(therapist, 'versions-automatic-desktop');
+    await automatic.first().click();
+    await versionPage(therapist).getByRole('heading', { name: /^Roadmap as it was on .+ — saved automatically$/ }).waitFor(WAIT);
+    await versionPage(therapist).getByText('Saved automatically.').waitFor(WAIT);
+    await versionPage(therapist).getByRole('button', { name: 'All versions' }).click();
+    await expect.poll(() => automatic.first().evaluate((button) => button === document.activeElement), WAIT).toBe(true);
     expect(problems).toEqual([]);
   }, 180_000);
 

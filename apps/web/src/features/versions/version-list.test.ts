@@ -1,6 +1,6 @@
 import type { VersionDto } from '@alliance/shared';
 import { describe, expect, it } from 'vitest';
-import { automaticSummary, formatDateTime, groupVersionsByDay, savedBy, shortVersionName, versionHeading } from './version-list.js';
+import { automaticSummary, automaticTimes, formatDateTime, groupVersionsByDay, savedBy, shortVersionName, versionHeading } from './version-list.js';
 
 let seq = 0;
 function version(kind: VersionDto['kind'], createdAt: string, label: string | null = null, createdBy: string | null = null): VersionDto {
@@ -51,6 +51,13 @@ describe('groupVersionsByDay', () => {
     const first = version('named', '2026-11-23T10:00:00Z', 'First', 'sam');
     const second = version('named', '2026-11-23T10:00:00Z', 'Second', 'sam');
     expect(groupVersionsByDay([first, second], GB)[0]!.marked.map((v) => v.label)).toEqual(['Second', 'First']);
+  });
+});
+
+describe('automaticTimes', () => {
+  it('writes the seconds only where two saves share a minute', () => {
+    const times = automaticTimes([{ createdAt: '2026-11-23T18:45:40Z' }, { createdAt: '2026-11-23T18:45:05Z' }, { createdAt: '2026-11-23T18:10:00Z' }], GB);
+    expect(times).toEqual(['18:45:40', '18:45:05', '18:10']);
   });
 });
 

@@ -79,6 +79,16 @@ export function formatTime(iso: string, options: DateOptions = {}): string {
   return new Intl.DateTimeFormat(options.locale, { timeStyle: 'short', timeZone: options.timeZone }).format(new Date(iso));
 }
 
+/**
+ * The times of a day's automatic saves, to tell them apart: to the minute, with the seconds
+ * where two fall in the same minute.
+ */
+export function automaticTimes(versions: readonly Pick<VersionDto, 'createdAt'>[], options: DateOptions = {}): string[] {
+  const minutes = versions.map((version) => formatTime(version.createdAt, options));
+  const seconds = new Intl.DateTimeFormat(options.locale, { timeStyle: 'medium', timeZone: options.timeZone });
+  return minutes.map((time, index) => (minutes.indexOf(time) !== minutes.lastIndexOf(time) ? seconds.format(new Date(versions[index]!.createdAt)) : time));
+}
+
 /** The date and time a version was saved ("23 Nov 2026, 18:29" in en-GB). */
 export function formatDateTime(iso: string, options: DateOptions = {}): string {
   return new Intl.DateTimeFormat(options.locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: options.timeZone }).format(new Date(iso));

@@ -6,7 +6,7 @@ import { Field } from '../../components/field.js';
 import { Loading, Notice, Panel } from '../../components/layout.js';
 import { createVersion, errorMessage, listVersions } from '../../lib/api.js';
 import { useResource } from '../../lib/use-resource.js';
-import { automaticSummary, DOC_TITLES, formatTime, groupVersionsByDay, savedBy, type VersionDay } from './version-list.js';
+import { automaticSummary, automaticTimes, DOC_TITLES, formatTime, groupVersionsByDay, savedBy, type VersionDay } from './version-list.js';
 import { VersionPage } from './version-page.js';
 
 export type VersionedDoc = 'roadmap' | 'feedback';
@@ -224,23 +224,29 @@ function VersionList({ days, doc, user, workspace, onOpen }: { days: VersionDay[
               ))}
             </ul>
           )}
-          {day.automatic.length > 0 && (
-            <details className="version-autos">
-              <summary className="version-autos__summary">{automaticSummary(day)}</summary>
-              <ul className="version-autos__list">
-                {day.automatic.map((version) => (
-                  <li key={version.id}>
-                    <button type="button" id={entryId(version.id)} className="version-autos__open" onClick={() => onOpen(version)}>
-                      <span className="visually-hidden">Automatic save at </span>
-                      <time dateTime={version.createdAt}>{formatTime(version.createdAt)}</time>
-                    </button>
-                  </li>
-                ))}
-              </ul>
-            </details>
-          )}
+          {day.automatic.length > 0 && <AutomaticSaves day={day} onOpen={onOpen} />}
         </section>
       ))}
     </div>
+  );
+}
+
+/** A day's automatic saves, folded under one line. */
+function AutomaticSaves({ day, onOpen }: { day: VersionDay; onOpen: (version: VersionDto) => void }) {
+  const times = automaticTimes(day.automatic);
+  return (
+    <details className="version-autos">
+      <summary className="version-autos__summary">{automaticSummary(day)}</summary>
+      <ul className="version-autos__list">
+        {day.automatic.map((version, index) => (
+          <li key={version.id}>
+            <button type="button" id={entryId(version.id)} className="version-autos__open" onClick={() => onOpen(version)}>
+              <span className="visually-hidden">Automatic save at </span>
+              <time dateTime={version.createdAt}>{times[index]}</time>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </details>
   );
 }
