@@ -10,6 +10,7 @@ import { createDocPolicy, defineRoots } from './policies.js';
 import { Room, type RoomSettings } from './room.js';
 import type { CreateVersionInput, DocAccess, RoomConnection, RoomRegistry, RoomSession, RoomStats } from './room-registry.js';
 import { LatencyRecorder } from './latency.js';
+import { Limiter } from './limiter.js';
 import { createCollabStore, type CollabStore } from './store.js';
 import { UpdateLog } from './update-log.js';
 
@@ -56,11 +57,18 @@ class Registry implements RoomRegistry {
    * restart, the end of a benchmark) a few at a time keeps the event loop responsive.
    */
   private readonly checkpoints = new Limiter(8);
+  /**
+   * Checkpoint writes share the database pool with the update log. When many rooms want one at
+   * once (their timers were armed together), a small limit keeps them from queueing ahead of
+   * update-log writes, whose latency is every confirmation's.
+   */
+  private readonly checkpointWrites: Limiter;
   private readonly confirmations = new LatencyRecorder();
   private readonly logWrites = new LatencyRecorder();
 
   constructor(private readonly deps: RoomRegistryDeps) {
     this.store = deps.store ?? createCollabStore(deps.db);
+    this.checkpointWrites = new Limiter(deps.env.DATABASE_URL ? 2 : 1);
     this.settings = {
       maxMessageBytes: deps.env.MAX_MESSAGE_BYTES,
       checkpointEveryUpdates: deps.env.CHECKPOINT_EVERY_UPDATES,
@@ -179,6 +187,7 @@ class Registry implements RoomRegistry {
           updateLog: this.updateLog,
           logger: this.deps.logger,
           settings: this.settings,
+          checkpointSlot: (task) => this.checkpointWrites.run(task),
         });
         slot.room = room;
         this.deps.logger.debug('room.loaded', { documentId, checkpointSeq, tail: tail.length, ms: Math.round(performance.now() - started) });
@@ -318,25 +327,6 @@ class Registry implements RoomRegistry {
 }
 
 /** Runs at most `max` tasks at once; the others wait their turn, in order. */
-class Limiter {
-  private active = 0;
-  private readonly queue: (() => void)[] = [];
-
-  constructor(private readonly max: number) {}
-
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active < this.max) this.active++;
-    else await new Promise<void>((resolve) => this.queue.push(resolve)); // a finishing task hands its slot over
-    try {
-      return await task();
-    } finally {
-      const next = this.queue.shift();
-      if (next) next();
-      else this.active--;
-    }
-  }
-}
-
 function withDeadline<T>(promise: Promise<T>, ms: number, error: () => Error): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {

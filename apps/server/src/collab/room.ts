@@ -35,6 +35,8 @@ export interface RoomOptions {
   updateLog: UpdateLog;
   logger: Logger;
   settings: RoomSettings;
+  /** Runs an automatic checkpoint when the registry has room for one (see Registry). */
+  checkpointSlot?: <T>(task: () => Promise<T>) => Promise<T>;
 }
 
 export type RoomState = 'open' | 'unloading' | 'closed';
@@ -329,7 +331,8 @@ export class Room implements LogTarget {
     if (this.checkpointing) return this.checkpointing;
     if (this.durableSeq <= this.checkpointSeq || this.state === 'closed') return RESOLVED;
     this.clearCheckpointTimer();
-    this.checkpointing = this.writeCheckpoint({ kind: 'auto', label: null, createdBy: null }).then(
+    const write = () => (this.state === 'closed' ? RESOLVED : this.writeCheckpoint({ kind: 'auto', label: null, createdBy: null }).then(() => {}));
+    this.checkpointing = (this.options.checkpointSlot ? this.options.checkpointSlot(write) : write()).then(
       () => {
         this.checkpointing = null;
         this.checkpointRetryAt = 0;
@@ -358,7 +361,10 @@ export class Room implements LogTarget {
     }
     if (this.checkpointTimer) return;
     const due = behind >= this.options.settings.checkpointEveryUpdates;
-    const delay = due ? this.checkpointRetryAt - now : Math.max(this.options.settings.checkpointEveryMs, this.checkpointRetryAt - now);
+    // Up to a quarter later than asked, at random: rooms that got busy together do not all
+    // write their checkpoints in the same moment.
+    const every = this.options.settings.checkpointEveryMs * (1 + Math.random() / 4);
+    const delay = due ? this.checkpointRetryAt - now : Math.max(every, this.checkpointRetryAt - now);
     this.checkpointTimer = setTimeout(() => {
       this.checkpointTimer = null;
       void this.checkpointIfBehind();
