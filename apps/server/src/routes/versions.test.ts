@@ -2,7 +2,7 @@ import { listAudit } from '@alliance/db';
 import { addGoal, createCard, getCards, snapshotRoadmap, type VersionDto } from '@alliance/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createMember, createMemberPair, SocketClient, type Member, type MemberPair } from '../test/fixtures.js';
+import { createMember, createMemberPair, SocketClient, waitFor, type Member, type MemberPair } from '../test/fixtures.js';
 import { startTestServer, TestClient, testBackends, type TestServer } from '../test/harness.js';
 
 describe.each(testBackends())('document versions on %s', (kind) => {
@@ -28,6 +28,24 @@ describe.each(testBackends())('document versions on %s', (kind) => {
     sockets.push(socket);
     return { socket, ...(await socket.join(pair.workspaceId, doc)) };
   }
+
+  it("tells both members' open pages when a named version is saved, but never of the client's drafts", async () => {
+    const pair = await createMemberPair(server.db.db);
+    const therapistSocket = await SocketClient.connect(server.url, pair.therapist.cookie);
+    sockets.push(therapistSocket);
+    const heard: string[] = [];
+    therapistSocket.socket.on('workspace:changed', (id, change) => heard.push(`${id}:${change}`));
+    const roadmap = await http(pair.client).post(`/api/workspaces/${pair.workspaceId}/docs/roadmap/versions`, { label: 'Ours' });
+    expect(roadmap.status).toBe(201);
+    const drafts = await http(pair.client).post(`/api/workspaces/${pair.workspaceId}/docs/drafts/versions`, { label: 'Mine' });
+    expect(drafts.status).toBe(201);
+    // A later change of another kind marks the end: events arrive in order, so by the time it
+    // is heard, an announcement of the drafts version would have been heard too.
+    const terms = await http(pair.therapist).request('PUT', `/api/workspaces/${pair.workspaceId}/terms`, { body: 'How we work, revised.' });
+    expect(terms.status).toBe(200);
+    await waitFor(() => heard.includes(`${pair.workspaceId}:terms`), 'the therapist hears of the terms');
+    expect(heard).toEqual([`${pair.workspaceId}:versions`, `${pair.workspaceId}:terms`]);
+  });
 
   it('saves a named version of the document as it is now and serves that state later', async () => {
     const pair = await createMemberPair(server.db.db);

@@ -67,6 +67,9 @@ export function versionRoutes(deps: AppDeps) {
         throw error;
       }
       await recordAudit(deps.db, { workspaceId: id, userId: user.id, action: 'version.create', target: doc });
+      // The other member's version list refreshes. Not for the client's private drafts: even
+      // the moment they saved one is theirs alone.
+      if (doc !== 'drafts') deps.events.workspaceChanged(id, 'versions');
       return c.json<VersionDto>(toVersionDto(checkpoint), 201);
     })
     .get('/:doc/versions/:versionId/state', validate('param', versionParams, unknownDocument), async (c) => {

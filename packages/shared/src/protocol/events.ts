@@ -20,8 +20,8 @@ export function parseDocKey(key: unknown): { workspaceId: string; doc: DocName }
   return isDocName(doc) ? { workspaceId: key.slice(0, slash), doc } : null;
 }
 
-/** What changed in a workspace outside its shared documents. */
-export type WorkspaceChange = 'members' | 'terms' | 'session';
+/** What changed in a workspace outside its shared documents (`versions`: a named version was saved). */
+export type WorkspaceChange = 'members' | 'terms' | 'session' | 'versions';
 
 export type Ack<T> = { ok: true; data: T } | { ok: false; code: ErrorCode; message: string };
 
