@@ -138,13 +138,9 @@ function GoalView({ goal, number, people }: { goal: GoalSnapshot; number: number
       {goal.steps.length > 0 && (
         <ItemSection title="Steps">
           {goal.steps.map((step) => (
-            <li key={step.id} className={step.done ? 'version-check version-check--done' : 'version-check'}>
-              <span className="version-check__box" aria-hidden="true">
-                {step.done ? '✓' : ''}
-              </span>
-              <span className="visually-hidden">{step.done ? 'Done: ' : 'Not done: '}</span>
-              <span className="version-check__text">{step.text || 'Empty step'}</span>
-            </li>
+            <CheckItem key={step.id} done={step.done}>
+              {step.text || 'Empty step'}
+            </CheckItem>
           ))}
         </ItemSection>
       )}
@@ -160,23 +156,30 @@ function GoalView({ goal, number, people }: { goal: GoalSnapshot; number: number
       {goal.homework.length > 0 && (
         <ItemSection title="Homework">
           {goal.homework.map((homework) => (
-            <li key={homework.id} className={homework.done ? 'version-check version-check--done' : 'version-check'}>
-              <span className="version-check__box" aria-hidden="true">
-                {homework.done ? '✓' : ''}
-              </span>
-              <span className="visually-hidden">{homework.done ? 'Done: ' : 'Not done: '}</span>
-              <span className="version-check__text">
-                {homework.text || 'Empty homework'}
-                {homework.offerId && !homework.chosen && <span className="muted"> · offered, not chosen</span>}
-                {homework.due && <span className="muted"> · due {formatDay(homework.due)}</span>}
-                {homework.reflection && <span className="version-check__note">{homework.reflection}</span>}
-                {homework.notDoneReason && <span className="version-check__note">{homework.notDoneReason}</span>}
-              </span>
-            </li>
+            <CheckItem key={homework.id} done={homework.done}>
+              {homework.text || 'Empty homework'}
+              {homework.offerId && !homework.chosen && <span className="muted"> · offered, not chosen</span>}
+              {homework.due && <span className="muted"> · due {formatDay(homework.due)}</span>}
+              {homework.reflection && <span className="version-check__note">{homework.reflection}</span>}
+              {homework.notDoneReason && <span className="version-check__note">{homework.notDoneReason}</span>}
+            </CheckItem>
           ))}
         </ItemSection>
       )}
     </article>
+  );
+}
+
+/** A step or a piece of homework: a tick box drawn, "Done" / "Not done" read out. */
+function CheckItem({ done, children }: { done: boolean; children: ReactNode }) {
+  return (
+    <li className={done ? 'version-check version-check--done' : 'version-check'}>
+      <span className="version-check__box" aria-hidden="true">
+        {done ? '✓' : ''}
+      </span>
+      <span className="visually-hidden">{done ? 'Done: ' : 'Not done: '}</span>
+      <span className="version-check__text">{children}</span>
+    </li>
   );
 }
 
