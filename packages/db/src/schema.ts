@@ -85,6 +85,8 @@ export interface AuditEventsTable {
   action: string;
   target: string | null;
   created_at: CreatedAt;
+  /** Insertion order, the tie-break for events within one clock tick. */
+  seq: Generated<number>;
 }
 
 export interface WorkspaceTermsTable {

@@ -26,6 +26,7 @@ export async function listAudit(db: Db, workspaceId: string, limit = 200): Promi
     .select('u.name as userName')
     .where('a.workspace_id', '=', workspaceId)
     .orderBy('a.created_at', 'desc')
+    .orderBy('a.seq', 'desc')
     .limit(limit)
     .execute();
 }
