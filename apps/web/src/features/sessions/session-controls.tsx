@@ -28,12 +28,19 @@ export function SessionControls({
   const { asking: confirming, ask, done, triggerRef } = useConfirmStep();
   const current = sessions.current;
   const asking = confirming && current !== null && !disabled;
+  // After a start or an end went through, the button stays busy until the session list shows
+  // it, so it never offers to do the same thing again in between. Each state is named once
+  // (sessions only ever count up), so an old one can never hold the button busy later.
+  const state = current ? `in:${current.number}` : `after:${sessions.sessions.length}`;
+  const [leaving, setLeaving] = useState<string | null>(null);
+  const settling = leaving === state;
 
   const run = async (action: () => Promise<void>) => {
     setBusy(true);
     setError(null);
     try {
       await action();
+      setLeaving(state);
     } catch (failure) {
       setError(errorMessage(failure));
     } finally {
@@ -59,7 +66,7 @@ export function SessionControls({
           A version of the roadmap and the board is saved as “{sessionVersionLabel(current.number, new Date(), timeZone())}”, and your client is asked how the session went.
         </Confirm>
       ) : (
-        <Button ref={triggerRef} variant={current ? 'secondary' : 'primary'} onClick={current ? ask : start} busy={busy} disabled={disabled}>
+        <Button ref={triggerRef} variant={current ? 'secondary' : 'primary'} onClick={current ? ask : start} busy={busy || settling} disabled={disabled}>
           {current ? 'End session' : 'Start session'}
         </Button>
       )}
