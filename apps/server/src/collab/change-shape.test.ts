@@ -3,6 +3,7 @@ import {
   createGoal,
   createHomework,
   createStep,
+  defineRoots,
   getGoals,
   ROADMAP_ROOTS,
   seedRoadmap,
@@ -14,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { RoomError } from './errors.js';
 import { checkChangedShape, collectNewItems, type StagedChange } from './change-shape.js';
-import { createDocPolicy, defineRoots } from './policies.js';
+import { createDocPolicy } from './policies.js';
 
 /** A valid roadmap with one goal (with a step, homework and the therapist's agreement). */
 function roadmap(): Y.Doc {

@@ -1,12 +1,12 @@
 import type { Database, DocCheckpoint } from '@alliance/db';
-import { docKey, type DocKey, type DocName } from '@alliance/shared';
+import { defineRoots, docKey, type DocKey, type DocName } from '@alliance/shared';
 import type { Kysely } from 'kysely';
 import { performance } from 'node:perf_hooks';
 import * as Y from 'yjs';
 import type { Env } from '../env.js';
 import { describeError, type Logger } from '../logger.js';
 import { RoomError } from './errors.js';
-import { createDocPolicy, defineRoots } from './policies.js';
+import { createDocPolicy } from './policies.js';
 import { Room, type RoomSettings } from './room.js';
 import type { CreateVersionInput, DocAccess, RoomConnection, RoomRegistry, RoomSession, RoomStats } from './room-registry.js';
 import { LatencyRecorder } from './latency.js';

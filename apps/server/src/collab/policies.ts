@@ -39,14 +39,6 @@ export interface DocPolicy {
   rejected(): void;
 }
 
-/** Gives a document its typed roots (no content), so updates land in known types. */
-export function defineRoots(doc: Y.Doc, roots: Readonly<Record<string, RootSpec>>): void {
-  for (const [name, root] of Object.entries(roots)) {
-    if (root.kind === 'map') doc.getMap(name);
-    else doc.getArray(name);
-  }
-}
-
 export function createDocPolicy(doc: DocName): DocPolicy {
   switch (doc) {
     case 'roadmap':

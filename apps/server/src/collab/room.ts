@@ -1,5 +1,5 @@
 import type { DocCheckpoint, LoggedUpdate } from '@alliance/db';
-import { decodeSyncMessage, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate, SYNC_STEP_1, type DocKey, type DocName } from '@alliance/shared';
+import { decodeSyncMessage, defineRoots, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate, SYNC_STEP_1, type DocKey, type DocName } from '@alliance/shared';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
@@ -7,7 +7,7 @@ import * as Y from 'yjs';
 import { describeError, type Logger } from '../logger.js';
 import { collectNewItems } from './change-shape.js';
 import { RoomError } from './errors.js';
-import { defineRoots, type DocPolicy, type UpdateCheck, type UpdateContext } from './policies.js';
+import type { DocPolicy, UpdateCheck, UpdateContext } from './policies.js';
 import { OutgoingMessage, type RoomConnection, type SaveStatus, type SyncOutcome } from './room-registry.js';
 import type { CollabStore } from './store.js';
 import type { LogTarget, UpdateLog } from './update-log.js';

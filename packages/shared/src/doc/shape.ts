@@ -30,6 +30,14 @@ export function rootKinds(roots: Readonly<Record<string, RootSpec>>): Record<str
   return Object.fromEntries(Object.entries(roots).map(([name, root]) => [name, root.kind]));
 }
 
+/** Gives a document its typed roots (no content), so updates land in known types. */
+export function defineRoots(doc: Y.Doc, roots: Readonly<Record<string, RootSpec>>): void {
+  for (const [name, root] of Object.entries(roots)) {
+    if (root.kind === 'map') doc.getMap(name);
+    else doc.getArray(name);
+  }
+}
+
 const DEFAULT_MAX_STRING = 10_000;
 /** The longest a shared text may be when its spec names no limit. */
 export const DEFAULT_MAX_TEXT = 100_000;

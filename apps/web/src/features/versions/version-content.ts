@@ -3,7 +3,7 @@ import {
   FEEDBACK_COLUMNS,
   FEEDBACK_ROOTS,
   ROADMAP_ROOTS,
-  rootKinds,
+  defineRoots,
   snapshotCards,
   snapshotRoadmap,
   type CardSnapshot,
@@ -28,10 +28,7 @@ export type VersionContent = { doc: 'roadmap'; title: string; goals: GoalSnapsho
  */
 export function documentAt(roots: Readonly<Record<string, RootSpec>>, state: Uint8Array): Y.Doc {
   const doc = new Y.Doc({ gc: true });
-  for (const [name, kind] of Object.entries(rootKinds(roots))) {
-    if (kind === 'map') doc.getMap(name);
-    else doc.getArray(name);
-  }
+  defineRoots(doc, roots);
   Y.applyUpdate(doc, state);
   return doc;
 }
