@@ -65,6 +65,13 @@ async function readError(response: Response): Promise<ApiError> {
 
 /** Sends a request; resolves with the success body or throws an {@link ApiError}. */
 async function call<R extends ClientResponse<unknown, number, 'json' | 'text' | 'body' | string>>(send: () => Promise<R>): Promise<SuccessBody<R>> {
+  const response = await succeeded(send);
+  if (response.status === 204) return undefined as SuccessBody<R>;
+  return (await response.json()) as SuccessBody<R>;
+}
+
+/** Sends a request; a failure to reach the server or an error answer becomes an ApiError. */
+async function succeeded<R extends { ok: boolean }>(send: () => Promise<R>): Promise<R> {
   let response: R;
   try {
     response = await send();
@@ -72,8 +79,7 @@ async function call<R extends ClientResponse<unknown, number, 'json' | 'text' | 
     throw new ApiError(0, 'NETWORK', 'Cannot reach Alliance. Check your connection and try again.');
   }
   if (!response.ok) throw await readError(response as unknown as Response);
-  if (response.status === 204) return undefined as SuccessBody<R>;
-  return (await response.json()) as SuccessBody<R>;
+  return response;
 }
 
 // ---- auth ----
@@ -178,14 +184,8 @@ export function createVersion(workspaceId: string, doc: DocName, input: CreateVe
 
 /** The whole document as it was at a version: a Yjs update to apply to an empty document. */
 export async function getVersionState(workspaceId: string, doc: DocName, versionId: string): Promise<Uint8Array> {
-  let response: Response;
-  try {
-    response = (await client.workspaces[':id'].docs[':doc'].versions[':versionId'].state.$get({ param: { id: workspaceId, doc, versionId } })) as unknown as Response;
-  } catch {
-    throw new ApiError(0, 'NETWORK', 'Cannot reach Alliance. Check your connection and try again.');
-  }
-  if (!response.ok) throw await readError(response);
-  return new Uint8Array(await response.arrayBuffer());
+  const response = await succeeded(() => client.workspaces[':id'].docs[':doc'].versions[':versionId'].state.$get({ param: { id: workspaceId, doc, versionId } }));
+  return new Uint8Array(await (response as unknown as Response).arrayBuffer());
 }
 
 /** Who opened, changed or exported the workspace, newest first. */
