@@ -2,6 +2,7 @@ import './versions.css';
 import { createVersionInput, type Role, type UserDto, type VersionDto, type WorkspaceDto } from '@alliance/shared';
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import { Button } from '../../components/button.js';
+import { useConfirmStep } from '../../components/confirm.js';
 import { Field } from '../../components/field.js';
 import { Loading, Notice, Panel } from '../../components/layout.js';
 import { createVersion, errorMessage, listVersions } from '../../lib/api.js';
@@ -100,26 +101,20 @@ function DocSwitch({ value, onChange }: { value: VersionedDoc; onChange: (doc: V
 
 /** "Save a version": a name, then the document as it is now is kept under it. */
 function SaveVersion({ workspaceId, doc, onSaved }: { workspaceId: string; doc: VersionedDoc; onSaved: () => void }) {
-  const [asking, setAsking] = useState(false);
+  const { asking, ask, done: closeForm, triggerRef: openButton } = useConfirmStep();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState('');
-  const openButton = useRef<HTMLButtonElement>(null);
+  const [saved, setSaved] = useState('');
   const form = useRef<HTMLFormElement>(null);
   const focusField = () => form.current?.querySelector('input')?.focus();
-  const [returnFocus, setReturnFocus] = useState(0);
 
   useEffect(() => {
-    if (asking) form.current?.querySelector('input')?.focus();
+    if (asking) focusField();
   }, [asking]);
-  useEffect(() => {
-    if (returnFocus > 0) openButton.current?.focus();
-  }, [returnFocus]);
 
   const close = () => {
-    setAsking(false);
     setError(null);
-    setReturnFocus((count) => count + 1);
+    closeForm();
   };
 
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
@@ -134,7 +129,7 @@ function SaveVersion({ workspaceId, doc, onSaved }: { workspaceId: string; doc: 
     setBusy(true);
     try {
       await createVersion(workspaceId, doc, parsed.data);
-      setDone(`Saved “${parsed.data.label}”.`);
+      setSaved(`Saved “${parsed.data.label}”.`);
       onSaved();
       close();
     } catch (failure) {
@@ -181,15 +176,15 @@ function SaveVersion({ workspaceId, doc, onSaved }: { workspaceId: string; doc: 
           ref={openButton}
           variant="secondary"
           onClick={() => {
-            setDone('');
-            setAsking(true);
+            setSaved('');
+            ask();
           }}
         >
           Save a version
         </Button>
       )}
       <p className="success-text" role="status">
-        {done}
+        {saved}
       </p>
     </div>
   );
