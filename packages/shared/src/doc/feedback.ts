@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { ROLES, type Role } from './names.js';
-import { checkField, checkRoots, type FieldSpec, type MapSpec, type RootSpec } from './shape.js';
+import { validateDocument, type FieldSpec, type MapSpec, type RootSpec } from './shape.js';
 import { newId, newText, readString, readText } from './y-helpers.js';
 
 /** The feedback board's columns, in display order. */
@@ -28,6 +28,7 @@ const isoString: FieldSpec = { kind: 'string', maxLength: 40 };
 export const replySpec: MapSpec = {
   name: 'reply',
   fields: { id: idField, text: { kind: 'text', maxLength: 20_000 }, authorRole: { kind: 'enum', values: ROLES }, createdAt: isoString },
+  once: ['id', 'authorRole', 'createdAt'],
 };
 
 export const cardSpec: MapSpec = {
@@ -41,11 +42,13 @@ export const cardSpec: MapSpec = {
     flag: { kind: 'enum', values: CARD_FLAGS },
     replies: { kind: 'array', of: replySpec, maxItems: 500 },
   },
+  once: ['id', 'authorRole', 'createdAt'],
 };
 
 export const draftSpec: MapSpec = {
   name: 'draft',
   fields: { ...cardSpec.fields, share: { kind: 'enum', values: DRAFT_SHARE } },
+  once: cardSpec.once,
 };
 
 export const MAX_CARDS = 1_000;
@@ -60,18 +63,12 @@ export const DRAFTS_ROOTS = {
   cards: { kind: 'array', spec: { kind: 'array', of: draftSpec, maxItems: MAX_CARDS } },
 } as const satisfies Record<string, RootSpec>;
 
-function validateCards(doc: Y.Doc, spec: MapSpec): string | null {
-  const roots = checkRoots(doc, { cards: 'array' });
-  if (roots) return roots;
-  return checkField(doc.getArray('cards'), { kind: 'array', of: spec, maxItems: MAX_CARDS }, 'cards');
-}
-
 export function validateFeedback(doc: Y.Doc): string | null {
-  return validateCards(doc, cardSpec);
+  return validateDocument(doc, FEEDBACK_ROOTS);
 }
 
 export function validateDrafts(doc: Y.Doc): string | null {
-  return validateCards(doc, draftSpec);
+  return validateDocument(doc, DRAFTS_ROOTS);
 }
 
 export function getCards(doc: Y.Doc): Y.Array<Y.Map<unknown>> {
@@ -154,72 +151,6 @@ export function snapshotCards(doc: Y.Doc): CardSnapshot[] {
     .toArray()
     .filter((card): card is Y.Map<unknown> => card instanceof Y.Map)
     .map(snapshotCard);
-}
-
-function sameReply(a: ReplySnapshot, b: ReplySnapshot): boolean {
-  return a.id === b.id && a.text === b.text && a.authorRole === b.authorRole && a.createdAt === b.createdAt;
-}
-
-/**
- * Decides whether a change of the feedback board by `role` is allowed, comparing the board
- * before and after it. Returns the reason it is not, or null.
- *
- * - Only the client creates, edits, moves or deletes cards, and new cards are the client's.
- * - The therapist may add replies (as therapist), edit their own replies and set a card's
- *   flag to `talk`; nothing else.
- * - Nobody edits or removes the other person's replies, except that a client who deletes
- *   their own card takes its replies with it.
- * - Only the client marks a card `repaired`.
- */
-export function checkFeedbackChange(before: CardSnapshot[], after: CardSnapshot[], role: Role): string | null {
-  const beforeById = new Map(before.map((card) => [card.id, card]));
-  const afterIds = new Set(after.map((card) => card.id));
-  if (afterIds.size !== after.length) return 'two cards share an id';
-
-  if (role === 'therapist') {
-    if (before.length !== after.length || before.some((card, index) => card.id !== after[index]?.id)) {
-      return 'only the client adds, removes or moves cards';
-    }
-  }
-
-  for (const card of after) {
-    const previous = beforeById.get(card.id);
-    if (!previous) {
-      if (card.authorRole !== 'client') return 'new cards are written by the client';
-      if (card.replies.some((reply) => reply.authorRole !== 'client')) return 'replies must be written as yourself';
-      continue;
-    }
-    if (role === 'therapist') {
-      if (card.text !== previous.text || card.column !== previous.column || card.authorRole !== previous.authorRole || card.createdAt !== previous.createdAt) {
-        return "the therapist cannot change the client's words";
-      }
-      if (card.flag !== previous.flag && card.flag !== 'talk') return 'the therapist may only flag a card to talk about';
-    } else if (card.authorRole !== previous.authorRole || card.createdAt !== previous.createdAt) {
-      return 'a card keeps its author and time';
-    }
-    const problem = checkReplies(previous.replies, card.replies, role);
-    if (problem) return problem;
-  }
-  return null;
-}
-
-function checkReplies(before: ReplySnapshot[], after: ReplySnapshot[], role: Role): string | null {
-  const afterById = new Map(after.map((reply) => [reply.id, reply]));
-  for (const reply of before) {
-    if (reply.authorRole === role) continue;
-    const next = afterById.get(reply.id);
-    if (!next || !sameReply(reply, next)) return "nobody changes or removes the other person's reply";
-  }
-  const beforeIds = new Set(before.map((reply) => reply.id));
-  for (const reply of after) {
-    if (beforeIds.has(reply.id)) {
-      const previous = before.find((r) => r.id === reply.id);
-      if (previous && (previous.authorRole !== reply.authorRole || previous.createdAt !== reply.createdAt)) return 'a reply keeps its author and time';
-      continue;
-    }
-    if (reply.authorRole !== role) return 'replies must be written as yourself';
-  }
-  return null;
 }
 
 // ---- cards by id, and the client's private drafts ----

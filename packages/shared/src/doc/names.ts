@@ -14,10 +14,5 @@ export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }
 
-/** Whether a member in `role` may open document `doc` at all (read or write). */
-export function canOpenDoc(role: Role, doc: DocName): boolean {
-  return doc !== 'drafts' || role === 'client';
-}
-
 /** The version of the document shapes below; stored in `roadmap.meta.schemaVersion`. */
 export const SCHEMA_VERSION = 1;

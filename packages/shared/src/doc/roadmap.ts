@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { ROLES, SCHEMA_VERSION, type Role } from './names.js';
-import { checkField, checkRoots, type FieldSpec, type MapSpec, type RootSpec } from './shape.js';
+import { DEFAULT_MAX_TEXT, validateDocument, type FieldSpec, type MapSpec, type RootSpec } from './shape.js';
 import { newId, newText, readString, readText } from './y-helpers.js';
 
 export const GOAL_STATUSES = ['proposed', 'agreed', 'active', 'achieved', 'paused', 'dropped'] as const;
@@ -9,6 +9,9 @@ export type GoalStatus = (typeof GOAL_STATUSES)[number];
 /** Goal Attainment Scaling: −2 (much less than expected) … +2 (much more than expected). */
 export const ATTAINMENT_MIN = -2;
 export const ATTAINMENT_MAX = 2;
+
+/** The longest a goal's title may be. */
+export const MAX_GOAL_TITLE = 2_000;
 
 const isoString: FieldSpec = { kind: 'string', maxLength: 40 };
 const isoNullable: FieldSpec = { kind: 'string', maxLength: 40, nullable: true };
@@ -23,11 +26,13 @@ const orderField: FieldSpec = { kind: 'string', maxLength: 200 };
 export const stepSpec: MapSpec = {
   name: 'step',
   fields: { id: { kind: 'string', maxLength: 64 }, text: { kind: 'text' }, done: { kind: 'boolean' }, doneBy: roleNullable, doneAt: isoNullable, order: orderField },
+  once: ['id'],
 };
 
 export const strategySpec: MapSpec = {
   name: 'strategy',
   fields: { id: { kind: 'string', maxLength: 64 }, text: { kind: 'text' } },
+  once: ['id'],
 };
 
 export const homeworkSpec: MapSpec = {
@@ -44,17 +49,22 @@ export const homeworkSpec: MapSpec = {
     chosen: { kind: 'boolean' },
     offeredBy: roleNullable,
   },
+  once: ['id', 'offerId', 'offeredBy'],
 };
 
 export const goalSpec: MapSpec = {
   name: 'goal',
   fields: {
     id: { kind: 'string', maxLength: 64 },
-    title: { kind: 'text', maxLength: 2_000 },
+    title: { kind: 'text', maxLength: MAX_GOAL_TITLE },
     why: { kind: 'text' },
     status: { kind: 'enum', values: GOAL_STATUSES },
     proposedBy: roleField,
+    /** Who agreed to the goal, and when. */
     agreedBy: { kind: 'record', keys: ROLES, value: isoString },
+    /** The words each agreed to (title and why as they read then), to tell when they changed since. */
+    agreedTitle: { kind: 'record', keys: ROLES, value: { kind: 'string', maxLength: MAX_GOAL_TITLE } },
+    agreedWhy: { kind: 'record', keys: ROLES, value: { kind: 'string', maxLength: DEFAULT_MAX_TEXT } },
     targetDate: isoNullable,
     attainment: { kind: 'number', nullable: true, integer: true, min: ATTAINMENT_MIN, max: ATTAINMENT_MAX },
     createdAt: isoString,
@@ -64,11 +74,13 @@ export const goalSpec: MapSpec = {
     homework: { kind: 'array', of: homeworkSpec, maxItems: 500 },
     order: orderField,
   },
+  once: ['id', 'proposedBy', 'createdAt'],
 };
 
 export const roadmapMetaSpec: MapSpec = {
   name: 'roadmap meta',
   fields: { schemaVersion: { kind: 'number', integer: true, min: 1 }, title: { kind: 'string', maxLength: 200 } },
+  once: ['schemaVersion'],
 };
 
 export const MAX_GOALS = 500;
@@ -81,16 +93,7 @@ export const ROADMAP_ROOTS = {
 
 /** Returns the first way `doc` breaks the roadmap shape, or null. */
 export function validateRoadmap(doc: Y.Doc): string | null {
-  const roots = checkRoots(doc, { meta: 'map', goals: 'array' });
-  if (roots) return roots;
-  for (const [key, value] of doc.getMap('meta').entries()) {
-    const spec = roadmapMetaSpec.fields[key];
-    if (!spec) return `meta.${key} is not allowed`;
-    const problem = checkField(value, spec, `meta.${key}`);
-    if (problem) return problem;
-  }
-  if (doc.share.has('goals')) return checkField(doc.getArray('goals'), { kind: 'array', of: goalSpec, maxItems: MAX_GOALS }, 'goals');
-  return null;
+  return validateDocument(doc, ROADMAP_ROOTS);
 }
 
 /** Writes the initial content of a new roadmap. Called once, when the workspace is created. */
@@ -126,6 +129,8 @@ export function createGoal({ title, why = '', proposedBy, now = new Date(), orde
   goal.set('status', 'proposed');
   goal.set('proposedBy', proposedBy);
   goal.set('agreedBy', new Y.Map<string>());
+  goal.set('agreedTitle', new Y.Map<string>());
+  goal.set('agreedWhy', new Y.Map<string>());
   goal.set('targetDate', null);
   goal.set('attainment', null);
   goal.set('createdAt', now.toISOString());
@@ -274,19 +279,6 @@ export function snapshotRoadmap(doc: Y.Doc): RoadmapSnapshot {
     schemaVersion: typeof version === 'number' ? version : SCHEMA_VERSION,
     goals: orderedItems(getGoals(doc)).map(snapshotGoal),
   };
-}
-
-/**
- * The `agreedBy` marks of every goal, keyed by goal id; the server uses it to check that a
- * member only ever sets or clears their own mark.
- */
-export function agreementMarks(doc: Y.Doc): Map<string, Partial<Record<Role, string>>> {
-  const marks = new Map<string, Partial<Record<Role, string>>>();
-  for (const goal of getGoals(doc)) {
-    if (!(goal instanceof Y.Map)) continue;
-    marks.set(readString(goal, 'id'), snapshotGoal(goal).agreedBy);
-  }
-  return marks;
 }
 
 // ---- helpers for the roadmap's editors: each change is one transaction, pure Yjs ----
@@ -533,21 +525,32 @@ export function reconcileAgreement(goal: Y.Map<unknown>): boolean {
   return true;
 }
 
+/** One of a goal's agreement maps (`agreedBy`, `agreedTitle`, `agreedWhy`), made when missing (older goals). */
+function agreementMap(goal: Y.Map<unknown>, key: 'agreedBy' | 'agreedTitle' | 'agreedWhy'): Y.Map<string> {
+  const existing = goal.get(key);
+  if (existing instanceof Y.Map) return existing as Y.Map<string>;
+  const created = new Y.Map<string>();
+  goal.set(key, created);
+  return created;
+}
+
 /**
  * Sets or withdraws `role`'s own agreement mark (a member may touch only their own; the server
- * refuses the rest) and, in the same transaction, the status: the second mark makes the goal
- * agreed; withdrawing a mark from an agreed goal returns it to proposed.
+ * refuses the rest), with the words agreed to, and — in the same transaction — the status: the
+ * second mark makes the goal agreed; withdrawing a mark from an agreed goal returns it to proposed.
  */
 export function setAgreement(goal: Y.Map<unknown>, role: Role, agree: boolean, now: Date = new Date()): void {
   transact(goal, () => {
-    let marks = goal.get('agreedBy');
-    if (!(marks instanceof Y.Map)) {
-      marks = new Y.Map<string>();
-      goal.set('agreedBy', marks);
+    const marks = agreementMap(goal, 'agreedBy');
+    const titles = agreementMap(goal, 'agreedTitle');
+    const whys = agreementMap(goal, 'agreedWhy');
+    if (agree) {
+      marks.set(role, now.toISOString());
+      titles.set(role, readText(goal, 'title'));
+      whys.set(role, readText(goal, 'why'));
+    } else {
+      for (const map of [marks, titles, whys]) if (map.has(role)) map.delete(role);
     }
-    const map = marks as Y.Map<string>;
-    if (agree) map.set(role, now.toISOString());
-    else if (map.has(role)) map.delete(role);
     const status = statusForAgreement(goal);
     if (status !== null) goal.set('status', status);
   });

@@ -17,6 +17,18 @@ export type FieldSpec =
 export interface MapSpec {
   readonly name: string;
   readonly fields: Readonly<Record<string, FieldSpec>>;
+  /**
+   * Plain fields that are set once and never changed or removed afterwards (ids, who wrote it,
+   * when). Fields holding a shared type are always set once: replacing a text or a list would
+   * drop what someone is typing into the old one.
+   */
+  readonly once?: readonly string[];
+}
+
+/** Whether `key` of maps of `spec` may only ever be set once. */
+export function isSetOnce(spec: MapSpec, key: string): boolean {
+  const field = spec.fields[key];
+  return field !== undefined && (isTypeField(field) || (spec.once?.includes(key) ?? false));
 }
 
 /** A list of maps, as a field or a root holds it. */
@@ -71,14 +83,17 @@ export function checkField(value: unknown, spec: FieldSpec, path: string): strin
       return checkTextContent(value, path);
     case 'array': {
       if (!(value instanceof Y.Array)) return `${path} must be a shared list`;
+      if (value._map.size > 0) return `${path} must be a list`;
       if (spec.maxItems !== undefined && value.length > spec.maxItems) return `${path} has too many items`;
       return checkItems(value, spec.of, path);
     }
     case 'record': {
-      if (!(value instanceof Y.Map)) return `${path} must be a shared map`;
-      for (const [key, entry] of value.entries()) {
+      if (!(value instanceof Y.Map) || value instanceof Y.XmlHook) return `${path} must be a shared map`;
+      if (value._start !== null) return `${path} must be a map`;
+      for (const [key, item] of value._map) {
+        if (item.deleted) continue;
         if (!spec.keys.includes(key)) return `${path}.${key} is not allowed`;
-        const problem = checkField(entry, spec.value, `${path}.${key}`);
+        const problem = checkEntry(item, spec.value, `${path}.${key}`);
         if (problem) return problem;
       }
       return null;
@@ -86,10 +101,33 @@ export function checkField(value: unknown, spec: FieldSpec, path: string): strin
   }
 }
 
+/** Whether a field holds a shared type (rather than a plain value). */
+export function isTypeField(spec: FieldSpec): boolean {
+  return spec.kind === 'text' || spec.kind === 'array' || spec.kind === 'record';
+}
+
 /**
- * A shared text holds characters (and formatting marks) only: embedded objects or nested
- * shared types, and attributes set on the text itself, would be invisible to every reader
- * but stored forever.
+ * Whether an item's content is of the kind `spec` stores: one plain value for plain fields, a
+ * shared type for the others. Anything else (a string run, binary, an embed, several values)
+ * reads confusingly or not at all, so it is refused even when its value would pass.
+ */
+export function contentFits(content: Y.Item['content'], spec: FieldSpec): boolean {
+  if (content instanceof Y.ContentDeleted) return true;
+  if (isTypeField(spec)) return content instanceof Y.ContentType;
+  return content instanceof Y.ContentAny && content.arr.length === 1;
+}
+
+/** Checks one map entry: the kind of its content, then its value. */
+export function checkEntry(item: Y.Item, spec: FieldSpec, path: string): string | null {
+  if (!contentFits(item.content, spec)) return isTypeField(spec) ? `${path} must be a shared ${spec.kind === 'text' ? 'text' : spec.kind === 'array' ? 'list' : 'map'}` : `${path} must be a plain value`;
+  const content = item.content.getContent();
+  return checkField(content[content.length - 1], spec, path);
+}
+
+/**
+ * A shared text holds characters only: formatting marks, embedded objects or nested shared
+ * types, and attributes set on the text itself, would be invisible to every reader but stored
+ * forever (and formatting makes Yjs run clean-up transactions of its own).
  */
 export function checkTextContent(text: Y.Text, path: string): string | null {
   if (text._map.size > 0) return `${path} must not carry attributes`;
@@ -101,15 +139,17 @@ export function checkTextContent(text: Y.Text, path: string): string | null {
 
 /** Whether an item's content may sit inside a shared text. */
 export function isTextContent(content: Y.Item['content']): boolean {
-  return content instanceof Y.ContentString || content instanceof Y.ContentFormat || content instanceof Y.ContentDeleted;
+  return content instanceof Y.ContentString || content instanceof Y.ContentDeleted;
 }
 
 export function checkMap(value: unknown, spec: MapSpec, path: string): string | null {
-  if (!(value instanceof Y.Map)) return `${path} must be a ${spec.name}`;
-  for (const [key, entry] of (value as Y.Map<unknown>).entries()) {
+  if (!(value instanceof Y.Map) || value instanceof Y.XmlHook) return `${path} must be a ${spec.name}`;
+  if (value._start !== null) return `${path} must be a ${spec.name}`;
+  for (const [key, item] of value._map) {
+    if (item.deleted) continue;
     const field = spec.fields[key];
     if (!field) return `${path}.${key} is not a field of ${spec.name}`;
-    const problem = checkField(entry, field, `${path}.${key}`);
+    const problem = checkEntry(item, field, `${path}.${key}`);
     if (problem) return problem;
   }
   return null;
@@ -117,10 +157,27 @@ export function checkMap(value: unknown, spec: MapSpec, path: string): string | 
 
 export function checkItems(array: Y.Array<unknown>, spec: MapSpec, path: string): string | null {
   let index = 0;
-  for (const item of array) {
-    const problem = checkMap(item, spec, `${path}[${index}]`);
+  for (let item = array._start; item !== null; item = item.right) {
+    if (item.deleted) continue;
+    if (!(item.content instanceof Y.ContentType)) return `${path}[${index}] must be a ${spec.name}`;
+    const problem = checkMap(item.content.type, spec, `${path}[${index}]`);
     if (problem) return problem;
     index++;
+  }
+  return null;
+}
+
+/**
+ * Validates a whole document against its roots: the backstop run on every checkpoint (and, in
+ * tests, after every accepted update). Returns the first problem, or null.
+ */
+export function validateDocument(doc: Y.Doc, roots: Readonly<Record<string, RootSpec>>): string | null {
+  const problem = checkRoots(doc, rootKinds(roots));
+  if (problem) return problem;
+  for (const [name, root] of Object.entries(roots)) {
+    if (!doc.share.has(name)) continue;
+    const found = root.kind === 'map' ? checkMap(doc.getMap(name), root.spec, name) : checkField(doc.getArray(name), root.spec, name);
+    if (found) return found;
   }
   return null;
 }

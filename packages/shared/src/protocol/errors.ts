@@ -10,6 +10,9 @@ export const ERROR_CODES = [
   'INVITE_INVALID',
   'INVALID_MESSAGE',
   'UPDATE_TOO_LARGE',
+  'DOCUMENT_TOO_LARGE',
+  'QUOTA_EXCEEDED',
+  'NOT_SAVED',
   'SHAPE_VIOLATION',
   'PERMISSION_DENIED',
   'READ_ONLY',
@@ -34,8 +37,39 @@ export const CLOSE_CODES = {
   FORBIDDEN: 4403,
   NOT_FOUND: 4404,
   UPDATE_TOO_LARGE: 4413,
+  DOCUMENT_TOO_LARGE: 4413,
   SHAPE_VIOLATION: 4422,
   PERMISSION_DENIED: 4423,
   READ_ONLY: 4424,
+  RATE_LIMITED: 4429,
+  QUOTA_EXCEEDED: 4429,
   LOAD_FAILED: 4503,
+  /** Retryable: the server cannot take more unsaved edits right now; the client keeps them. */
+  NOT_SAVED: 4503,
 } as const satisfies Partial<Record<ErrorCode, number>>;
+
+/**
+ * The HTTP status for each error code, beside the close codes: one mapping for errors that reach
+ * an HTTP answer from anywhere (routes, rooms).
+ */
+export const HTTP_STATUS = {
+  BAD_REQUEST: 400,
+  VALIDATION_FAILED: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  RATE_LIMITED: 429,
+  INVITE_INVALID: 410,
+  INVALID_MESSAGE: 400,
+  UPDATE_TOO_LARGE: 413,
+  DOCUMENT_TOO_LARGE: 413,
+  QUOTA_EXCEEDED: 403,
+  NOT_SAVED: 503,
+  SHAPE_VIOLATION: 422,
+  PERMISSION_DENIED: 403,
+  READ_ONLY: 409,
+  NOT_JOINED: 409,
+  LOAD_FAILED: 503,
+  INTERNAL: 500,
+} as const satisfies Record<ErrorCode, number>;
