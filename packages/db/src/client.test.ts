@@ -20,6 +20,20 @@ describe.each(testBackends())('database on %s', (kind) => {
     expect(handle.kind).toBe(kind);
   });
 
+  // Statement timeouts are Postgres's (PGlite runs in this process and has no connection to lose).
+  const itOnPostgres = kind === 'postgres' ? it : () => {};
+  itOnPostgres('cancels a statement that runs past its timeout, and the pool goes on working', async () => {
+    const database = await createTestDatabase('postgres');
+    const short = createDb({ databaseUrl: database.databaseUrl, statementTimeoutMs: 200 });
+    try {
+      await expect(sql`select pg_sleep(2)`.execute(short.db)).rejects.toMatchObject({ code: '57014' });
+      expect((await sql<{ one: number }>`select 1 as one`.execute(short.db)).rows[0]?.one).toBe(1);
+    } finally {
+      await short.close();
+      await database.drop();
+    }
+  });
+
   it('returns int8 as numbers and bytea as Uint8Array on both backends', async () => {
     const user = await createUser(handle.db, { email: `a-${kind}@example.com`, name: 'A', passwordHash: 'x' });
     const workspace = await createWorkspace(handle.db, { title: 'W', therapistId: user!.id, docs: [{ name: 'roadmap', initialUpdate: new Uint8Array([1, 2, 3]) }] });

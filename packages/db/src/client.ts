@@ -15,7 +15,15 @@ export interface DbOptions {
   dataDir?: string | undefined;
   /** Pool size for Postgres. */
   maxConnections?: number;
+  /**
+   * Postgres: a statement running longer is cancelled by the server, and a query the client has
+   * waited on longer is abandoned (a stuck connection must not hold a request or a write forever).
+   */
+  statementTimeoutMs?: number;
 }
+
+/** Long enough for the slowest legitimate statement (a big checkpoint); far below forever. */
+const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
 
 export interface Db {
   db: Kysely<Database>;
@@ -51,6 +59,10 @@ export function createDb(options: DbOptions = {}): Db {
       max: options.maxConnections ?? 10,
       types: pgTypes,
       connectionTimeoutMillis: 5_000,
+      statement_timeout: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+      // The client gives up a little after the server would have cancelled.
+      query_timeout: (options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS) + 5_000,
+      idle_in_transaction_session_timeout: 2 * (options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS),
     });
     // An idle client losing its connection (database restart) must not crash the process.
     pool.on('error', () => {});

@@ -63,7 +63,27 @@ export interface DocUpdatesTable {
   update: Bytes;
   /** The member who sent the update, from their session; null for server-made changes. */
   user_id: string | null;
+  /** Why the server made this change (it made it on its own, or for the member in user_id). */
+  server_reason: string | null;
   created_at: CreatedAt;
+}
+
+export interface DocClientsTable {
+  document_id: string;
+  /** A Yjs client id seen in the document. */
+  client_id: number;
+  /** Whose it is; null: the server's own. */
+  user_id: string | null;
+  created_at: CreatedAt;
+}
+
+export interface DocLeasesTable {
+  document_id: string;
+  /** The server process that holds the document open for writing. */
+  owner: string;
+  /** Grows with every new holder: a write checks it is still the one it started with. */
+  token: number;
+  expires_at: Timestamp;
 }
 
 export interface DocCheckpointsTable {
@@ -124,6 +144,8 @@ export interface Database {
   documents: DocumentsTable;
   doc_updates: DocUpdatesTable;
   doc_checkpoints: DocCheckpointsTable;
+  doc_clients: DocClientsTable;
+  doc_leases: DocLeasesTable;
   audit_events: AuditEventsTable;
   workspace_terms: WorkspaceTermsTable;
   terms_acknowledgements: TermsAcknowledgementsTable;

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database, DocCheckpoint } from '../schema.js';
 
 type Db = Kysely<Database>;
@@ -10,7 +10,10 @@ export async function findDocument(db: Db, workspaceId: string, name: string): P
 export interface LoggedUpdate {
   seq: number;
   update: Uint8Array;
+  /** The member who made it (or for whom the server made it); null for the server's own. */
   userId: string | null;
+  /** Why the server made it, when it did. */
+  serverReason?: string | null;
 }
 
 /** Appends many updates in one statement (group commit). Fails as a whole. */
@@ -18,7 +21,7 @@ export async function appendUpdates(db: Db, documentId: string, updates: LoggedU
   if (updates.length === 0) return;
   await db
     .insertInto('doc_updates')
-    .values(updates.map((u) => ({ document_id: documentId, seq: u.seq, update: u.update, user_id: u.userId })))
+    .values(updates.map((u) => ({ document_id: documentId, seq: u.seq, update: u.update, user_id: u.userId, server_reason: u.serverReason ?? null })))
     .execute();
 }
 
@@ -47,7 +50,7 @@ export async function appendUpdateBatches(db: Db, batches: UpdateBatch[]): Promi
 export async function listUpdatesAfter(db: Db, documentId: string, afterSeq: number, upToSeq?: number): Promise<LoggedUpdate[]> {
   let query = db
     .selectFrom('doc_updates')
-    .select(['seq', 'update', 'user_id as userId'])
+    .select(['seq', 'update', 'user_id as userId', 'server_reason as serverReason'])
     .where('document_id', '=', documentId)
     .where('seq', '>', afterSeq);
   if (upToSeq !== undefined) query = query.where('seq', '<=', upToSeq);
@@ -77,6 +80,26 @@ export async function insertCheckpoint(
     .executeTakeFirstOrThrow();
 }
 
+/**
+ * Inserts a checkpoint if the writer still holds the document's lease (a process that lost it
+ * must not save a state the new holder never saw). Returns undefined when it does not.
+ */
+export async function insertFencedCheckpoint(
+  db: Db,
+  input: { documentId: string; upToSeq: number; state: Uint8Array; kind: DocCheckpoint['kind']; label?: string | null; createdBy?: string | null; lease: LeaseClaim },
+): Promise<DocCheckpoint | undefined> {
+  const result = await sql<DocCheckpoint>`
+    insert into doc_checkpoints (document_id, up_to_seq, state, kind, label, created_by)
+    select ${input.documentId}::uuid, ${input.upToSeq}::bigint, ${input.state}::bytea, ${input.kind}::text, ${input.label ?? null}::text, ${input.createdBy ?? null}::uuid
+    where exists (
+      select 1 from doc_leases
+      where document_id = ${input.documentId}::uuid and owner = ${input.lease.owner} and token = ${input.lease.token}::bigint
+    )
+    returning *
+  `.execute(db);
+  return result.rows[0];
+}
+
 export async function latestCheckpoint(db: Db, documentId: string): Promise<DocCheckpoint | undefined> {
   return db
     .selectFrom('doc_checkpoints')
@@ -102,4 +125,149 @@ export async function listCheckpoints(db: Db, documentId: string): Promise<Versi
 
 export async function findCheckpoint(db: Db, documentId: string, id: string): Promise<DocCheckpoint | undefined> {
   return db.selectFrom('doc_checkpoints').selectAll().where('document_id', '=', documentId).where('id', '=', id).executeTakeFirst();
+}
+
+// ---- the fenced update log ----
+
+/** The lease a process holds on a document: its writes count only while it still holds it. */
+export interface LeaseClaim {
+  owner: string;
+  token: number;
+}
+
+/** A Yjs client id first used in a document, and whose it is (null: the server's). */
+export interface ClientClaim {
+  clientId: number;
+  userId: string | null;
+}
+
+export interface FencedBatch {
+  documentId: string;
+  lease: LeaseClaim;
+  updates: LoggedUpdate[];
+  /** Client ids these updates are the first to use, stored with them. */
+  claims: ClientClaim[];
+}
+
+export interface FencedAppendResult {
+  /** Rows added (a row already present, from a retried write whose commit went unconfirmed, is not). */
+  added: number;
+  /** Documents whose lease the writer no longer holds: nothing of theirs was written. */
+  fencedOut: string[];
+}
+
+/**
+ * Appends the updates (and client-id claims) of several documents in one statement — group
+ * commit — but only for documents whose lease the writer still holds. The lease rows are locked
+ * for share while the statement runs, so a process taking a document over waits for the write
+ * to commit and then loads it with these rows; a write after a takeover adds nothing.
+ *
+ * A (document, seq) already stored is skipped: a write whose commit was never acknowledged
+ * (connection lost mid-flight) is retried with the same rows. Under a held lease nobody else can
+ * have written that seq, so skipped rows are the writer's own.
+ */
+export async function appendFencedUpdates(db: Db, batches: FencedBatch[]): Promise<FencedAppendResult> {
+  const live = batches.filter((batch) => batch.updates.length > 0 || batch.claims.length > 0);
+  if (live.length === 0) return { added: 0, fencedOut: [] };
+  const leases = live.map((batch) => sql`(${batch.documentId}::uuid, ${batch.lease.owner}::text, ${batch.lease.token}::bigint)`);
+  const claims = live.flatMap((batch) => batch.claims.map((claim) => sql`(${batch.documentId}::uuid, ${claim.clientId}::bigint, ${claim.userId}::uuid)`));
+  const rows = live.flatMap((batch) =>
+    batch.updates.map((u) => sql`(${batch.documentId}::uuid, ${u.seq}::bigint, ${u.update}::bytea, ${u.userId}::uuid, ${u.serverReason ?? null}::text)`),
+  );
+  const claimStep: RawBuilder<unknown> =
+    claims.length > 0
+      ? sql`, claimed as (
+          insert into doc_clients (document_id, client_id, user_id)
+          select c.document_id, c.client_id, c.user_id from (values ${sql.join(claims)}) as c(document_id, client_id, user_id)
+          where c.document_id in (select document_id from fence)
+          on conflict do nothing
+        )`
+      : sql``;
+  const rowStep: RawBuilder<unknown> =
+    rows.length > 0
+      ? sql`, added as (
+          insert into doc_updates (document_id, seq, update, user_id, server_reason)
+          select u.document_id, u.seq, u.update, u.user_id, u.server_reason
+          from (values ${sql.join(rows)}) as u(document_id, seq, update, user_id, server_reason)
+          where u.document_id in (select document_id from fence)
+          on conflict (document_id, seq) do nothing
+          returning 1
+        )`
+      : sql`, added as (select 1 where false)`;
+  const result = await sql<{ added: number | string; fenced: string | null }>`
+    with fence as (
+      select l.document_id from doc_leases l
+      join (values ${sql.join(leases)}) as f(document_id, owner, token)
+        on l.document_id = f.document_id and l.owner = f.owner and l.token = f.token
+      for share of l
+    )${claimStep}${rowStep}
+    select (select count(*) from added) as added, (select string_agg(document_id::text, ',') from fence) as fenced
+  `.execute(db);
+  const row = result.rows[0];
+  const fenced = new Set(row?.fenced ? row.fenced.split(',') : []);
+  return { added: Number(row?.added ?? 0), fencedOut: live.map((batch) => batch.documentId).filter((id) => !fenced.has(id)) };
+}
+
+/** Every Yjs client id of a document, with whose it is. */
+export async function listDocClients(db: Db, documentId: string): Promise<ClientClaim[]> {
+  return db.selectFrom('doc_clients').select(['client_id as clientId', 'user_id as userId']).where('document_id', '=', documentId).execute();
+}
+
+/** Records client ids (those already recorded keep their owner). */
+export async function insertDocClients(db: Db, documentId: string, claims: ClientClaim[]): Promise<void> {
+  if (claims.length === 0) return;
+  await db
+    .insertInto('doc_clients')
+    .values(claims.map((claim) => ({ document_id: documentId, client_id: claim.clientId, user_id: claim.userId })))
+    .onConflict((oc) => oc.columns(['document_id', 'client_id']).doNothing())
+    .execute();
+}
+
+// ---- leases: one writing process per document ----
+
+/**
+ * Takes the document's lease for `owner` for `ttlMs`, when it is free, expired or already
+ * `owner`'s; every take moves the token on. Returns the new token, or null while another
+ * process holds it. Times are the database's, so processes' clocks do not matter.
+ */
+export async function acquireLease(db: Db, documentId: string, owner: string, ttlMs: number): Promise<number | null> {
+  const result = await sql<{ token: number | string }>`
+    insert into doc_leases (document_id, owner, token, expires_at)
+    values (${documentId}::uuid, ${owner}, 1, now() + ${ttlMs} * interval '1 millisecond')
+    on conflict (document_id) do update
+      set owner = excluded.owner, token = doc_leases.token + 1, expires_at = excluded.expires_at
+      where doc_leases.owner = excluded.owner or doc_leases.expires_at < now()
+    returning token
+  `.execute(db);
+  const row = result.rows[0];
+  return row ? Number(row.token) : null;
+}
+
+/** Extends the leases `owner` still holds; returns the documents whose lease it kept. */
+export async function renewLeases(db: Db, owner: string, leases: { documentId: string; token: number }[], ttlMs: number): Promise<Set<string>> {
+  if (leases.length === 0) return new Set();
+  const held = leases.map((lease) => sql`(${lease.documentId}::uuid, ${lease.token}::bigint)`);
+  const result = await sql<{ document_id: string }>`
+    update doc_leases l set expires_at = now() + ${ttlMs} * interval '1 millisecond'
+    from (values ${sql.join(held)}) as h(document_id, token)
+    where l.document_id = h.document_id and l.token = h.token and l.owner = ${owner}
+    returning l.document_id
+  `.execute(db);
+  return new Set(result.rows.map((row) => row.document_id));
+}
+
+/**
+ * Gives a lease up (when its document unloads), if `owner` still holds it with `token`. The row
+ * stays, expired, so the next holder's token is still a new one.
+ */
+export async function releaseLease(db: Db, documentId: string, owner: string, token: number): Promise<void> {
+  await sql`update doc_leases set expires_at = now() - interval '1 millisecond' where document_id = ${documentId}::uuid and owner = ${owner} and token = ${token}::bigint`.execute(db);
+}
+
+/**
+ * Expires every lease. Only for a database that one process has to itself (PGlite): whatever
+ * holds a lease there is an earlier run of this process, which is gone.
+ */
+export async function expireAllLeases(db: Db): Promise<void> {
+  await sql`update doc_leases set expires_at = now() - interval '1 millisecond' where expires_at > now()`.execute(db);
 }

@@ -81,3 +81,9 @@ export async function listMembers(db: Db, workspaceId: string): Promise<MemberRo
 export async function archiveWorkspace(db: Db, workspaceId: string, at = new Date()): Promise<void> {
   await db.updateTable('workspaces').set({ archived_at: at }).where('id', '=', workspaceId).where('archived_at', 'is', null).execute();
 }
+
+/** How many workspaces a person has created (a quota counts them). */
+export async function countWorkspacesCreatedBy(db: Db, userId: string): Promise<number> {
+  const row = await db.selectFrom('workspaces').select((eb) => eb.fn.countAll<number>().as('count')).where('created_by', '=', userId).executeTakeFirst();
+  return Number(row?.count ?? 0);
+}

@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestDb, testBackends } from '../testing.js';
+import { acquireLease, appendFencedUpdates, listDocClients, listUpdatesAfter, releaseLease, renewLeases } from './documents.repository.js';
+import { createUser } from './users.repository.js';
+import { createWorkspace } from './workspaces.repository.js';
+
+describe.each(testBackends())('the fenced update log on %s', (kind) => {
+  let handle: Awaited<ReturnType<typeof openTestDb>>;
+  let userId: string;
+  let documents: string[];
+  beforeAll(async () => {
+    handle = await openTestDb(kind);
+    userId = (await createUser(handle.db, { email: 'u@example.com', name: 'Uma', passwordHash: 'x' }))!.id;
+    const workspace = await createWorkspace(handle.db, {
+      title: 'W',
+      therapistId: userId,
+      docs: [
+        { name: 'roadmap', initialUpdate: null },
+        { name: 'feedback', initialUpdate: null },
+      ],
+    });
+    documents = (await handle.db.selectFrom('documents').select('id').where('workspace_id', '=', workspace.id).orderBy('name').execute()).map((row) => row.id);
+  });
+  afterAll(async () => {
+    await handle.drop();
+  });
+
+  it('gives a lease to one owner at a time, and a new token to each new holder', async () => {
+    const [doc] = documents as [string];
+    const first = await acquireLease(handle.db, doc, 'process-a', 60_000);
+    expect(first).toBe(1);
+    expect(await acquireLease(handle.db, doc, 'process-b', 60_000)).toBeNull();
+    // The holder taking it again gets a new token: its older writes no longer count.
+    expect(await acquireLease(handle.db, doc, 'process-a', 60_000)).toBe(2);
+    expect(await renewLeases(handle.db, 'process-a', [{ documentId: doc, token: 1 }], 60_000)).toEqual(new Set());
+    expect(await renewLeases(handle.db, 'process-a', [{ documentId: doc, token: 2 }], 60_000)).toEqual(new Set([doc]));
+    await releaseLease(handle.db, doc, 'process-a', 2);
+    expect(await acquireLease(handle.db, doc, 'process-b', 60_000)).toBe(3);
+    await releaseLease(handle.db, doc, 'process-b', 3);
+  });
+
+  it('takes over an expired lease', async () => {
+    const [, doc] = documents as [string, string];
+    expect(await acquireLease(handle.db, doc, 'process-a', 1)).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await acquireLease(handle.db, doc, 'process-b', 60_000)).toBe(2);
+    await releaseLease(handle.db, doc, 'process-b', 2);
+  });
+
+  it('writes only for documents whose lease the writer holds, claims included, and skips rows already there', async () => {
+    const [roadmap, feedback] = documents as [string, string];
+    const tokenA = (await acquireLease(handle.db, roadmap, 'process-a', 60_000))!;
+    const tokenB = (await acquireLease(handle.db, feedback, 'process-b', 60_000))!;
+    const update = (byte: number) => new Uint8Array([byte, 0, 255]);
+    const result = await appendFencedUpdates(handle.db, [
+      { documentId: roadmap, lease: { owner: 'process-a', token: tokenA }, updates: [{ seq: 1, update: update(1), userId }, { seq: 2, update: update(2), userId: null, serverReason: 'drafts.shared' }], claims: [{ clientId: 42, userId }, { clientId: 7, userId: null }] },
+      // process-a does not hold feedback's lease: nothing of it is written.
+      { documentId: feedback, lease: { owner: 'process-a', token: tokenB }, updates: [{ seq: 1, update: update(3), userId }], claims: [{ clientId: 43, userId }] },
+    ]);
+    expect(result).toEqual({ added: 2, fencedOut: [feedback] });
+    expect((await listUpdatesAfter(handle.db, roadmap, 0)).map((u) => ({ ...u, update: [...u.update] }))).toEqual([
+      { seq: 1, update: [1, 0, 255], userId, serverReason: null },
+      { seq: 2, update: [2, 0, 255], userId: null, serverReason: 'drafts.shared' },
+    ]);
+    expect(await listUpdatesAfter(handle.db, feedback, 0)).toEqual([]);
+    expect((await listDocClients(handle.db, roadmap)).sort((a, b) => a.clientId - b.clientId)).toEqual([
+      { clientId: 7, userId: null },
+      { clientId: 42, userId },
+    ]);
+    expect(await listDocClients(handle.db, feedback)).toEqual([]);
+
+    // A retry of the same write adds nothing and is not fenced out.
+    const retry = await appendFencedUpdates(handle.db, [{ documentId: roadmap, lease: { owner: 'process-a', token: tokenA }, updates: [{ seq: 2, update: update(2), userId: null }], claims: [] }]);
+    expect(retry).toEqual({ added: 0, fencedOut: [] });
+    await releaseLease(handle.db, roadmap, 'process-a', tokenA);
+    await releaseLease(handle.db, feedback, 'process-b', tokenB);
+  });
+});
