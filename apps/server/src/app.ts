@@ -1,4 +1,6 @@
-import type { ErrorBody } from '@alliance/shared';
+import { HTTP_STATUS, type ErrorBody } from '@alliance/shared';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { RoomError } from './collab/errors.js';
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { HTTPException } from 'hono/http-exception';
@@ -69,6 +71,10 @@ export function createApp(deps: AppDeps) {
   app.onError((error, c) => {
     if (error instanceof AppError) {
       return c.json<ErrorBody>({ error: { code: error.code, message: error.message } }, error.status);
+    }
+    // A document refused what a route asked of it: the same code, with its HTTP status.
+    if (error instanceof RoomError) {
+      return c.json<ErrorBody>({ error: { code: error.code, message: error.message } }, HTTP_STATUS[error.code] as ContentfulStatusCode);
     }
     if (error instanceof HTTPException) {
       const status = error.status;

@@ -21,6 +21,22 @@ const envSchema = z.object({
   INVITE_TTL_HOURS: z.coerce.number().positive().default(72),
   /** Largest accepted realtime message (bytes); larger ones are refused with UPDATE_TOO_LARGE. */
   MAX_MESSAGE_BYTES: z.coerce.number().int().positive().default(1_000_000),
+  /** A document stops growing at about this size (bytes): further additions get DOCUMENT_TOO_LARGE. */
+  MAX_DOCUMENT_BYTES: z.coerce.number().int().positive().default(16_000_000),
+  /** Accepted edits kept in memory while the database is unreachable, in bytes; past it edits are refused for now (NOT_SAVED) and clients keep them. */
+  MAX_UNSAVED_BYTES: z.coerce.number().int().positive().default(64_000_000),
+  /** Documents one person may have open at once, over all their connections. */
+  MAX_OPEN_DOCS_PER_USER: z.coerce.number().int().positive().default(60),
+  /** Refused updates one person may send per minute before their updates are refused unread for a while (each refusal costs the server work). */
+  MAX_REFUSALS_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  /** Realtime connections one person may have at once (both endpoints together). */
+  MAX_CONNECTIONS_PER_USER: z.coerce.number().int().positive().default(30),
+  /** Workspaces one therapist may create. */
+  MAX_WORKSPACES_PER_USER: z.coerce.number().int().positive().default(500),
+  /** How long a server process's hold on an open document lasts unless renewed (renewed every third of it). */
+  DOC_LEASE_TTL_MS: z.coerce.number().int().positive().default(6_000),
+  /** Validate every open document whole after every accepted update (a test setting: it costs a full walk per update). */
+  VALIDATE_EVERY_UPDATE: bool,
   /** A checkpoint is written after this many logged updates… */
   CHECKPOINT_EVERY_UPDATES: z.coerce.number().int().positive().default(500),
   /** …or this long after the first update since the last one. */

@@ -13,8 +13,19 @@ export interface Logger {
   error(event: string, fields?: Record<string, unknown>): void;
 }
 
-export function createLogger(level: LogLevel = 'info'): Logger {
+export interface LogEntry {
+  level: Exclude<LogLevel, 'silent'>;
+  event: string;
+  fields: Record<string, unknown>;
+}
+
+/**
+ * A logger at `level`. With `sink`, every entry (whatever the level) is also handed to it: tests
+ * keep them to check that no invariant broke while the server ran.
+ */
+export function createLogger(level: LogLevel = 'info', sink?: (entry: LogEntry) => void): Logger {
   const write = (at: Exclude<LogLevel, 'silent'>) => (event: string, fields: Record<string, unknown> = {}) => {
+    sink?.({ level: at, event, fields });
     if (ORDER[at] < ORDER[level]) return;
     const line = JSON.stringify({ time: new Date().toISOString(), level: at, event, ...fields });
     if (at === 'error' || at === 'warn') console.error(line);

@@ -1,14 +1,15 @@
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createDb, migrateToLatest, type Db } from '@alliance/db';
+import { createDb, expireAllLeases, migrateToLatest, type Db } from '@alliance/db';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
-import { createRoomRegistry } from './collab/create-room-registry.js';
+import { createRoomRegistry, type RegistrySettings } from './collab/create-room-registry.js';
 import type { Env } from './env.js';
 import { WorkspaceEvents } from './events/workspace-events.js';
 import { startHousekeeping } from './housekeeping.js';
 import { createLogger, type Logger } from './logger.js';
 import { closeOnce } from './shutdown.js';
+import { ConnectionQuota } from './transports/connection-quota.js';
 import { attachSocketIo } from './transports/socket-io.js';
 import { attachYWebsocket } from './transports/y-websocket.js';
 
@@ -21,25 +22,49 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** How the rooms behave, from the environment. */
+export function registrySettings(env: Env): RegistrySettings {
+  return {
+    maxMessageBytes: env.MAX_MESSAGE_BYTES,
+    maxDocumentBytes: env.MAX_DOCUMENT_BYTES,
+    maxUnsavedBytes: env.MAX_UNSAVED_BYTES,
+    maxOpenDocsPerUser: env.MAX_OPEN_DOCS_PER_USER,
+    maxRefusalsPerMinute: env.MAX_REFUSALS_PER_MINUTE,
+    checkpointEveryUpdates: env.CHECKPOINT_EVERY_UPDATES,
+    checkpointEveryMs: env.CHECKPOINT_EVERY_MS,
+    idleUnloadMs: env.ROOM_IDLE_UNLOAD_MS,
+    updateLogRetryMaxMs: env.UPDATE_LOG_RETRY_MAX_MS,
+    updateLogWriteTimeoutMs: env.UPDATE_LOG_WRITE_TIMEOUT_MS,
+    shutdownFlushTimeoutMs: env.SHUTDOWN_FLUSH_TIMEOUT_MS,
+    leaseTtlMs: env.DOC_LEASE_TTL_MS,
+    concurrentWrites: env.DATABASE_URL !== undefined,
+    validateEveryUpdate: env.VALIDATE_EVERY_UPDATE,
+  };
+}
+
 /** Starts the whole server (HTTP API, web app, both realtime transports) on one port. */
 export async function startServer(env: Env, options: { logger?: Logger } = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(env.LOG_LEVEL);
   const db = createDb({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
   try {
     await migrateToLatest(db.db);
+    // PGlite's files belong to this one process: leases there are left over from an earlier run
+    // (killed before it could give them up), so documents open at once instead of after they expire.
+    if (db.kind === 'pglite') await expireAllLeases(db.db);
   } catch (error) {
     await db.close();
     throw error;
   }
-  const rooms = createRoomRegistry({ db: db.db, env, logger });
+  const rooms = createRoomRegistry({ db: db.db, logger, settings: registrySettings(env) });
   const events = new WorkspaceEvents();
   const app = createApp({ db: db.db, dbKind: db.kind, env, logger, rooms, events });
 
   const httpServer = await new Promise<HttpServer>((resolve) => {
     const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => resolve(server as HttpServer)) as HttpServer;
   });
-  const io = attachSocketIo(httpServer, { db: db.db, env, logger, rooms, events });
-  const yws = attachYWebsocket(httpServer, { db: db.db, env, logger, rooms });
+  const quota = new ConnectionQuota(env.MAX_CONNECTIONS_PER_USER);
+  const io = attachSocketIo(httpServer, { db: db.db, env, logger, rooms, events, quota });
+  const yws = attachYWebsocket(httpServer, { db: db.db, env, logger, rooms, quota });
 
   const stopHousekeeping = startHousekeeping({ db: db.db, logger });
 

@@ -1,23 +1,50 @@
-import type { Database, DocCheckpoint } from '@alliance/db';
-import { defineRoots, docKey, type DocKey, type DocName } from '@alliance/shared';
-import type { Kysely } from 'kysely';
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import type { Database, DocCheckpoint } from '@alliance/db';
+import { DOC_KINDS, docKey, newDocOfKind, type DocKey, type DocName } from '@alliance/shared';
+import type { Kysely } from 'kysely';
 import * as Y from 'yjs';
-import type { Env } from '../env.js';
 import { describeError, type Logger } from '../logger.js';
 import { RoomError } from './errors.js';
-import { createDocPolicy } from './policies.js';
+import { LatencyRecorder } from './latency.js';
+import { TokenBucket } from './budget.js';
+import { Limiter } from './limiter.js';
+import type { ChangeOrigin } from './origin.js';
+import { DEFAULT_PRESENCE_SETTINGS } from './presence.js';
 import { Room, type RoomSettings } from './room.js';
 import type { CreateVersionInput, DocAccess, RoomConnection, RoomRegistry, RoomSession, RoomStats } from './room-registry.js';
-import { LatencyRecorder } from './latency.js';
-import { Limiter } from './limiter.js';
 import { createCollabStore, type CollabStore } from './store.js';
 import { UpdateLog } from './update-log.js';
 
+/** How the rooms behave; the wiring (server.ts) fills it from the environment. */
+export interface RegistrySettings {
+  maxMessageBytes: number;
+  maxDocumentBytes: number;
+  /** Accepted but unwritten bytes (a database outage) past which updates are refused for now. */
+  maxUnsavedBytes: number;
+  /** Documents one person may have joined at once, over all their connections. */
+  maxOpenDocsPerUser: number;
+  /** Refused updates one person may send per minute (a burst of as many), over all connections. */
+  maxRefusalsPerMinute: number;
+  checkpointEveryUpdates: number;
+  checkpointEveryMs: number;
+  /** How long a document stays loaded after its last member leaves. */
+  idleUnloadMs: number;
+  updateLogRetryMaxMs: number;
+  updateLogWriteTimeoutMs: number;
+  shutdownFlushTimeoutMs: number;
+  /** How long a document's lease lasts unless renewed (renewed every third of it). */
+  leaseTtlMs: number;
+  /** Postgres (several connections) rather than PGlite (one). */
+  concurrentWrites: boolean;
+  /** Validate every document whole after every accepted update (tests). */
+  validateEveryUpdate: boolean;
+}
+
 export interface RoomRegistryDeps {
   db: Kysely<Database>;
-  env: Env;
   logger: Logger;
+  settings: RegistrySettings;
   /** The persistence seam; defaults to the database repositories. Tests wrap it to inject failures. */
   store?: CollabStore;
 }
@@ -32,6 +59,9 @@ interface Slot {
 
 type Target = { workspaceId: string; doc: DocName; documentId?: string; readOnly?: boolean };
 
+/** Refusals that made the room try the update (and rebuild its staging copy). */
+const COSTLY_REFUSALS: ReadonlySet<string> = new Set(['SHAPE_VIOLATION', 'PERMISSION_DENIED', 'INVALID_MESSAGE', 'READ_ONLY']);
+
 /** How long an HTTP version request waits for pending updates to be written. */
 const VERSION_FLUSH_TIMEOUT_MS = 5_000;
 
@@ -45,12 +75,22 @@ export function createRoomRegistry(deps: RoomRegistryDeps): RoomRegistry {
  * a room unloads a moment after its last member leaves: pending updates written, a checkpoint
  * saved, then freed. A member joining while it unloads simply keeps it open — there is never a
  * second copy of a document in memory.
+ *
+ * Across processes, a document is written by one process at a time: loading takes the
+ * document's lease (refused while another process holds it), every log write and checkpoint is
+ * fenced by it, it is renewed while the room is open and given up when it unloads. A process
+ * that loses a lease (it was paused or cut off from the database long enough for another to
+ * take over) never confirms what it could not write: the room fails and its members join again.
  */
 class Registry implements RoomRegistry {
   private readonly slots = new Map<DocKey, Slot>();
   private readonly store: CollabStore;
   private readonly updateLog: UpdateLog;
-  private readonly settings: RoomSettings;
+  private readonly roomSettings: RoomSettings;
+  private readonly settings: RegistrySettings;
+  /** This process, as lease owner. */
+  private readonly owner = randomUUID();
+  private readonly leaseTimer: NodeJS.Timeout;
   private closing: Promise<void> | null = null;
   /**
    * Unload checkpoints encode the whole document: when many rooms empty at once (a server
@@ -65,53 +105,90 @@ class Registry implements RoomRegistry {
   private readonly checkpointWrites: Limiter;
   private readonly confirmations = new LatencyRecorder();
   private readonly logWrites = new LatencyRecorder();
+  /** Documents each person has joined, over all their connections. */
+  private readonly joinedByUser = new Map<string, number>();
+  /**
+   * Refusals each person may still cost: a refused update makes the staging copy be rebuilt, so
+   * someone who keeps sending refused updates (over fresh connections too) is made to wait.
+   */
+  private readonly refusalBudgets = new Map<string, TokenBucket>();
 
   constructor(private readonly deps: RoomRegistryDeps) {
+    this.settings = deps.settings;
     this.store = deps.store ?? createCollabStore(deps.db);
-    this.checkpointWrites = new Limiter(deps.env.DATABASE_URL ? 2 : 1);
-    this.settings = {
-      maxMessageBytes: deps.env.MAX_MESSAGE_BYTES,
-      checkpointEveryUpdates: deps.env.CHECKPOINT_EVERY_UPDATES,
-      checkpointEveryMs: deps.env.CHECKPOINT_EVERY_MS,
+    this.checkpointWrites = new Limiter(this.settings.concurrentWrites ? 2 : 1);
+    this.roomSettings = {
+      maxMessageBytes: this.settings.maxMessageBytes,
+      maxDocumentBytes: this.settings.maxDocumentBytes,
+      maxUnsavedBytes: this.settings.maxUnsavedBytes,
+      checkpointEveryUpdates: this.settings.checkpointEveryUpdates,
+      checkpointEveryMs: this.settings.checkpointEveryMs,
+      validateEveryUpdate: this.settings.validateEveryUpdate,
+      presence: DEFAULT_PRESENCE_SETTINGS,
     };
     this.updateLog = new UpdateLog({
       append: async (batches) => {
         const startedAt = performance.now();
-        const added = await this.store.appendUpdateBatches(batches);
+        const result = await this.store.appendUpdates(batches);
         this.logWrites.since(startedAt);
-        return added;
+        return result;
       },
       logger: deps.logger,
-      retryMaxMs: deps.env.UPDATE_LOG_RETRY_MAX_MS,
-      writeTimeoutMs: deps.env.UPDATE_LOG_WRITE_TIMEOUT_MS,
+      retryMaxMs: this.settings.updateLogRetryMaxMs,
+      writeTimeoutMs: this.settings.updateLogWriteTimeoutMs,
       // Postgres commits concurrent transactions with one WAL flush; PGlite has one connection.
-      maxConcurrentWrites: deps.env.DATABASE_URL ? 4 : 1,
+      maxConcurrentWrites: this.settings.concurrentWrites ? 4 : 1,
     });
+    this.leaseTimer = setInterval(() => void this.renewLeases(), Math.max(50, Math.floor(this.settings.leaseTtlMs / 3)));
+    this.leaseTimer.unref();
   }
 
   async join(access: DocAccess, connection: RoomConnection): Promise<RoomSession> {
+    if ((this.joinedByUser.get(connection.userId) ?? 0) >= this.settings.maxOpenDocsPerUser) {
+      throw new RoomError('QUOTA_EXCEEDED', 'Too many documents open at once; close some pages and try again.');
+    }
     const room = await this.acquire(access);
     // The access check just read the workspace: the freshest word on read-only.
-    room.readOnly = access.readOnly;
+    room.setReadOnly(access.readOnly);
     room.attach(connection);
+    this.joinedByUser.set(connection.userId, (this.joinedByUser.get(connection.userId) ?? 0) + 1);
     this.cancelIdle(room.key);
     return this.session(room, connection);
   }
 
   async createVersion(input: CreateVersionInput): Promise<DocCheckpoint> {
-    return this.withLease(input, async (room) => {
+    return this.withRoom(input, async (room) => {
       await withDeadline(room.flush(), VERSION_FLUSH_TIMEOUT_MS, () => new RoomError('LOAD_FAILED', 'Recent edits are not saved yet; please try again.'));
       return room.writeCheckpoint({ kind: input.kind, label: input.label, createdBy: input.userId });
     });
   }
 
   async withDocument<T>(target: { workspaceId: string; doc: DocName }, read: (doc: Y.Doc) => T): Promise<T> {
-    return this.withLease(target, async (room) => read(room.doc));
+    return this.withRoom(target, async (room) => read(room.doc));
+  }
+
+  async change(target: { workspaceId: string; doc: DocName }, origin: Omit<ChangeOrigin, 'connection'>, edit: (doc: Y.Doc) => void): Promise<boolean> {
+    return this.withRoom(target, async (room) => {
+      // A copy with a Yjs client id of its own, so the change is recorded under the author's id.
+      const copy = new Y.Doc();
+      try {
+        Y.applyUpdate(copy, Y.encodeStateAsUpdate(room.doc));
+        const updates: Uint8Array[] = [];
+        copy.on('update', (update: Uint8Array) => updates.push(update));
+        edit(copy);
+        if (updates.length === 0) return false;
+        await room.receiveUpdate({ ...origin, connection: null }, updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates));
+        this.deps.logger.debug('room.server_change', { documentId: room.documentId, reason: origin.reason });
+        return true;
+      } finally {
+        copy.destroy();
+      }
+    });
   }
 
   setReadOnly(workspaceId: string, readOnly: boolean): void {
     for (const slot of this.slots.values()) {
-      if (slot.room?.workspaceId === workspaceId) slot.room.readOnly = readOnly;
+      if (slot.room?.workspaceId === workspaceId) slot.room.setReadOnly(readOnly);
     }
   }
 
@@ -148,46 +225,58 @@ class Registry implements RoomRegistry {
       }
       const room = await slot.ready;
       // Closed between the load and now (it unloaded): load it again from the database.
-      if (room.state !== 'closed') return room;
+      if (room.usable) return room;
+      if (this.slots.get(key) === slot) this.slots.delete(key);
     }
   }
 
   private load(key: DocKey, target: Target): Slot {
     const slot: Slot = { ready: null as unknown as Promise<Room>, room: null, idleTimer: null, unloading: null };
     slot.ready = (async () => {
+      let lease: { documentId: string; token: number } | null = null;
       try {
         const documentId = target.documentId ?? (await this.store.findDocumentId(target.workspaceId, target.doc));
         if (!documentId) throw new RoomError('NOT_FOUND', 'No such document.');
-        const policy = createDocPolicy(target.doc);
+        const token = await this.store.acquireLease(documentId, this.owner, this.settings.leaseTtlMs);
+        if (token === null) throw new RoomError('LOAD_FAILED', 'This document is open on another server; trying again shortly.');
+        lease = { documentId, token };
+        const kind = DOC_KINDS[target.doc];
         const started = performance.now();
         const checkpoint = await this.store.latestCheckpoint(documentId);
         const checkpointSeq = checkpoint?.up_to_seq ?? 0;
         const tail = await this.store.listUpdatesAfter(documentId, checkpointSeq);
-        const doc = new Y.Doc();
-        defineRoots(doc, policy.roots);
+        const doc = newDocOfKind(kind);
+        let bytes = checkpoint?.state.byteLength ?? 0;
         doc.transact(() => {
           if (checkpoint) Y.applyUpdate(doc, checkpoint.state);
-          for (const update of tail) Y.applyUpdate(doc, update.update);
+          for (const update of tail) {
+            Y.applyUpdate(doc, update.update);
+            bytes += update.update.byteLength;
+          }
         });
         if (doc.store.pendingStructs !== null || doc.store.pendingDs !== null) {
           this.deps.logger.error('room.load_incomplete', { documentId, checkpointSeq, tail: tail.length });
         }
+        const clientOwners = await this.loadClientOwners(documentId, doc);
         const seq = Math.max(checkpointSeq, tail.length > 0 ? tail[tail.length - 1]!.seq : 0);
         const room = new Room({
           key,
           workspaceId: target.workspaceId,
-          docName: target.doc,
+          kind,
           documentId,
           doc,
           seq,
           checkpointSeq,
+          bytes,
+          clientOwners,
+          lease: { owner: this.owner, token },
           readOnly: target.readOnly ?? false,
-          policy,
           store: this.store,
           updateLog: this.updateLog,
           logger: this.deps.logger,
-          settings: this.settings,
+          settings: this.roomSettings,
           checkpointSlot: (task) => this.checkpointWrites.run(task),
+          onFailed: (failed, reason) => this.onRoomFailed(key, failed, reason),
         });
         slot.room = room;
         this.deps.logger.debug('room.loaded', { documentId, checkpointSeq, tail: tail.length, ms: Math.round(performance.now() - started) });
@@ -198,6 +287,7 @@ class Registry implements RoomRegistry {
         return room;
       } catch (error) {
         if (this.slots.get(key) === slot) this.slots.delete(key);
+        if (lease) await this.store.releaseLease(lease.documentId, this.owner, lease.token).catch(() => {});
         if (error instanceof RoomError) throw error;
         this.deps.logger.error('room.load_failed', { documentId: target.documentId, ...describeError(error) });
         throw new RoomError('LOAD_FAILED', 'The document could not be loaded. Please try again.');
@@ -206,14 +296,34 @@ class Registry implements RoomRegistry {
     return slot;
   }
 
-  private async withLease<T>(target: Target, use: (room: Room) => Promise<T>): Promise<T> {
+  /**
+   * Whose each Yjs client id of the document is. Ids in the document that were never recorded
+   * (documents older than the record) are attributed from the update log — each to the member
+   * who first sent updates under it — and recorded now.
+   */
+  private async loadClientOwners(documentId: string, doc: Y.Doc): Promise<Map<number, string | null>> {
+    const owners = new Map((await this.store.listDocClients(documentId)).map((claim) => [claim.clientId, claim.userId] as const));
+    const unknown = [...doc.store.clients.keys()].filter((client) => !owners.has(client));
+    if (unknown.length === 0) return owners;
+    const found = new Map<number, string | null>();
+    for (const update of await this.store.listUpdatesAfter(documentId, 0)) {
+      for (const client of Y.parseUpdateMeta(update.update).from.keys()) {
+        if (!owners.has(client) && !found.has(client)) found.set(client, update.userId);
+      }
+    }
+    await this.store.insertDocClients(documentId, [...found].map(([clientId, userId]) => ({ clientId, userId })));
+    for (const [client, userId] of found) owners.set(client, userId);
+    return owners;
+  }
+
+  private async withRoom<T>(target: Target, use: (room: Room) => Promise<T>): Promise<T> {
     const room = await this.acquire(target);
-    room.lease();
+    const release = room.hold();
     this.cancelIdle(room.key);
     try {
       return await use(room);
     } finally {
-      if (room.release() === 0) this.idle(room);
+      if (release() === 0) this.idle(room);
     }
   }
 
@@ -228,8 +338,16 @@ class Registry implements RoomRegistry {
       start: ({ withState }) => room.sendInitialSync(connection, withState),
       receiveSync: (message) => {
         if (left) throw new RoomError('NOT_JOINED', 'Join the document first.');
+        const budget = this.refusalBudgets.get(connection.userId);
+        if (budget?.empty) throw new RoomError('RATE_LIMITED', 'Too many refused changes; please wait a moment.');
         const receivedAt = performance.now();
-        const outcome = room.receiveSync(connection, message);
+        let outcome;
+        try {
+          outcome = room.receiveSync(connection, message);
+        } catch (error) {
+          if (error instanceof RoomError && COSTLY_REFUSALS.has(error.code)) this.chargeRefusal(connection.userId);
+          throw error;
+        }
         outcome.durable?.then(
           () => this.confirmations.since(receivedAt),
           () => {},
@@ -244,9 +362,54 @@ class Registry implements RoomRegistry {
       leave: () => {
         if (left) return;
         left = true;
+        const joined = (this.joinedByUser.get(connection.userId) ?? 1) - 1;
+        if (joined > 0) this.joinedByUser.set(connection.userId, joined);
+        else this.joinedByUser.delete(connection.userId);
         if (room.detach(connection) === 0) this.idle(room);
       },
     };
+  }
+
+  private chargeRefusal(userId: string): void {
+    let budget = this.refusalBudgets.get(userId);
+    if (!budget) this.refusalBudgets.set(userId, (budget = new TokenBucket(this.settings.maxRefusalsPerMinute / 60, this.settings.maxRefusalsPerMinute)));
+    budget.take();
+  }
+
+  // ---- leases ----
+
+  /** Renews every open room's lease in one statement; rooms whose lease another process took fail. */
+  private async renewLeases(): Promise<void> {
+    for (const [userId, budget] of this.refusalBudgets) if (budget.full) this.refusalBudgets.delete(userId);
+    const rooms = [...this.slots.values()].map((slot) => slot.room).filter((room): room is Room => room !== null && room.usable);
+    if (rooms.length === 0) return;
+    let kept: Set<string>;
+    try {
+      kept = await this.store.renewLeases(
+        this.owner,
+        rooms.map((room) => ({ documentId: room.documentId, token: room.lease.token })),
+        this.settings.leaseTtlMs,
+      );
+    } catch (error) {
+      // The database is unreachable: keep serving (writes are fenced anyway) and try again.
+      this.deps.logger.warn('room.lease_renewal_failed', describeError(error));
+      return;
+    }
+    for (const room of rooms) {
+      if (!kept.has(room.documentId) && room.usable) room.fencedOut();
+    }
+  }
+
+  /** A room that failed is closed at once: its members are asked to join again, which loads it afresh. */
+  private onRoomFailed(key: DocKey, room: Room, reason: 'lease_lost' | 'diverged'): void {
+    const slot = this.slots.get(key);
+    if (slot?.room === room) {
+      if (slot.idleTimer) clearTimeout(slot.idleTimer);
+      this.slots.delete(key);
+    }
+    room.dropConnections('NOT_JOINED', reason === 'lease_lost' ? 'The document moved to another server; joining again.' : 'The document is being reloaded; joining again.');
+    room.destroy();
+    if (reason === 'diverged') void this.store.releaseLease(room.documentId, this.owner, room.lease.token).catch(() => {});
   }
 
   // ---- unloading ----
@@ -261,7 +424,7 @@ class Registry implements RoomRegistry {
     slot.idleTimer = setTimeout(() => {
       slot.idleTimer = null;
       if (slot.room && slot.room.refs === 0) slot.unloading = this.unload(key, slot).finally(() => (slot.unloading = null));
-    }, this.deps.env.ROOM_IDLE_UNLOAD_MS);
+    }, this.settings.idleUnloadMs);
   }
 
   private cancelIdle(key: DocKey): void {
@@ -279,7 +442,7 @@ class Registry implements RoomRegistry {
    */
   private async unload(key: DocKey, slot: Slot): Promise<void> {
     const room = slot.room;
-    if (!room || room.state !== 'open') return;
+    if (!room || room.state !== 'open' || !room.usable) return;
     room.state = 'unloading';
     try {
       for (;;) {
@@ -291,11 +454,15 @@ class Registry implements RoomRegistry {
         if (room.seq === room.durableSeq) {
           if (this.slots.get(key) === slot) this.slots.delete(key);
           room.destroy();
+          await this.store.releaseLease(room.documentId, this.owner, room.lease.token).catch((error: unknown) =>
+            this.deps.logger.warn('room.lease_release_failed', { documentId: room.documentId, ...describeError(error) }),
+          );
           this.deps.logger.debug('room.unloaded', { documentId: room.documentId, seq: room.seq });
           return;
         }
       }
     } catch (error) {
+      if (!room.usable) return;
       this.deps.logger.error('room.unload_failed', { documentId: room.documentId, ...describeError(error) });
     }
     if (room.state === 'unloading') room.state = 'open';
@@ -303,6 +470,7 @@ class Registry implements RoomRegistry {
   }
 
   private async closeAll(): Promise<void> {
+    clearInterval(this.leaseTimer);
     const slots = [...this.slots.entries()];
     for (const [, slot] of slots) {
       if (slot.idleTimer) clearTimeout(slot.idleTimer);
@@ -311,22 +479,22 @@ class Registry implements RoomRegistry {
     await Promise.all(
       slots.map(async ([key, slot]) => {
         const room = await slot.ready.catch(() => null);
-        if (!room || room.state === 'closed') return;
+        if (!room || !room.usable) return;
         try {
-          await withDeadline(room.flush(), this.deps.env.SHUTDOWN_FLUSH_TIMEOUT_MS, () => new Error('timed out'));
+          await withDeadline(room.flush(), this.settings.shutdownFlushTimeoutMs, () => new Error('timed out'));
           await this.checkpoints.run(() => room.checkpointIfBehind());
         } catch {
           this.deps.logger.error('room.unsaved_at_shutdown', { documentId: room.documentId, updates: room.seq - room.durableSeq });
         }
         if (this.slots.get(key) === slot) this.slots.delete(key);
         room.destroy();
+        await this.store.releaseLease(room.documentId, this.owner, room.lease.token).catch(() => {});
       }),
     );
     this.updateLog.close();
   }
 }
 
-/** Runs at most `max` tasks at once; the others wait their turn, in order. */
 function withDeadline<T>(promise: Promise<T>, ms: number, error: () => Error): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {

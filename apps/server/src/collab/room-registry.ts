@@ -1,6 +1,7 @@
 import type { DocCheckpoint } from '@alliance/db';
-import { frameYWebsocket, MESSAGE_AWARENESS, MESSAGE_SYNC, type DocKey, type DocName, type Role, type SaveState } from '@alliance/shared';
+import { frameYWebsocket, MESSAGE_AWARENESS, MESSAGE_SYNC, type DocKey, type DocName, type ErrorCode, type Role, type SaveState } from '@alliance/shared';
 import type * as Y from 'yjs';
+import type { ChangeOrigin } from './origin.js';
 
 /**
  * A message for one or more connections. Built once per broadcast; each transport wraps the
@@ -34,11 +35,18 @@ export interface RoomConnection {
   readonly id: string;
   /** From the session: the author recorded with every update this connection sends. */
   readonly userId: string;
+  /** From the session: the name shown to the other person with this connection's presence. */
+  readonly name: string;
   /** From the membership. */
   readonly role: Role;
   send(message: OutgoingMessage): void;
   /** Transports without a status channel ignore it. */
   sendStatus(status: SaveStatus): void;
+  /**
+   * The room is going away (closed, or no longer this process's to write): the connection stops
+   * being part of it and the client is told why (`NOT_JOINED`: join again).
+   */
+  close(code: ErrorCode, message: string): void;
 }
 
 /** Who may open which document: the result of checking a member's access (see access.ts). */
@@ -114,6 +122,13 @@ export interface RoomRegistry {
   createVersion(input: CreateVersionInput): Promise<DocCheckpoint>;
   /** Runs `read` on the document as it is now (the open room's, or loaded for the call). */
   withDocument<T>(target: { workspaceId: string; doc: DocName }, read: (doc: Y.Doc) => T): Promise<T>;
+  /**
+   * The one entry point for changes the server makes: `edit` runs on a copy of the document as
+   * it is now, and the difference goes through the same checks (as `origin.role`), client-id
+   * rules and update log as a member's edit, recorded with `origin`'s author and reason.
+   * Resolves once stored, with whether anything changed; throws RoomError when refused.
+   */
+  change(target: { workspaceId: string; doc: DocName }, origin: Omit<ChangeOrigin, 'connection'>, edit: (doc: Y.Doc) => void): Promise<boolean>;
   /** Tells open rooms that a workspace became read-only (archived) or writable again. */
   setReadOnly(workspaceId: string, readOnly: boolean): void;
   stats(): RoomStats;

@@ -1,42 +1,68 @@
-import type { DocCheckpoint, LoggedUpdate } from '@alliance/db';
-import { decodeSyncMessage, defineRoots, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate, SYNC_STEP_1, type DocKey, type DocName } from '@alliance/shared';
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
-import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
+import type { ClientClaim, DocCheckpoint, LeaseClaim } from '@alliance/db';
+import {
+  decodeSyncMessage,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeSyncUpdate,
+  StagingDoc,
+  summarizeUpdate,
+  SYNC_STEP_1,
+  validateDocOfKind,
+  type DocKey,
+  type DocKind,
+  type DocName,
+} from '@alliance/shared';
 import * as Y from 'yjs';
 import { describeError, type Logger } from '../logger.js';
-import { collectNewItems } from './change-shape.js';
 import { RoomError } from './errors.js';
-import type { DocPolicy, UpdateCheck, UpdateContext } from './policies.js';
+import { fromConnection, ownerOf, type ChangeOrigin } from './origin.js';
+import { Presence, type PresenceSettings } from './presence.js';
 import { OutgoingMessage, type RoomConnection, type SaveStatus, type SyncOutcome } from './room-registry.js';
 import type { CollabStore } from './store.js';
-import type { LogTarget, UpdateLog } from './update-log.js';
+import type { LogTarget, QueuedUpdate, UpdateLog } from './update-log.js';
 
 export interface RoomSettings {
   maxMessageBytes: number;
+  /** A document stops growing past about this size (updates that only delete still go through). */
+  maxDocumentBytes: number;
+  /** Accepted but unwritten bytes, over all rooms, past which updates are refused for now. */
+  maxUnsavedBytes: number;
   checkpointEveryUpdates: number;
   checkpointEveryMs: number;
+  /** Validate the whole document after every accepted update (tests: the backstop on every step). */
+  validateEveryUpdate: boolean;
+  presence: PresenceSettings;
 }
 
 export interface RoomOptions {
   key: DocKey;
   workspaceId: string;
-  docName: DocName;
+  kind: DocKind;
   documentId: string;
-  /** The loaded document (its roots defined by the policy). */
+  /** The loaded document (its roots defined by its kind). */
   doc: Y.Doc;
   /** The last logged seq. */
   seq: number;
   /** The seq the latest checkpoint covers. */
   checkpointSeq: number;
+  /** About how large the document is (its checkpoint and logged updates), in bytes. */
+  bytes: number;
+  /** Whose each Yjs client id of the document is (null: the server's). */
+  clientOwners: Map<number, string | null>;
+  /** The lease this process holds on the document: every write is fenced by it. */
+  lease: LeaseClaim;
   readOnly: boolean;
-  policy: DocPolicy;
   store: CollabStore;
   updateLog: UpdateLog;
   logger: Logger;
   settings: RoomSettings;
   /** Runs an automatic checkpoint when the registry has room for one (see Registry). */
   checkpointSlot?: <T>(task: () => Promise<T>) => Promise<T>;
+  /**
+   * The room cannot go on (it lost its lease, or the live document no longer holds exactly what
+   * was checked): the registry closes it, its members join again and it is loaded afresh.
+   */
+  onFailed(room: Room, reason: 'lease_lost' | 'diverged'): void;
 }
 
 export type RoomState = 'open' | 'unloading' | 'closed';
@@ -49,32 +75,35 @@ interface Waiter {
 
 const RESOLVED = Promise.resolve();
 const CHECKPOINT_RETRY_MAX_MS = 5_000;
+/** How many times a checkpoint waits for a moment with nothing unwritten before it settles for less. */
+const CHECKPOINT_QUIET_TRIES = 5;
+/** Transaction origin of accepted updates applied to the live document. */
+const ACCEPTED = Symbol('accepted');
 
 /**
  * One open document: the live Y.Doc everyone syncs with, a staging copy used to try updates
- * before they are accepted, the members' awareness, and the bookkeeping that makes accepted
+ * before they are accepted, the members' presence, and the bookkeeping that makes accepted
  * updates durable (seqs, the update log, checkpoints). It knows nothing of transports: they
- * talk to it through RoomConnection (out) and receiveSync / receiveAwareness (in).
+ * talk to it through RoomConnection (out) and receiveSync / receiveAwareness (in); the server's
+ * own changes come in through receiveUpdate with an origin of their own.
  *
  * An update runs through a pipeline, in order, and any step may refuse it:
- *   size limit → decode into the staging copy → missing dependencies → nothing new? →
- *   read-only → may this role write here → policy checks (shape, then permissions) →
- *   apply to the live doc → broadcast → log (seq, update log) → confirm once durable.
+ *   size limit → read its structs: content our documents hold? client ids the sender's? →
+ *   document size → apply to the staging copy, judged inside its one transaction (shape, then
+ *   the kind's rules, as the sender's role) → anything pending? nothing new? → read-only → may
+ *   this role write here → apply to the live doc, which must integrate exactly what the staging
+ *   copy did → broadcast → log (seq, client ids it introduced, update log) → confirm once durable.
  * A refused update is not applied, stored or broadcast; the staging copy is dropped and rebuilt
  * from the live document for the next update, so both hold the same state between updates.
- *
- * Cost per accepted update: the update is integrated twice (staging, then live) and encoded
- * once; the roadmap's checks follow the update's size (see change-shape.ts), the feedback
- * board's take one snapshot of the board. A refusal costs one rebuild of the staging copy.
  */
 export class Room implements LogTarget {
   readonly key: DocKey;
   readonly workspaceId: string;
   readonly docName: DocName;
+  readonly kind: DocKind;
   readonly documentId: string;
   readonly doc: Y.Doc;
-  readonly awareness: Awareness;
-  readOnly: boolean;
+  private readOnlyState: boolean;
   state: RoomState = 'open';
 
   /** The last seq given to an accepted update. */
@@ -83,73 +112,90 @@ export class Room implements LogTarget {
   durableSeq: number;
   /** The latest checkpoint covers the log up to this seq. */
   checkpointSeq: number;
-  readonly unwritten: LoggedUpdate[] = [];
+  readonly unwritten: QueuedUpdate[] = [];
+  lease: LeaseClaim;
 
-  /** Connections, each with the awareness client ids it introduced. */
-  private readonly connections = new Map<RoomConnection, Set<number>>();
-  /** Which connection speaks for each awareness client id. */
-  private readonly awarenessOwners = new Map<number, RoomConnection>();
-  /** HTTP reads and versions holding the room open. */
-  private leases = 0;
+  private readonly connections = new Set<RoomConnection>();
+  private readonly presence: Presence;
+  private presenceSweep: NodeJS.Timeout | null = null;
+  /** HTTP reads, versions and server changes holding the room open. */
+  private holds = 0;
   /** Built on the first update (a room that is only read never needs it). */
-  private staging: Y.Doc | null = null;
-  private staged: { transaction: Y.Transaction; newItems: Y.Item[] } | null = null;
-  private stagedUpdate: Uint8Array | null = null;
+  private staging: StagingDoc | null = null;
   private waiters: Waiter[] = [];
   private saveState: 'saved' | 'unsaved' = 'saved';
   private checkpointTimer: NodeJS.Timeout | null = null;
   private checkpointing: Promise<void> | null = null;
   /** After a failed checkpoint, the next automatic one waits until then. */
   private checkpointRetryAt = 0;
-  private readonly checks: readonly UpdateCheck[];
+  private bytes: number;
+  private readonly clientOwners: Map<number, string | null>;
+  /** The room can no longer be trusted to write (lost lease, diverged): nothing more is accepted or checkpointed. */
+  private broken = false;
 
   constructor(private readonly options: RoomOptions) {
     this.key = options.key;
     this.workspaceId = options.workspaceId;
-    this.docName = options.docName;
+    this.kind = options.kind;
+    this.docName = options.kind.name;
     this.documentId = options.documentId;
     this.doc = options.doc;
     this.seq = options.seq;
     this.durableSeq = options.seq;
     this.checkpointSeq = options.checkpointSeq;
-    this.readOnly = options.readOnly;
-    this.checks = options.policy.checks;
-    this.awareness = new Awareness(this.doc);
-    // The server has no presence of its own.
-    this.awareness.setLocalState(null);
-    this.awareness.on('update', this.onAwarenessUpdate);
+    this.readOnlyState = options.readOnly;
+    this.bytes = options.bytes;
+    this.clientOwners = options.clientOwners;
+    this.lease = options.lease;
+    this.presence = new Presence(options.settings.presence);
   }
 
-  /** Connections plus leases: the room unloads when this drops to zero. */
+  /** Connections plus holds: the room unloads when this drops to zero. */
   get refs(): number {
-    return this.connections.size + this.leases;
+    return this.connections.size + this.holds;
+  }
+
+  get readOnly(): boolean {
+    return this.readOnlyState;
+  }
+
+  /** Makes the room read-only (an archived workspace) or writable again: for everyone at once. */
+  setReadOnly(readOnly: boolean): void {
+    this.readOnlyState = readOnly;
+  }
+
+  /** Whether the room is still usable (not closed, not failed). */
+  get usable(): boolean {
+    return this.state !== 'closed' && !this.broken;
   }
 
   // ---- connections ----
 
   attach(connection: RoomConnection): void {
-    if (this.state === 'closed') throw new RoomError('LOAD_FAILED', 'The document was closed; please join again.');
-    if (!this.connections.has(connection)) this.connections.set(connection, new Set());
+    if (!this.usable) throw new RoomError('LOAD_FAILED', 'The document was closed; please join again.');
+    this.connections.add(connection);
   }
 
-  /** Removes a connection and its awareness states (told to the others). Returns the refs left. */
+  /** Removes a connection and its presence (told to the others). Returns the refs left. */
   detach(connection: RoomConnection): number {
-    const clients = this.connections.get(connection);
-    if (clients) {
-      this.connections.delete(connection);
-      for (const client of clients) this.awarenessOwners.delete(client);
-      if (clients.size > 0 && this.state !== 'closed') removeAwarenessStates(this.awareness, [...clients], null);
+    if (this.connections.delete(connection) && this.state !== 'closed') {
+      const removed = this.presence.removeHolder(connection);
+      if (removed) this.broadcast(new OutgoingMessage('awareness', removed), null);
     }
     return this.refs;
   }
 
-  lease(): void {
-    this.leases++;
-  }
-
-  release(): number {
-    this.leases = Math.max(0, this.leases - 1);
-    return this.refs;
+  /** Keeps the room open for a moment of work without a connection; returns the matching release. */
+  hold(): () => number {
+    this.holds++;
+    let released = false;
+    return () => {
+      if (!released) {
+        released = true;
+        this.holds = Math.max(0, this.holds - 1);
+      }
+      return this.refs;
+    };
   }
 
   sendInitialSync(connection: RoomConnection, withState: boolean): void {
@@ -161,8 +207,8 @@ export class Room implements LogTarget {
   }
 
   awarenessStates(): OutgoingMessage | null {
-    const clients = [...this.awareness.getStates().keys()];
-    return clients.length > 0 ? new OutgoingMessage('awareness', encodeAwarenessUpdate(this.awareness, clients)) : null;
+    const states = this.presence.states();
+    return states ? new OutgoingMessage('awareness', states) : null;
   }
 
   // ---- incoming messages ----
@@ -185,7 +231,7 @@ export class Room implements LogTarget {
       connection.send(new OutgoingMessage('sync', reply));
       return { durable: null };
     }
-    return { durable: this.receiveUpdate(connection, decoded.update) };
+    return { durable: this.receiveUpdate(fromConnection(connection), decoded.update) };
   }
 
   /**
@@ -193,15 +239,37 @@ export class Room implements LogTarget {
    * returned promise settles once the update (or, for an update that brought nothing new,
    * everything accepted before it) is durably stored.
    */
-  receiveUpdate(connection: RoomConnection, update: Uint8Array): Promise<void> {
-    if (this.state === 'closed') throw new RoomError('NOT_JOINED', 'The document was closed; please join again.');
+  receiveUpdate(origin: ChangeOrigin, update: Uint8Array): Promise<void> {
+    if (!this.usable) throw new RoomError('NOT_JOINED', 'The document was closed; please join again.');
     if (update.byteLength > this.options.settings.maxMessageBytes) throw tooLarge();
 
-    this.staged = null;
-    this.stagedUpdate = null;
-    const staging = (this.staging ??= this.createStaging());
+    let summary;
     try {
-      Y.applyUpdate(staging, update, connection);
+      summary = summarizeUpdate(update, this.doc);
+    } catch {
+      throw new RoomError('INVALID_MESSAGE', 'The update could not be read.');
+    }
+    if (summary.problem) throw new RoomError('SHAPE_VIOLATION', `The change breaks the document's shape: ${summary.problem}.`);
+    const owner = ownerOf(origin);
+    const claims: ClientClaim[] = [];
+    for (const client of summary.authors) {
+      const known = this.clientOwners.get(client);
+      if (known === undefined) claims.push({ clientId: client, userId: owner });
+      else if (known !== owner) throw new RoomError('PERMISSION_DENIED', "You cannot make this change: it carries someone else's edits.");
+    }
+    if (summary.addsStructs && this.bytes + update.byteLength > this.options.settings.maxDocumentBytes) {
+      throw new RoomError('DOCUMENT_TOO_LARGE', 'This document has reached its size limit.');
+    }
+    // While the database is unreachable edits wait in memory: only up to a point. Past it the
+    // sender keeps them and sends them again later (a retryable refusal, never a confirmation).
+    if (this.options.updateLog.pendingBytes + update.byteLength > this.options.settings.maxUnsavedBytes) {
+      throw new RoomError('NOT_SAVED', 'The server cannot take more unsaved edits right now; yours are kept and sent again shortly.');
+    }
+
+    const staging = (this.staging ??= new StagingDoc(this.kind, Y.encodeStateAsUpdate(this.doc)));
+    let staged;
+    try {
+      staged = staging.try(update, origin.role, Date.now());
     } catch {
       this.resetStaging();
       throw new RoomError('INVALID_MESSAGE', 'The update could not be read.');
@@ -209,71 +277,83 @@ export class Room implements LogTarget {
     // Structs or deletions whose dependencies the server does not have would wait, invisible
     // to every check, and surface later inside someone else's update. Refused: a client that
     // really has them sends them along after a fresh sync step 1.
-    if (staging.store.pendingStructs !== null || staging.store.pendingDs !== null) {
+    const refusal = staged.pending
+      ? new RoomError('INVALID_MESSAGE', 'The update depends on changes the server does not have; sync again.')
+      : staged.transactions !== 1
+        ? new RoomError('INVALID_MESSAGE', 'The update could not be checked.')
+        : null;
+    if (refusal) {
       this.resetStaging();
-      throw new RoomError('INVALID_MESSAGE', 'The update depends on changes the server does not have; sync again.');
+      throw refusal;
     }
-    const staged = this.staged as { transaction: Y.Transaction; newItems: Y.Item[] } | null;
-    const effective = this.stagedUpdate as Uint8Array | null;
-    this.staged = null;
-    this.stagedUpdate = null;
-    if (!staged || !effective) return this.whenDurable(this.seq); // nothing new
+    if (!staged.effective) return this.whenDurable(this.seq); // nothing new
+    const verdict = this.readOnly
+      ? new RoomError('READ_ONLY', 'This workspace is read-only.')
+      : !this.kind.canWrite(origin.role)
+        ? new RoomError('PERMISSION_DENIED', 'You cannot change this document.')
+        : staged.verdict
+          ? new RoomError(staged.verdict.code, staged.verdict.code === 'SHAPE_VIOLATION' ? `The change breaks the document's shape: ${staged.verdict.reason}.` : `You cannot make this change: ${staged.verdict.reason}.`)
+          : null;
+    if (verdict) {
+      this.resetStaging();
+      throw verdict;
+    }
 
-    try {
-      if (this.readOnly) throw new RoomError('READ_ONLY', 'This workspace is read-only.');
-      if (!this.options.policy.canWrite(connection.role)) throw new RoomError('PERMISSION_DENIED', 'You cannot change this document.');
-      const context: UpdateContext = { doc: staging, transaction: staged.transaction, newItems: staged.newItems, before: this.doc, role: connection.role };
-      for (const check of this.checks) check(context);
-    } catch (error) {
-      this.options.policy.rejected();
-      this.resetStaging();
-      if (error instanceof RoomError) throw error;
-      this.options.logger.error('room.check_failed', { documentId: this.documentId, ...describeError(error) });
-      throw new RoomError('INVALID_MESSAGE', 'The update could not be checked.');
+    const effective = staged.effective;
+    if (!this.applyAccepted(effective)) {
+      this.options.logger.error('room.diverged', { documentId: this.documentId });
+      this.fail('diverged');
+      throw new RoomError('INTERNAL', 'The update could not be applied; please join again.');
     }
-
-    // What the staging copy integrated (no more than was new) is what everyone gets and what
-    // the log keeps.
-    try {
-      Y.applyUpdate(this.doc, effective, connection);
-    } catch (error) {
-      // Cannot happen for an update the staging copy integrated; if it does, start over from
-      // the live document rather than let the two drift apart.
-      this.options.logger.error('room.apply_failed', { documentId: this.documentId, ...describeError(error) });
-      this.options.policy.rejected();
-      this.resetStaging();
-      throw new RoomError('INTERNAL', 'The update could not be applied.');
-    }
-    this.options.policy.accepted();
+    for (const claim of claims) this.clientOwners.set(claim.clientId, claim.userId);
+    this.bytes += effective.byteLength;
     const seq = ++this.seq;
-    this.broadcast(new OutgoingMessage('sync', encodeSyncUpdate(effective)), connection);
-    this.options.updateLog.append(this, { seq, update: effective, userId: connection.userId });
+    this.broadcast(new OutgoingMessage('sync', encodeSyncUpdate(effective)), origin.connection);
+    this.options.updateLog.append(this, { seq, update: effective, userId: owner, serverReason: origin.reason, claims });
+    if (this.options.settings.validateEveryUpdate) this.validate('update');
     return this.whenDurable(seq);
   }
 
   /**
-   * Presence is relayed as is, except that nobody speaks for a presence another person
-   * introduced: such entries are dropped (stock providers echo everyone's presence back, so
-   * they are common and harmless; a newer one would be an impersonation).
+   * Applies an accepted update to the live document and tells whether it integrated exactly
+   * what the staging copy did: one update, the same bytes, nothing left waiting.
    */
+  private applyAccepted(effective: Uint8Array): boolean {
+    const emitted: Uint8Array[] = [];
+    const listener = (update: Uint8Array) => emitted.push(update);
+    this.doc.on('update', listener);
+    try {
+      Y.applyUpdate(this.doc, effective, ACCEPTED);
+    } catch {
+      return false;
+    } finally {
+      this.doc.off('update', listener);
+    }
+    const store = this.doc.store;
+    return emitted.length === 1 && equalBytes(emitted[0]!, effective) && store.pendingStructs === null && store.pendingDs === null;
+  }
+
+  /** Presence from a member's connection: validated, restated by the server and relayed. */
   receiveAwareness(connection: RoomConnection, update: Uint8Array): void {
     if (update.byteLength > this.options.settings.maxMessageBytes) throw tooLarge();
-    let entries: AwarenessEntry[];
-    try {
-      entries = readAwarenessEntries(update);
-    } catch {
-      throw new RoomError('INVALID_MESSAGE', 'The awareness update could not be read.');
-    }
-    const own = entries.filter((entry) => {
-      const owner = this.awarenessOwners.get(entry.client);
-      return !owner || owner === connection || owner.userId === connection.userId;
-    });
-    if (own.length === 0) return;
-    try {
-      applyAwarenessUpdate(this.awareness, own.length === entries.length ? update : writeAwarenessEntries(own), connection);
-    } catch {
-      throw new RoomError('INVALID_MESSAGE', 'The awareness update could not be read.');
-    }
+    const changed = this.presence.receive(connection, { userId: connection.userId, name: connection.name, role: connection.role }, update);
+    if (!changed) return;
+    this.broadcast(new OutgoingMessage('awareness', changed), connection);
+    this.armPresenceSweep();
+  }
+
+  private armPresenceSweep(): void {
+    if (this.presenceSweep || this.state === 'closed') return;
+    const every = this.options.settings.presence.timeoutMs / 2;
+    this.presenceSweep = setInterval(() => {
+      const removed = this.presence.sweep();
+      if (removed) this.broadcast(new OutgoingMessage('awareness', removed), null);
+      if (this.presence.size === 0 && this.presenceSweep) {
+        clearInterval(this.presenceSweep);
+        this.presenceSweep = null;
+      }
+    }, every);
+    this.presenceSweep.unref();
   }
 
   // ---- durability ----
@@ -301,37 +381,76 @@ export class Room implements LogTarget {
     this.scheduleCheckpoint();
   }
 
+  /** A write failed; the updates stay queued and will be retried. */
   failed(): void {
     this.saveState = 'unsaved';
     this.broadcastStatus();
+  }
+
+  /** Another process holds the document now: nothing queued here may be confirmed. */
+  fencedOut(): void {
+    this.options.logger.warn('room.lease_lost', { documentId: this.documentId, unwritten: this.unwritten.length });
+    this.fail('lease_lost');
   }
 
   status(): SaveStatus {
     return { state: this.saveState, pending: this.seq - this.durableSeq };
   }
 
+  /**
+   * Stops accepting and checkpointing for good: waiting confirmations are refused (never sent),
+   * what is unwritten stays unwritten, and the registry is told so it can close the room.
+   */
+  fail(reason: 'lease_lost' | 'diverged'): void {
+    if (this.broken) return;
+    this.broken = true;
+    this.clearCheckpointTimer();
+    const error = new RoomError('NOT_SAVED', 'This edit was not saved; it is kept on your device and sent again when you reconnect.');
+    for (const waiter of this.waiters) waiter.reject(error);
+    this.waiters = [];
+    this.options.updateLog.drop(this);
+    this.options.onFailed(this, reason);
+  }
+
   // ---- checkpoints ----
 
   /**
-   * Saves the whole state as a checkpoint covering the log up to the last durable seq. The
-   * state may already hold later updates; loading replays the log after `upToSeq` on top of
-   * it, and applying an update twice changes nothing.
+   * Saves the whole state as a checkpoint covering the log up to the last durable seq. It waits
+   * (briefly) for a moment when nothing accepted is unwritten, so that the state holds exactly
+   * the log up to that seq; under a steady stream of edits it may hold a little more, which
+   * loading replays again harmlessly (applying an update twice changes nothing).
    */
   async writeCheckpoint(input: { kind: DocCheckpoint['kind']; label: string | null; createdBy: string | null }): Promise<DocCheckpoint> {
+    for (let tries = 0; tries < CHECKPOINT_QUIET_TRIES && this.seq !== this.durableSeq; tries++) await this.flush();
+    if (this.broken) throw new RoomError('LOAD_FAILED', 'The document was closed; please try again.');
     const upToSeq = this.durableSeq;
     const state = Y.encodeStateAsUpdate(this.doc);
-    const checkpoint = await this.options.store.insertCheckpoint({ documentId: this.documentId, upToSeq, state, ...input });
+    this.validate('checkpoint');
+    const checkpoint = await this.options.store.insertCheckpoint({ documentId: this.documentId, upToSeq, state, lease: this.lease, ...input });
+    this.bytes = state.byteLength + this.bytesSince(upToSeq);
     if (upToSeq > this.checkpointSeq) this.checkpointSeq = upToSeq;
     if (this.durableSeq <= this.checkpointSeq) this.clearCheckpointTimer();
     return checkpoint;
   }
 
+  private bytesSince(seq: number): number {
+    let bytes = 0;
+    for (const update of this.unwritten) if (update.seq > seq) bytes += update.update.byteLength;
+    return bytes;
+  }
+
+  /** The backstop: the whole document against its shape. A problem is logged (by path only, never content). */
+  private validate(when: 'update' | 'checkpoint'): void {
+    const problem = validateDocOfKind(this.kind, this.doc);
+    if (problem) this.options.logger.error('room.invalid_document', { documentId: this.documentId, when, problem });
+  }
+
   /** Writes an automatic checkpoint if the log moved on since the last one (one at a time). */
   checkpointIfBehind(): Promise<void> {
     if (this.checkpointing) return this.checkpointing;
-    if (this.durableSeq <= this.checkpointSeq || this.state === 'closed') return RESOLVED;
+    if (this.durableSeq <= this.checkpointSeq || !this.usable) return RESOLVED;
     this.clearCheckpointTimer();
-    const write = () => (this.state === 'closed' ? RESOLVED : this.writeCheckpoint({ kind: 'auto', label: null, createdBy: null }).then(() => {}));
+    const write = () => (!this.usable ? RESOLVED : this.writeCheckpoint({ kind: 'auto', label: null, createdBy: null }).then(() => {}));
     this.checkpointing = (this.options.checkpointSlot ? this.options.checkpointSlot(write) : write()).then(
       () => {
         this.checkpointing = null;
@@ -351,7 +470,7 @@ export class Room implements LogTarget {
 
   /** Every CHECKPOINT_EVERY_UPDATES durable updates, or CHECKPOINT_EVERY_MS after the first one. */
   private scheduleCheckpoint(): void {
-    if (this.state === 'closed' || this.checkpointing) return;
+    if (!this.usable || this.checkpointing) return;
     const behind = this.durableSeq - this.checkpointSeq;
     if (behind <= 0) return;
     const now = Date.now();
@@ -377,116 +496,49 @@ export class Room implements LogTarget {
     this.checkpointTimer = null;
   }
 
+  /** Asks every member to join again (the room is going away), then forgets them. */
+  dropConnections(code: 'NOT_JOINED' | 'READ_ONLY', message: string): void {
+    for (const connection of [...this.connections]) connection.close(code, message);
+    this.connections.clear();
+  }
+
   /** Frees the room. Updates still unwritten are reported and dropped with it (shutdown only). */
   destroy(): void {
     this.state = 'closed';
     this.clearCheckpointTimer();
+    if (this.presenceSweep) clearInterval(this.presenceSweep);
+    this.presenceSweep = null;
     const error = new RoomError('INTERNAL', 'The server stopped before the edit was saved.');
     for (const waiter of this.waiters) waiter.reject(error);
     this.waiters = [];
     this.connections.clear();
-    this.awareness.off('update', this.onAwarenessUpdate);
-    this.awareness.destroy();
-    this.staging?.destroy();
+    this.resetStaging();
     this.doc.destroy();
   }
 
   // ---- internals ----
 
-  private createStaging(): Y.Doc {
-    const staging = new Y.Doc();
-    defineRoots(staging, this.options.policy.roots);
-    Y.applyUpdate(staging, Y.encodeStateAsUpdate(this.doc));
-    // Collected before Yjs merges or garbage-collects the new items at the end of the transaction.
-    staging.on('afterTransaction', (transaction: Y.Transaction) => {
-      this.staged = { transaction, newItems: collectNewItems(transaction) };
-    });
-    staging.on('update', (update: Uint8Array) => {
-      this.stagedUpdate = update;
-    });
-    return staging;
-  }
-
   private resetStaging(): void {
     this.staging?.destroy();
     this.staging = null;
-    this.staged = null;
-    this.stagedUpdate = null;
   }
 
   private broadcast(message: OutgoingMessage, except: RoomConnection | null): void {
-    for (const connection of this.connections.keys()) {
+    for (const connection of this.connections) {
       if (connection !== except) connection.send(message);
     }
   }
 
   private broadcastStatus(): void {
     const status = this.status();
-    for (const connection of this.connections.keys()) connection.sendStatus(status);
+    for (const connection of this.connections) connection.sendStatus(status);
   }
-
-  private readonly onAwarenessUpdate = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void => {
-    const from = origin as RoomConnection;
-    const owner = this.connections.get(from);
-    if (owner) {
-      for (const client of [...added, ...updated]) {
-        const previous = this.awarenessOwners.get(client);
-        if (previous !== from) {
-          if (previous) this.connections.get(previous)?.delete(client);
-          this.awarenessOwners.set(client, from);
-          owner.add(client);
-        }
-      }
-      for (const client of removed) {
-        owner.delete(client);
-        this.awarenessOwners.delete(client);
-      }
-    } else {
-      for (const client of removed) {
-        const previous = this.awarenessOwners.get(client);
-        if (previous) this.connections.get(previous)?.delete(client);
-        this.awarenessOwners.delete(client);
-      }
-    }
-    const changed = [...added, ...updated, ...removed];
-    if (changed.length === 0) return;
-    const message = new OutgoingMessage('awareness', encodeAwarenessUpdate(this.awareness, changed));
-    this.broadcast(message, owner ? (origin as RoomConnection) : null);
-  };
 }
 
-interface AwarenessEntry {
-  client: number;
-  clock: number;
-  /** The state as JSON text, left encoded. */
-  state: Uint8Array;
-}
-
-/** An awareness update's entries (its format: count, then client id, clock and JSON state each). */
-function readAwarenessEntries(update: Uint8Array): AwarenessEntry[] {
-  const decoder = decoding.createDecoder(update);
-  const count = decoding.readVarUint(decoder);
-  const entries: AwarenessEntry[] = [];
-  for (let index = 0; index < count; index++) {
-    const client = decoding.readVarUint(decoder);
-    const clock = decoding.readVarUint(decoder);
-    const length = decoding.readVarUint(decoder);
-    if (length > update.length - decoder.pos) throw new Error('awareness state overruns the message');
-    entries.push({ client, clock, state: decoding.readUint8Array(decoder, length) });
-  }
-  if (decoding.hasContent(decoder)) throw new Error('trailing bytes after the awareness update');
-  return entries;
-}
-
-function writeAwarenessEntries(entries: AwarenessEntry[]): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, entries.length);
-  for (const entry of entries) {
-    encoding.writeVarUint(encoder, entry.client);
-    encoding.writeVarUint(encoder, entry.clock);
-    encoding.writeVarUint8Array(encoder, entry.state);
-  }
-  return encoding.toUint8Array(encoder);
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  for (let index = 0; index < a.byteLength; index++) if (a[index] !== b[index]) return false;
+  return true;
 }
 
 function tooLarge(): RoomError {

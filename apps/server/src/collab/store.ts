@@ -1,13 +1,21 @@
 import {
-  appendUpdateBatches,
+  acquireLease,
+  appendFencedUpdates,
   findDocument,
-  insertCheckpoint,
+  insertDocClients,
+  insertFencedCheckpoint,
   latestCheckpoint,
+  listDocClients,
   listUpdatesAfter,
+  releaseLease,
+  renewLeases,
+  type ClientClaim,
   type Database,
   type DocCheckpoint,
+  type FencedAppendResult,
+  type FencedBatch,
+  type LeaseClaim,
   type LoggedUpdate,
-  type UpdateBatch,
 } from '@alliance/db';
 import type { Kysely } from 'kysely';
 
@@ -18,6 +26,8 @@ export interface NewCheckpoint {
   kind: DocCheckpoint['kind'];
   label: string | null;
   createdBy: string | null;
+  /** Written only while this lease holds. */
+  lease: LeaseClaim;
 }
 
 /**
@@ -28,9 +38,23 @@ export interface CollabStore {
   findDocumentId(workspaceId: string, doc: string): Promise<string | undefined>;
   latestCheckpoint(documentId: string): Promise<DocCheckpoint | undefined>;
   listUpdatesAfter(documentId: string, afterSeq: number): Promise<LoggedUpdate[]>;
-  /** One statement for every batch (group commit); returns the rows added. */
-  appendUpdateBatches(batches: UpdateBatch[]): Promise<number>;
+  /** One statement for every batch (group commit), fenced by each document's lease. */
+  appendUpdates(batches: FencedBatch[]): Promise<FencedAppendResult>;
+  /** Throws when the lease no longer holds. */
   insertCheckpoint(checkpoint: NewCheckpoint): Promise<DocCheckpoint>;
+  listDocClients(documentId: string): Promise<ClientClaim[]>;
+  insertDocClients(documentId: string, claims: ClientClaim[]): Promise<void>;
+  acquireLease(documentId: string, owner: string, ttlMs: number): Promise<number | null>;
+  renewLeases(owner: string, leases: { documentId: string; token: number }[], ttlMs: number): Promise<Set<string>>;
+  releaseLease(documentId: string, owner: string, token: number): Promise<void>;
+}
+
+/** The lease was lost before a checkpoint could be written. */
+export class LeaseLostError extends Error {
+  constructor() {
+    super('another process holds the document now');
+    this.name = 'LeaseLostError';
+  }
 }
 
 export function createCollabStore(db: Kysely<Database>): CollabStore {
@@ -38,7 +62,16 @@ export function createCollabStore(db: Kysely<Database>): CollabStore {
     findDocumentId: async (workspaceId, doc) => (await findDocument(db, workspaceId, doc))?.id,
     latestCheckpoint: (documentId) => latestCheckpoint(db, documentId),
     listUpdatesAfter: (documentId, afterSeq) => listUpdatesAfter(db, documentId, afterSeq),
-    appendUpdateBatches: (batches) => appendUpdateBatches(db, batches),
-    insertCheckpoint: (checkpoint) => insertCheckpoint(db, checkpoint),
+    appendUpdates: (batches) => appendFencedUpdates(db, batches),
+    insertCheckpoint: async (checkpoint) => {
+      const row = await insertFencedCheckpoint(db, checkpoint);
+      if (!row) throw new LeaseLostError();
+      return row;
+    },
+    listDocClients: (documentId) => listDocClients(db, documentId),
+    insertDocClients: (documentId, claims) => insertDocClients(db, documentId, claims),
+    acquireLease: (documentId, owner, ttlMs) => acquireLease(db, documentId, owner, ttlMs),
+    renewLeases: (owner, leases, ttlMs) => renewLeases(db, owner, leases, ttlMs),
+    releaseLease: (documentId, owner, token) => releaseLease(db, documentId, owner, token),
   };
 }

@@ -1,12 +1,14 @@
-import type { LoggedUpdate, UpdateBatch } from '@alliance/db';
+import type { FencedAppendResult, FencedBatch } from '@alliance/db';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../logger.js';
-import { UpdateLog, type LogTarget } from './update-log.js';
+import { UpdateLog, type LogTarget, type QueuedUpdate } from './update-log.js';
 
 class FakeRoom implements LogTarget {
-  readonly unwritten: LoggedUpdate[] = [];
+  readonly unwritten: QueuedUpdate[] = [];
   readonly writtenUpTo: number[] = [];
+  readonly lease = { owner: 'this-process', token: 1 };
   failures = 0;
+  fenced = 0;
   private seq = 0;
   constructor(readonly documentId: string) {}
   written(_count: number, lastSeq: number): void {
@@ -15,25 +17,31 @@ class FakeRoom implements LogTarget {
   failed(): void {
     this.failures++;
   }
-  next(): LoggedUpdate {
-    return { seq: ++this.seq, update: new Uint8Array([this.seq]), userId: null };
+  fencedOut(): void {
+    this.fenced++;
+  }
+  next(): QueuedUpdate {
+    return { seq: ++this.seq, update: new Uint8Array([this.seq]), userId: null, claims: [] };
   }
 }
 
 /** A store that records each write and can be told to fail or to wait. */
 class FakeStore {
-  readonly writes: UpdateBatch[][] = [];
-  failWith: ((batches: UpdateBatch[]) => Error | null) | null = null;
+  readonly writes: FencedBatch[][] = [];
+  failWith: ((batches: FencedBatch[]) => Error | null) | null = null;
+  /** Documents another process holds: their rows are not written. */
+  readonly heldElsewhere = new Set<string>();
   delayMs = 0;
   gate: Promise<void> | null = null;
 
-  append = async (batches: UpdateBatch[]): Promise<number> => {
+  append = async (batches: FencedBatch[]): Promise<FencedAppendResult> => {
     if (this.gate) await this.gate;
     if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     const error = this.failWith?.(batches);
     if (error) throw error;
-    this.writes.push(batches.map((batch) => ({ documentId: batch.documentId, updates: [...batch.updates] })));
-    return batches.reduce((sum, batch) => sum + batch.updates.length, 0);
+    const kept = batches.filter((batch) => !this.heldElsewhere.has(batch.documentId));
+    this.writes.push(kept.map((batch) => ({ ...batch, updates: [...batch.updates] })));
+    return { added: kept.reduce((sum, batch) => sum + batch.updates.length, 0), fencedOut: batches.filter((batch) => this.heldElsewhere.has(batch.documentId)).map((batch) => batch.documentId) };
   };
 }
 
@@ -49,7 +57,7 @@ async function until(check: () => boolean): Promise<void> {
   }
 }
 
-const seqsOf = (writes: UpdateBatch[][], documentId: string) =>
+const seqsOf = (writes: FencedBatch[][], documentId: string) =>
   writes.flatMap((write) => write.filter((batch) => batch.documentId === documentId).flatMap((batch) => batch.updates.map((update) => update.seq)));
 
 describe('the update log', () => {
@@ -95,7 +103,7 @@ describe('the update log', () => {
       started.push(name);
       await new Promise<void>((resolve) => gates.set(name, resolve));
       store.writes.push(batches);
-      return batches.reduce((sum, batch) => sum + batch.updates.length, 0);
+      return { added: batches.reduce((sum, batch) => sum + batch.updates.length, 0), fencedOut: [] };
     };
     const log = createLog(store, 2);
     const busy = new FakeRoom('busy');
@@ -152,6 +160,24 @@ describe('the update log', () => {
     expect(broken.failures).toBeGreaterThan(0);
     expect(broken.unwritten).toHaveLength(1);
     expect(seqsOf(store.writes, 'healthy')).toEqual([1, 2]);
+    log.close();
+  });
+
+  it('confirms nothing of a document another process holds, and writes the others', async () => {
+    const store = new FakeStore();
+    store.heldElsewhere.add('taken');
+    const log = createLog(store);
+    const taken = new FakeRoom('taken');
+    const mine = new FakeRoom('mine');
+    log.append(taken, taken.next());
+    log.append(mine, mine.next());
+    await until(() => taken.fenced === 1 && mine.writtenUpTo.length === 1);
+
+    expect(taken.writtenUpTo).toEqual([]);
+    expect(taken.unwritten).toEqual([]);
+    expect(log.pendingBytes).toBe(0);
+    expect(seqsOf(store.writes, 'taken')).toEqual([]);
+    expect(seqsOf(store.writes, 'mine')).toEqual([1]);
     log.close();
   });
 });

@@ -1,20 +1,29 @@
-import type { LoggedUpdate, UpdateBatch } from '@alliance/db';
+import type { ClientClaim, FencedAppendResult, FencedBatch, LeaseClaim, LoggedUpdate } from '@alliance/db';
 import { describeError, type Logger } from '../logger.js';
+
+/** An accepted update waiting to be written, with the client ids it is the first to use. */
+export interface QueuedUpdate extends LoggedUpdate {
+  claims: ClientClaim[];
+}
 
 /** A document whose accepted updates go to the log (a room). */
 export interface LogTarget {
   readonly documentId: string;
+  /** The lease its writes are fenced by. */
+  readonly lease: LeaseClaim;
   /** Accepted updates not yet durably written, oldest first. Only the log removes from it. */
-  readonly unwritten: LoggedUpdate[];
+  readonly unwritten: QueuedUpdate[];
   /** The oldest `count` updates, up to `lastSeq`, are now durably stored. */
   written(count: number, lastSeq: number): void;
   /** A write failed; the updates stay queued and will be retried. */
   failed(error: unknown): void;
+  /** The write found another process holding the document: nothing was written, nothing may be confirmed. */
+  fencedOut(): void;
 }
 
 export interface UpdateLogOptions {
-  /** Writes every batch in one statement; returns the rows it added (see appendUpdateBatches). */
-  append(batches: UpdateBatch[]): Promise<number>;
+  /** Writes every batch in one statement, fenced by each document's lease (see appendFencedUpdates). */
+  append(batches: FencedBatch[]): Promise<FencedAppendResult>;
   logger: Logger;
   retryInitialMs?: number;
   retryMaxMs: number;
@@ -32,7 +41,7 @@ export interface UpdateLogOptions {
 
 interface Part {
   target: LogTarget;
-  updates: LoggedUpdate[];
+  updates: QueuedUpdate[];
 }
 
 interface Backoff {
@@ -75,9 +84,13 @@ export class UpdateLog {
     this.maxConcurrent = Math.max(1, options.maxConcurrentWrites ?? 1);
   }
 
+  /** Bytes of accepted updates not yet written, over all rooms (bounded: see MAX_UNSAVED_BYTES). */
+  pendingBytes = 0;
+
   /** Queues an accepted update of `target` (seqs must increase). */
-  append(target: LogTarget, update: LoggedUpdate): void {
+  append(target: LogTarget, update: QueuedUpdate): void {
     target.unwritten.push(update);
+    this.pendingBytes += update.update.byteLength;
     this.waiting.add(target);
     this.schedule();
   }
@@ -87,6 +100,18 @@ export class UpdateLog {
     let count = 0;
     for (const target of this.waiting) count += target.unwritten.length;
     return count;
+  }
+
+  /**
+   * Forgets everything `target` has queued: it will never be written (the room lost its lease or
+   * failed, and confirms none of it). A write in flight for it finds nothing to confirm.
+   */
+  drop(target: LogTarget): void {
+    for (const update of target.unwritten) this.pendingBytes -= update.update.byteLength;
+    target.unwritten.length = 0;
+    this.backoff.delete(target);
+    this.solo.delete(target);
+    if (!this.inFlight.has(target)) this.waiting.delete(target);
   }
 
   /** Stops writing (after the rooms flushed what they could). */
@@ -176,22 +201,38 @@ export class UpdateLog {
   private async write(parts: Part[]): Promise<void> {
     const rows = parts.reduce((sum, part) => sum + part.updates.length, 0);
     const retrying = parts.some((part) => this.backoff.has(part.target));
+    let result: FencedAppendResult;
     try {
-      const added = await withTimeout(
-        this.options.append(parts.map((part) => ({ documentId: part.target.documentId, updates: part.updates }))),
+      result = await withTimeout(
+        this.options.append(
+          parts.map((part) => ({
+            documentId: part.target.documentId,
+            lease: part.target.lease,
+            updates: part.updates,
+            claims: part.updates.flatMap((update) => update.claims),
+          })),
+        ),
         this.options.writeTimeoutMs,
       );
-      // Rows already present are expected when retrying a write whose commit went unconfirmed;
-      // on a first attempt they mean another writer used the same seqs.
-      if (added < rows && !retrying) this.options.logger.error('update_log.rows_already_present', { rows, added });
     } catch (error) {
       this.handleFailure(parts, rows, error);
       return;
     }
+    const fenced = new Set(result.fencedOut);
+    // Rows already present are expected when retrying a write whose commit went unconfirmed.
+    const expected = parts.reduce((sum, part) => sum + (fenced.has(part.target.documentId) ? 0 : part.updates.length), 0);
+    if (result.added < expected && !retrying) this.options.logger.error('update_log.rows_already_present', { rows: expected, added: result.added });
     for (const part of parts) {
-      part.target.unwritten.splice(0, part.updates.length);
       this.backoff.delete(part.target);
       this.solo.delete(part.target);
+      if (fenced.has(part.target.documentId)) {
+        // Nothing of it may be written any more: forget it here, whatever the room does next.
+        this.inFlight.delete(part.target);
+        this.drop(part.target);
+        part.target.fencedOut();
+        continue;
+      }
+      for (const update of part.target.unwritten.splice(0, part.updates.length)) this.pendingBytes -= update.update.byteLength;
       part.target.written(part.updates.length, part.updates[part.updates.length - 1]!.seq);
     }
   }

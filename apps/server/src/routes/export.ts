@@ -14,9 +14,8 @@ import {
 } from '@alliance/shared';
 import { Hono } from 'hono';
 import type * as Y from 'yjs';
-import { RoomError } from '../collab/errors.js';
 import type { AppDeps, AppEnv } from '../http/context.js';
-import { AppError, notFound } from '../http/errors.js';
+import { notFound } from '../http/errors.js';
 import { requireMembership } from '../http/membership.js';
 import { validate } from '../http/validate.js';
 import { noStore } from '../middleware/no-store.js';
@@ -47,14 +46,7 @@ export function exportRoutes(deps: AppDeps) {
       const { id } = c.req.valid('param');
       const { format } = c.req.valid('query');
       const workspace = await requireMembership(deps.db, id, user.id);
-      const read = async <T>(doc: DocName, snapshot: (ydoc: Y.Doc) => T): Promise<T> => {
-        try {
-          return await deps.rooms.withDocument({ workspaceId: id, doc }, snapshot);
-        } catch (error) {
-          if (error instanceof RoomError) throw new AppError(error.code === 'NOT_FOUND' ? 404 : 503, error.code, error.message);
-          throw error;
-        }
-      };
+      const read = <T>(doc: DocName, snapshot: (ydoc: Y.Doc) => T): Promise<T> => deps.rooms.withDocument({ workspaceId: id, doc }, snapshot);
       const content: WorkspaceExport = {
         workspace: { id, title: workspace.title, archivedAt: workspace.archivedAt?.toISOString() ?? null },
         exportedAt: new Date().toISOString(),

@@ -5,7 +5,7 @@ import { resolveDocAccess } from '../collab/access.js';
 import { RoomError } from '../collab/errors.js';
 import type { DocAccess } from '../collab/room-registry.js';
 import type { AppDeps, AppEnv } from '../http/context.js';
-import { AppError, notFound } from '../http/errors.js';
+import { notFound } from '../http/errors.js';
 import { validate } from '../http/validate.js';
 import { limitBody } from '../middleware/body-limit.js';
 import { noStore } from '../middleware/no-store.js';
@@ -59,13 +59,7 @@ export function versionRoutes(deps: AppDeps) {
       const { id, doc } = c.req.valid('param');
       const { label } = c.req.valid('json');
       await requireDocAccess(deps, user.id, id, doc);
-      let checkpoint: DocCheckpoint;
-      try {
-        checkpoint = await deps.rooms.createVersion({ workspaceId: id, doc, label, kind: 'named', userId: user.id });
-      } catch (error) {
-        if (error instanceof RoomError) throw new AppError(503, error.code, error.message);
-        throw error;
-      }
+      const checkpoint = await deps.rooms.createVersion({ workspaceId: id, doc, label, kind: 'named', userId: user.id });
       await recordAudit(deps.db, { workspaceId: id, userId: user.id, action: 'version.create', target: doc });
       // The other member's version list refreshes. Not for the client's private drafts: even
       // the moment they saved one is theirs alone.

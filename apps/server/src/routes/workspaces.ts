@@ -1,4 +1,5 @@
 import {
+  countWorkspacesCreatedBy,
   createInvite,
   createWorkspace,
   expireOpenInvites,
@@ -8,17 +9,14 @@ import {
   recordAudit,
 } from '@alliance/db';
 import {
-  DOC_NAMES,
-  canOpenDoc,
+  ALL_DOC_KINDS,
   createWorkspaceInput,
-  seedRoadmap,
   workspaceParams,
   type AuditEventDto,
   type InviteDto,
   type WorkspaceDto,
 } from '@alliance/shared';
 import { Hono } from 'hono';
-import * as Y from 'yjs';
 import { hashToken, newToken } from '../auth/crypto.js';
 import type { AppDeps, AppEnv } from '../http/context.js';
 import { toWorkspaceSummaryDto } from '../http/dto.js';
@@ -32,17 +30,6 @@ import { currentUser, requireSession } from '../middleware/session.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 
-/** The roadmap's seeded content, written once as the document's first logged update. */
-function seededRoadmapUpdate(title: string): Uint8Array {
-  const doc = new Y.Doc();
-  try {
-    seedRoadmap(doc, title);
-    return Y.encodeStateAsUpdate(doc);
-  } finally {
-    doc.destroy();
-  }
-}
-
 /**
  * Workspaces, their members, invites and access log. Every route is for logged-in members
  * only; anyone else gets the same 404 as for a workspace that does not exist.
@@ -54,14 +41,14 @@ export function workspaceRoutes(deps: AppDeps) {
     .post('/', limitBody(), validate('json', createWorkspaceInput), async (c) => {
       const user = currentUser(c);
       const { title } = c.req.valid('json');
+      if ((await countWorkspacesCreatedBy(deps.db, user.id)) >= deps.env.MAX_WORKSPACES_PER_USER) {
+        throw new AppError(403, 'QUOTA_EXCEEDED', 'You have reached the number of workspaces one account may create.');
+      }
       const workspace = await createWorkspace(deps.db, {
         title,
         therapistId: user.id,
-        docs: [
-          { name: 'roadmap', initialUpdate: seededRoadmapUpdate(title) },
-          { name: 'feedback', initialUpdate: null },
-          { name: 'drafts', initialUpdate: null },
-        ],
+        // Every kind of document, with its first content (the roadmap's title and schema version).
+        docs: ALL_DOC_KINDS.map((kind) => ({ name: kind.name, initialUpdate: kind.seed({ title }) })),
       });
       await recordAudit(deps.db, { workspaceId: workspace.id, userId: user.id, action: 'workspace.create' });
       const summary = toWorkspaceSummaryDto({
@@ -86,7 +73,7 @@ export function workspaceRoutes(deps: AppDeps) {
       const body: WorkspaceDto = {
         ...toWorkspaceSummaryDto(workspace),
         members: members.map((member) => ({ userId: member.userId, name: member.name, role: member.role, joinedAt: member.joinedAt.toISOString() })),
-        docs: DOC_NAMES.filter((doc) => canOpenDoc(workspace.role, doc)),
+        docs: ALL_DOC_KINDS.filter((kind) => kind.canOpen(workspace.role)).map((kind) => kind.name),
       };
       return c.json(body, 200);
     })

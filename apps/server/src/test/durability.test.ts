@@ -23,10 +23,10 @@ function failingWrites() {
   const state = { failing: false, attempts: 0 };
   const wrap = (store: CollabStore): CollabStore => ({
     ...store,
-    appendUpdateBatches: async (batches) => {
+    appendUpdates: async (batches) => {
       state.attempts++;
       if (state.failing) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
-      return store.appendUpdateBatches(batches);
+      return store.appendUpdates(batches);
     },
   });
   return { state, wrap };
@@ -130,7 +130,8 @@ describe.each(testBackends())('durability on %s', { timeout: 240_000 }, (kind) =
     const second = await spawnServer(serverEnv);
     cleanup.push(() => killHard(second.child));
     const reader = await socketClient(second.url, pair.client.cookie);
-    const reloaded = await reader.join(pair.workspaceId, 'roadmap');
+    // On Postgres the killed process's hold on the document runs out first (DOC_LEASE_TTL_MS).
+    const reloaded = await reader.joinRetrying(pair.workspaceId, 'roadmap');
     const present = new Set(goalTitles(reloaded.doc));
     for (const title of survivors) expect(present.has(title), title).toBe(true);
     expect(snapshotRoadmap(reloaded.doc).title).toBe(pair.title);
@@ -207,6 +208,52 @@ describe.each(testBackends())('durability on %s', { timeout: 240_000 }, (kind) =
     const documentId = await roadmapId(server.db.db, pair.workspaceId);
     expect(goalTitles(await loggedDoc(server.db.db, pair.workspaceId, 'roadmap')).sort()).toEqual(['also during the outage', 'written during the outage']);
     expect(await lastSeq(server.db.db, documentId)).toBe(3);
+  });
+
+  // Two processes on one database, one of them cut off from it: a Postgres server on the other
+  // end of a connection (PGlite's files belong to one process).
+  itWithNetworkDatabase('two processes on one database never both write a document, and never confirm what they could not store', async () => {
+    const database = await createTestDatabase('postgres');
+    const target = new URL(database.databaseUrl!);
+    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    cleanup.push(() => proxy.close());
+    const proxied = new URL(target);
+    proxied.port = String(proxy.port);
+    const env = { DOC_LEASE_TTL_MS: '900', UPDATE_LOG_RETRY_MAX_MS: '100', UPDATE_LOG_WRITE_TIMEOUT_MS: '2000' };
+    const first = await realtimeServer({ database, databaseUrl: proxied.toString(), env });
+    const second = await realtimeServer({ database, env });
+    const pair = await createMemberPair(second.db.db);
+
+    const onFirst = await socketClient(first.url, pair.client.cookie);
+    const a = await onFirst.join(pair.workspaceId, 'roadmap');
+    addGoal(a.doc, { title: 'confirmed on the first', proposedBy: 'client' });
+    expect(await onFirst.lastAck()).toMatchObject({ ok: true });
+
+    // The document is the first process's: the second does not open it meanwhile.
+    const onSecond = await socketClient(second.url, pair.therapist.cookie);
+    await expect(onSecond.join(pair.workspaceId, 'roadmap')).rejects.toMatchObject({ code: 'LOAD_FAILED' });
+
+    // The first process loses its database; its hold runs out and the second takes over.
+    proxy.cut();
+    addGoal(a.doc, { title: 'accepted by the first while cut off', proposedBy: 'client' });
+    const cutOffAnswer = onFirst.lastAck();
+    const b = await onSecond.joinRetrying(pair.workspaceId, 'roadmap');
+    addGoal(b.doc, { title: 'confirmed on the second', proposedBy: 'therapist' });
+    expect(await onSecond.lastAck()).toMatchObject({ ok: true });
+
+    // Back online, the first process finds the document taken: it stores nothing and confirms nothing.
+    proxy.restore();
+    expect(await cutOffAnswer).toMatchObject({ ok: false, code: 'NOT_SAVED' });
+    await waitFor(() => onFirst.errors.some((error) => error.code === 'NOT_JOINED'), 'the first process letting its members go');
+    expect(goalTitles(await loggedDoc(second.db.db, pair.workspaceId, 'roadmap')).sort()).toEqual(['confirmed on the first', 'confirmed on the second']);
+
+    // The client still has its unconfirmed edit and brings it to the process that holds the document.
+    const moved = await socketClient(second.url, pair.client.cookie);
+    await moved.join(pair.workspaceId, 'roadmap', a.doc);
+    await waitFor(async () => goalTitles(await loggedDoc(second.db.db, pair.workspaceId, 'roadmap')).length === 3, 'the unconfirmed edit stored once it reached the holder');
+    const documentId = await roadmapId(second.db.db, pair.workspaceId);
+    const seqs = (await listUpdatesAfter(second.db.db, documentId, 0)).map((update) => update.seq);
+    expect(seqs).toEqual(seqs.map((_, index) => index + 1));
   });
 
   it('loads a document from its latest checkpoint plus the updates logged after it', async () => {
@@ -326,7 +373,7 @@ describe.each(testBackends())('durability on %s', { timeout: 240_000 }, (kind) =
     expect(loads).toBe(1);
     expect(server.rooms.stats().openRooms).toBe(1);
 
-    joined.forEach((entry, index) => addGoal(entry.doc, { title: `from ${index}`, proposedBy: 'client' }));
+    joined.forEach((entry, index) => addGoal(entry.doc, { title: `from ${index}`, proposedBy: entry.result.role }));
     addGoal(provider.doc, { title: 'from the provider', proposedBy: 'client' });
     const everyone = [...joined.map((entry) => entry.doc), provider.doc];
     await waitFor(() => everyone.every((doc) => goalTitles(doc).length === 5), 'all five goals everywhere');

@@ -32,8 +32,10 @@ import { createRoomRegistry } from '../collab/create-room-registry.js';
 import type { RoomRegistry } from '../collab/room-registry.js';
 import { createCollabStore, type CollabStore } from '../collab/store.js';
 import { loadEnv } from '../env.js';
-import { createLogger } from '../logger.js';
+import { invariantLogger } from './invariants.js';
+import { registrySettings } from '../server.js';
 import { closeOnce } from '../shutdown.js';
+import { ConnectionQuota } from '../transports/connection-quota.js';
 import { attachSocketIo } from '../transports/socket-io.js';
 import { attachYWebsocket } from '../transports/y-websocket.js';
 import { startTestServer, type TestServer } from './harness.js';
@@ -205,6 +207,22 @@ export class SocketClient {
     return { key, doc: ydoc, result: result.data };
   }
 
+  /**
+   * Joins, trying again while the server answers LOAD_FAILED — as the web app does, e.g. while a
+   * document is still held by a process that was killed (until its lease runs out).
+   */
+  async joinRetrying(workspaceId: string, doc: DocName, timeoutMs = 30_000): Promise<{ key: DocKey; doc: Y.Doc; result: JoinResult }> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        return await this.join(workspaceId, doc);
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== 'LOAD_FAILED' || Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
+  }
+
   emitJoin(workspaceId: unknown, doc: unknown): Promise<Ack<JoinResult>> {
     return new Promise((resolve) => this.socket.emit('doc:join', { workspaceId, doc } as never, resolve));
   }
@@ -371,23 +389,30 @@ export async function startRealtimeServer(
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
+    VALIDATE_EVERY_UPDATE: 'true',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATA_DIR: database.dataDir }),
     ...options.env,
   });
-  const logger = createLogger(env.LOG_LEVEL);
+  const invariants = invariantLogger(env.LOG_LEVEL);
+  const logger = invariants.logger;
   const db = createDb({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
   await migrateToLatest(db.db);
   const baseStore = createCollabStore(db.db);
-  const rooms = createRoomRegistry({ db: db.db, env, logger, store: options.wrapStore ? options.wrapStore(baseStore) : baseStore });
+  const rooms = createRoomRegistry({ db: db.db, logger, settings: registrySettings(env), store: options.wrapStore ? options.wrapStore(baseStore) : baseStore });
   const httpServer = createServer((_request, response) => {
     response.statusCode = 404;
     response.end();
   });
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
-  const io = attachSocketIo(httpServer, { db: db.db, env, logger, rooms });
-  const yws = attachYWebsocket(httpServer, { db: db.db, env, logger, rooms });
+  const quota = new ConnectionQuota(env.MAX_CONNECTIONS_PER_USER);
+  const io = attachSocketIo(httpServer, { db: db.db, env, logger, rooms, quota });
+  const yws = attachYWebsocket(httpServer, { db: db.db, env, logger, rooms, quota });
   const { port } = httpServer.address() as AddressInfo;
-  const close = closeOnce({ httpServer, transports: [io, yws], rooms, db });
+  const closeServer = closeOnce({ httpServer, transports: [io, yws], rooms, db });
+  const close = async () => {
+    await closeServer();
+    invariants.assertHeld();
+  };
   return {
     url: `http://127.0.0.1:${port}`,
     db,

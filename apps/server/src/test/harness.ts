@@ -1,6 +1,6 @@
 import { testBackends, createTestDatabase, type DbKind, type TestDatabase } from '@alliance/db/testing';
 import { loadEnv, type Env } from '../env.js';
-import { createLogger } from '../logger.js';
+import { invariantLogger } from './invariants.js';
 import { startServer, type RunningServer } from '../server.js';
 
 export { testBackends };
@@ -21,10 +21,12 @@ export async function startTestServer(kind: DbKind, overrides: Record<string, st
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
+    VALIDATE_EVERY_UPDATE: 'true',
     ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : { DATA_DIR: database.dataDir }),
     ...overrides,
   });
-  const server = await startServer(env, { logger: createLogger(env.LOG_LEVEL) });
+  const invariants = invariantLogger(env.LOG_LEVEL);
+  const server = await startServer(env, { logger: invariants.logger });
   return {
     ...server,
     database,
@@ -32,6 +34,7 @@ export async function startTestServer(kind: DbKind, overrides: Record<string, st
     stop: async () => {
       await server.close();
       await database.drop();
+      invariants.assertHeld();
     },
   };
 }

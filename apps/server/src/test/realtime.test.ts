@@ -106,37 +106,39 @@ describe.each(testBackends())('realtime collaboration on %s', (kind) => {
     });
   });
 
-  it('does not let one member speak for the other’s presence', async () => {
+  it('does not let one member speak for the other’s presence, and names each from their session', async () => {
     const pair = await createMemberPair(context.db);
     const therapist = provider(pair, 'roadmap', pair.therapist.cookie);
-    therapist.provider.awareness.setLocalStateField('user', { name: 'T' });
+    therapist.provider.awareness.setLocalStateField('user', { name: 'Anyone I like', role: 'client' });
     await therapist.synced;
     const id = therapist.doc.clientID;
     const raw = await openRawSocket(context.server.url, `/yjs/${pair.workspaceId}/roadmap`, pair.client.cookie);
     context.onStop(() => raw.socket.close());
     const heard = new Awareness(new Y.Doc());
-    const nameOf = () => (heard.getStates().get(id) as { user?: { name?: string } } | undefined)?.user?.name;
+    const stateOf = () => heard.getStates().get(id) as { user?: { id?: string; name?: string; role?: string }; away?: boolean } | undefined;
     const hear = (data: Uint8Array) => {
       if (data[0] === MESSAGE_AWARENESS) applyAwarenessUpdate(heard, decoding.readVarUint8Array(decoding.createDecoder(data.subarray(1))), 'server');
     };
     raw.messages.forEach(hear); // what arrived with the handshake
     raw.socket.on('message', (data: Buffer) => hear(new Uint8Array(data)));
-    await waitFor(() => nameOf() === 'T', 'the therapist’s presence at the client');
+    // The name and role shown are the server's, from the therapist's session and membership.
+    await waitFor(() => stateOf()?.user?.name === 'Therapist', 'the therapist’s presence at the client');
+    expect(stateOf()?.user).toEqual({ id: pair.therapist.userId, name: 'Therapist', role: 'therapist' });
 
     // A newer state for the therapist's client id, sent by the client.
     const forgedDoc = new Y.Doc();
     forgedDoc.clientID = id;
     const forged = new Awareness(forgedDoc);
-    for (let clock = 0; clock < 5; clock++) forged.setLocalState({ user: { name: 'not the therapist' } });
+    for (let clock = 0; clock < 5; clock++) forged.setLocalState({ away: true });
     raw.socket.send(frameYWebsocket(MESSAGE_AWARENESS, encodeAwarenessUpdate(forged, [id])));
     raw.socket.send(new Uint8Array([3])); // query: answered after the forged update was handled
     const before = raw.messages.length;
     await waitFor(() => raw.messages.length > before, 'the answer to the query');
-    expect(nameOf()).toBe('T');
+    expect(stateOf()?.away).toBeUndefined();
     forged.destroy();
 
-    therapist.provider.awareness.setLocalStateField('user', { name: 'T again' });
-    await waitFor(() => nameOf() === 'T again', 'the real update');
+    therapist.provider.awareness.setLocalStateField('away', true);
+    await waitFor(() => stateOf()?.away === true, 'the real update');
   });
 
   describe('who may connect', () => {

@@ -19,14 +19,25 @@ import {
 import { Server, type Socket } from 'socket.io';
 import { authenticateCookieHeader } from '../auth/sessions.js';
 import { resolveDocAccess } from '../collab/access.js';
-import type { RoomRegistryDeps } from '../collab/create-room-registry.js';
+import type { Database } from '@alliance/db';
+import type { Kysely } from 'kysely';
 import type { OutgoingMessage, RoomConnection, RoomRegistry, RoomSession, SaveStatus } from '../collab/room-registry.js';
+import type { Env } from '../env.js';
 import type { WorkspaceEvents } from '../events/workspace-events.js';
-import { describeError } from '../logger.js';
+import { describeError, type Logger } from '../logger.js';
+import { ConnectionBudget, type ConnectionLimits } from '../collab/budget.js';
+import type { ConnectionQuota } from './connection-quota.js';
 import { isAllowedOrigin, ownBytes, toClientError } from './handshake.js';
 
-export interface TransportDeps extends RoomRegistryDeps {
+export interface TransportDeps {
+  db: Kysely<Database>;
+  env: Env;
+  logger: Logger;
   rooms: RoomRegistry;
+  /** Each person's realtime connections, over both endpoints. */
+  quota: ConnectionQuota;
+  /** What each connection may send (rate, refusals in a row). */
+  limits?: ConnectionLimits;
   /** Workspace changes outside the documents, told to both members' open pages. */
   events?: WorkspaceEvents;
 }
@@ -49,7 +60,10 @@ class SocketConnection implements RoomConnection {
     private readonly socket: IoSocket,
     readonly key: DocKey,
     readonly userId: string,
+    readonly name: string,
     readonly role: Role,
+    /** Forgets the document on this socket (the room let go of it). */
+    private readonly onClose: () => void,
   ) {}
 
   send(message: OutgoingMessage): void {
@@ -59,6 +73,11 @@ class SocketConnection implements RoomConnection {
 
   sendStatus(status: SaveStatus): void {
     this.socket.emit('doc:status', { key: this.key, ...status });
+  }
+
+  close(code: ErrorCode, message: string): void {
+    this.onClose();
+    this.socket.emit('doc:error', { key: this.key, code, message });
   }
 }
 
@@ -84,6 +103,9 @@ export function attachSocketIo(httpServer: HttpServer, deps: TransportDeps): { i
       if (version !== undefined && version !== PROTOCOL_VERSION) return next(new Error('BAD_REQUEST'));
       const session = await authenticateCookieHeader(db, socket.request.headers.cookie);
       if (!session) return next(new Error('UNAUTHORIZED'));
+      const release = deps.quota.take(session.user.id);
+      if (!release) return next(new Error('QUOTA_EXCEEDED'));
+      socket.once('disconnect', release);
       socket.data.userId = session.user.id;
       socket.data.sessionId = session.sessionId;
       next();
@@ -123,6 +145,13 @@ export function attachSocketIo(httpServer: HttpServer, deps: TransportDeps): { i
     const joined = new Map<DocKey, RoomSession>();
     const joining = new Set<DocKey>();
     const { userId } = socket.data;
+    const budget = new ConnectionBudget(deps.limits);
+    /** A refused update: after too many in a row the socket is dropped. */
+    const countRefusal = (key: unknown): void => {
+      if (!budget.refused()) return;
+      fail(key, 'RATE_LIMITED', 'Too many refused changes: disconnected.');
+      socket.disconnect(true);
+    };
 
     const fail = (key: unknown, code: ErrorCode, message: string): void => {
       socket.emit('doc:error', { key: (typeof key === 'string' ? key.slice(0, 100) : '') as DocKey, code, message });
@@ -161,8 +190,11 @@ export function attachSocketIo(httpServer: HttpServer, deps: TransportDeps): { i
             logger.warn('audit.write_failed', { action: 'doc.open', ...describeError(error) }),
           );
           let roomSession: RoomSession;
+          const connection = new SocketConnection(socket, key, userId, session.user.name, access.role, () => {
+            if (joined.get(key) === roomSession) joined.delete(key);
+          });
           try {
-            roomSession = await rooms.join(access, new SocketConnection(socket, key, userId, access.role));
+            roomSession = await rooms.join(access, connection);
           } finally {
             joining.delete(key);
           }
@@ -196,13 +228,17 @@ export function attachSocketIo(httpServer: HttpServer, deps: TransportDeps): { i
       if (!(message instanceof Uint8Array)) return refuse('INVALID_MESSAGE', 'doc:sync expects a binary message.');
       const session = joined.get(key as DocKey);
       if (!session) return refuse('NOT_JOINED', 'Join the document first.');
+      if (!budget.takeMessage()) return refuse('RATE_LIMITED', 'Too many messages; slow down.');
       let outcome;
       try {
         outcome = session.receiveSync(ownBytes(message));
       } catch (error) {
         const { code, message: text } = toClientError(error, logger, 'socketio.sync_failed');
-        return refuse(code, text);
+        refuse(code, text);
+        countRefusal(key);
+        return;
       }
+      budget.accepted();
       if (!outcome.durable) return reply?.({ ok: true, data: null });
       outcome.durable.then(
         () => reply?.({ ok: true, data: { saved: true } }),
@@ -218,6 +254,7 @@ export function attachSocketIo(httpServer: HttpServer, deps: TransportDeps): { i
       if (!(message instanceof Uint8Array)) return fail(key, 'INVALID_MESSAGE', 'doc:awareness expects a binary message.');
       const session = joined.get(key as DocKey);
       if (!session) return fail(key, 'NOT_JOINED', 'Join the document first.');
+      if (!budget.takeMessage()) return fail(key, 'RATE_LIMITED', 'Too many messages; slow down.');
       try {
         session.receiveAwareness(ownBytes(message));
       } catch (error) {

@@ -10,6 +10,7 @@ import { resolveDocAccess } from '../collab/access.js';
 import { RoomError } from '../collab/errors.js';
 import type { OutgoingMessage, RoomConnection, RoomSession } from '../collab/room-registry.js';
 import { describeError } from '../logger.js';
+import { ConnectionBudget } from '../collab/budget.js';
 import { closeCodeFor, isAllowedOrigin, ownBytes, toClientError } from './handshake.js';
 import type { TransportDeps } from './socket-io.js';
 
@@ -27,9 +28,15 @@ class WsConnection implements RoomConnection {
   readonly id = randomUUID();
   socket: WebSocket | null = null;
   alive = true;
+  /** The room let go before the handshake completed: close as soon as it does. */
+  closedWith: { code: number; reason: string } | null = null;
+  /** Gives the person's connection slot back (see ConnectionQuota). */
+  release: () => void = () => {};
+  budget: ConnectionBudget | null = null;
 
   constructor(
     readonly userId: string,
+    readonly name: string,
     readonly role: Role,
   ) {}
 
@@ -40,6 +47,12 @@ class WsConnection implements RoomConnection {
 
   sendStatus(): void {
     // The y-websocket protocol has no save status.
+  }
+
+  close(code: ErrorCode, message: string): void {
+    this.closedWith = { code: closeCodeFor(code), reason: clip(message) };
+    const socket = this.socket;
+    if (socket && (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING)) socket.close(this.closedWith.code, this.closedWith.reason);
   }
 }
 
@@ -98,25 +111,49 @@ export function attachYWebsocket(httpServer: HttpServer, deps: TransportDeps): {
     try {
       const session = await authenticateCookieHeader(db, request.headers.cookie);
       if (!session) return refuse('UNAUTHORIZED', 'Please log in.');
-      const access = await resolveDocAccess(db, { userId: session.user.id, workspaceId, doc: docName });
+      const release = deps.quota.take(session.user.id);
+      if (!release) return refuse('QUOTA_EXCEEDED', 'Too many connections at once.');
+      let access;
+      try {
+        access = await resolveDocAccess(db, { userId: session.user.id, workspaceId, doc: docName });
+      } catch (error) {
+        release();
+        throw error;
+      }
       await recordAudit(db, { workspaceId: access.workspaceId, userId: access.userId, action: 'doc.open', target: access.doc }).catch((error: unknown) =>
         logger.warn('audit.write_failed', { action: 'doc.open', ...describeError(error) }),
       );
-      connection = new WsConnection(access.userId, access.role);
+      connection = new WsConnection(access.userId, session.user.name, access.role);
+      connection.release = release;
+      connection.budget = new ConnectionBudget(deps.limits);
       // The document is loaded before the handshake completes: once open, messages go
       // straight to the room.
-      roomSession = await rooms.join(access, connection);
+      try {
+        roomSession = await rooms.join(access, connection);
+      } catch (error) {
+        release();
+        throw error;
+      }
     } catch (error) {
       const { code, message } = toClientError(error, logger, 'yws.join_failed');
       return refuse(code, message);
     }
     const opened = upgrade(request, socket, head, (ws) => serve(ws, connection, roomSession));
-    if (!opened) roomSession.leave();
+    if (!opened) {
+      roomSession.leave();
+      connection.release();
+    }
   }
 
   function serve(ws: WebSocket, connection: WsConnection, roomSession: RoomSession): void {
     connection.socket = ws;
     connections.set(ws, connection);
+    if (connection.closedWith) {
+      ws.close(connection.closedWith.code, connection.closedWith.reason);
+      roomSession.leave();
+      connection.release();
+      return;
+    }
     const close = (code: number, reason: string) => {
       if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(code, clip(reason));
     };
@@ -125,12 +162,14 @@ export function attachYWebsocket(httpServer: HttpServer, deps: TransportDeps): {
     ws.on('close', () => {
       connections.delete(ws);
       roomSession.leave();
+      connection.release();
     });
     ws.on('message', (data: RawData, isBinary: boolean) => {
       connection.alive = true;
       // Frames that arrive after a refusal (same TCP read) are not processed.
       if (ws.readyState !== WebSocket.OPEN) return;
       if (!isBinary) return close(CLOSE_CODES.INVALID_MESSAGE, 'Messages must be binary.');
+      if (connection.budget && !connection.budget.takeMessage()) return close(CLOSE_CODES.RATE_LIMITED, 'Too many messages.');
       const bytes = ownBytes(toBytes(data));
       if (bytes.byteLength > env.MAX_MESSAGE_BYTES) return close(CLOSE_CODES.UPDATE_TOO_LARGE, 'The message is larger than the server accepts.');
       try {
