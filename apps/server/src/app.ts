@@ -21,6 +21,7 @@ import { therapySessionRoutes } from './routes/therapy-sessions.js';
 import { serveWeb } from './static.js';
 
 export type { AppDeps } from './http/context.js';
+export { sessionCookieName } from './auth/sessions.js';
 
 /** The JSON API, chained so its type (`AppType`) drives the web app's typed client. */
 export function createApi(deps: AppDeps) {

@@ -96,7 +96,7 @@ export function attachYWebsocket(httpServer: HttpServer, deps: TransportDeps): {
     let roomSession: RoomSession;
     let connection: WsConnection;
     try {
-      const session = await authenticateCookieHeader(db, request.headers.cookie);
+      const session = await authenticateCookieHeader(db, request.headers.cookie, env);
       if (!session) return refuse('UNAUTHORIZED', 'Please log in.');
       const access = await resolveDocAccess(db, { userId: session.user.id, workspaceId, doc: docName });
       await recordAudit(db, { workspaceId: access.workspaceId, userId: access.userId, action: 'doc.open', target: access.doc }).catch((error: unknown) =>
