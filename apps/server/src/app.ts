@@ -57,10 +57,32 @@ export function createApp(deps: AppDeps) {
         formAction: ["'self'"],
       },
       referrerPolicy: 'no-referrer',
+      // The app uses none of these powerful features: no page, nor anything it might embed, gets them.
+      permissionsPolicy: {
+        accelerometer: [],
+        autoplay: [],
+        camera: [],
+        displayCapture: [],
+        geolocation: [],
+        gyroscope: [],
+        hid: [],
+        idleDetection: [],
+        magnetometer: [],
+        microphone: [],
+        midi: [],
+        payment: [],
+        publickeyCredentialsGet: [],
+        screenWakeLock: [],
+        serial: [],
+        usb: [],
+        xrSpatialTracking: [],
+      },
     }),
   );
   app.route('/api', createApi(deps));
-  if (deps.env.EXPOSE_METRICS) app.route('/api/metrics', metricsRoutes(createRuntimeSampler({ rooms: deps.rooms })));
+  if (deps.env.EXPOSE_METRICS) {
+    app.route('/api/metrics', metricsRoutes(createRuntimeSampler({ rooms: deps.rooms }), { token: deps.env.METRICS_TOKEN }));
+  }
   app.all('/api/*', () => {
     throw new AppError(404, 'NOT_FOUND', 'No such endpoint.');
   });
