@@ -4,7 +4,7 @@
  * third-party package stays external and loads from node_modules as published, so files
  * they read next to their code (PGlite's wasm and data) are found as usual.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { build, type Plugin } from 'esbuild';
@@ -18,9 +18,22 @@ function packageName(specifier: string): string {
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
 }
 
-function dependenciesOf(packageJsonPath: string): string[] {
-  const manifest = JSON.parse(readFileSync(packageJsonPath, 'utf8')) as { dependencies?: Record<string, string> };
-  return Object.keys(manifest.dependencies ?? {});
+const dependenciesByPackage = new Map<string, ReadonlySet<string>>();
+
+/** The runtime dependencies of the package a file belongs to (its nearest package.json). */
+function runtimeDependenciesOf(file: string): ReadonlySet<string> {
+  let dir = dirname(file);
+  while (!existsSync(resolve(dir, 'package.json'))) {
+    if (dir === dirname(dir)) return new Set();
+    dir = dirname(dir);
+  }
+  let dependencies = dependenciesByPackage.get(dir);
+  if (!dependencies) {
+    const manifest = JSON.parse(readFileSync(resolve(dir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    dependencies = new Set(Object.keys(manifest.dependencies ?? {}));
+    dependenciesByPackage.set(dir, dependencies);
+  }
+  return dependencies;
 }
 
 /**
@@ -32,27 +45,11 @@ function ourPackagesOnly(): Plugin {
   return {
     name: 'our-packages-only',
     setup(pluginBuild) {
-      const allowed = new Map<string, Set<string>>();
-      const dependenciesNear = (importer: string): Set<string> => {
-        let dir = dirname(importer);
-        while (dir !== dirname(dir)) {
-          const cached = allowed.get(dir);
-          if (cached) return cached;
-          try {
-            const found = new Set(dependenciesOf(resolve(dir, 'package.json')));
-            allowed.set(dir, found);
-            return found;
-          } catch {
-            dir = dirname(dir);
-          }
-        }
-        return new Set();
-      };
       pluginBuild.onResolve({ filter: /^[^./]/ }, (args) => {
         if (args.path.startsWith('@alliance/')) return undefined;
         if (args.path.startsWith('node:') || builtinModules.includes(args.path)) return { path: args.path, external: true };
         const name = packageName(args.path);
-        if (!dependenciesNear(args.importer).has(name)) {
+        if (!runtimeDependenciesOf(args.importer).has(name)) {
           return { errors: [{ text: `${name} is imported by ${args.importer} but is not in the "dependencies" of its package.json` }] };
         }
         return { path: args.path, external: true };
