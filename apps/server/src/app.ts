@@ -23,6 +23,7 @@ import { therapySessionRoutes } from './routes/therapy-sessions.js';
 import { serveWeb } from './static.js';
 
 export type { AppDeps } from './http/context.js';
+export { sessionCookieName } from './auth/sessions.js';
 
 /** The JSON API, chained so its type (`AppType`) drives the web app's typed client. */
 export function createApi(deps: AppDeps) {
@@ -58,10 +59,32 @@ export function createApp(deps: AppDeps) {
         formAction: ["'self'"],
       },
       referrerPolicy: 'no-referrer',
+      // The app uses none of these powerful features: no page, nor anything it might embed, gets them.
+      permissionsPolicy: {
+        accelerometer: [],
+        autoplay: [],
+        camera: [],
+        displayCapture: [],
+        geolocation: [],
+        gyroscope: [],
+        hid: [],
+        idleDetection: [],
+        magnetometer: [],
+        microphone: [],
+        midi: [],
+        payment: [],
+        publickeyCredentialsGet: [],
+        screenWakeLock: [],
+        serial: [],
+        usb: [],
+        xrSpatialTracking: [],
+      },
     }),
   );
   app.route('/api', createApi(deps));
-  if (deps.env.EXPOSE_METRICS) app.route('/api/metrics', metricsRoutes(createRuntimeSampler({ rooms: deps.rooms })));
+  if (deps.env.EXPOSE_METRICS) {
+    app.route('/api/metrics', metricsRoutes(createRuntimeSampler({ rooms: deps.rooms }), { token: deps.env.METRICS_TOKEN }));
+  }
   app.all('/api/*', () => {
     throw new AppError(404, 'NOT_FOUND', 'No such endpoint.');
   });

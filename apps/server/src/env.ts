@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isLoopback } from './loopback.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', ''])
@@ -8,7 +9,8 @@ const bool = z
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
-  HOST: z.string().default('0.0.0.0'),
+  /** Default 0.0.0.0, or 127.0.0.1 when production serves plain http under ALLOW_HTTP_LOCALHOST. */
+  HOST: z.string().min(1).optional(),
   /** postgres://… to use Postgres; unset for the embedded PGlite database. */
   DATABASE_URL: z.string().url().optional(),
   /** Where PGlite keeps its files. */
@@ -54,13 +56,66 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Serve runtime figures (event-loop delay, memory, open rooms) at /api/metrics for `npm run bench`. Off by default; never on a public server. */
   EXPOSE_METRICS: bool,
+  /** When set, /api/metrics answers only `Authorization: Bearer <token>`; unset, only callers on loopback. */
+  METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+  /**
+   * Production without an https PUBLIC_URL is refused unless this is set: then it serves plain
+   * http on a loopback address only (HOST defaults to 127.0.0.1), for trying it on one machine.
+   */
+  ALLOW_HTTP_LOCALHOST: bool,
 });
 
-export type Env = z.infer<typeof envSchema>;
+type ParsedEnv = z.infer<typeof envSchema>;
+
+/** PUBLIC_URL as a URL; undefined when unset or (already reported) unreadable. */
+const publicUrlOf = (env: ParsedEnv) => (env.PUBLIC_URL && URL.canParse(env.PUBLIC_URL) ? new URL(env.PUBLIC_URL) : undefined);
+const hasHttpsPublicUrl = (env: ParsedEnv) => publicUrlOf(env)?.protocol === 'https:';
+
+/** Production over plain http, allowed for local use: nothing beyond loopback may reach it. */
+const servesLocalHttp = (env: ParsedEnv) => env.NODE_ENV === 'production' && !hasHttpsPublicUrl(env) && env.ALLOW_HTTP_LOCALHOST;
+
+/**
+ * In production the session cookie is Secure, so the app must be reached over https: an
+ * https PUBLIC_URL, or (for local use, where browsers treat loopback as secure) plain http on
+ * loopback only.
+ */
+function checkProductionServing(env: ParsedEnv, ctx: z.RefinementCtx): void {
+  if (env.NODE_ENV !== 'production' || hasHttpsPublicUrl(env)) return;
+  if (!env.ALLOW_HTTP_LOCALHOST) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['PUBLIC_URL'],
+      message: `NODE_ENV=production needs an https:// PUBLIC_URL (the address people use), ${env.PUBLIC_URL ? `not ${env.PUBLIC_URL}` : 'and none is set'}; to run over http on this machine only, set ALLOW_HTTP_LOCALHOST=true`,
+    });
+    return;
+  }
+  if (env.HOST !== undefined && !isLoopback(env.HOST)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['HOST'],
+      message: `ALLOW_HTTP_LOCALHOST serves http on a loopback address only, not HOST=${env.HOST}; to serve other machines, set an https:// PUBLIC_URL`,
+    });
+  }
+  const publicUrl = publicUrlOf(env);
+  if (publicUrl && !isLoopback(publicUrl.hostname)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['PUBLIC_URL'],
+      message: `ALLOW_HTTP_LOCALHOST serves http on a loopback address only, not PUBLIC_URL=${env.PUBLIC_URL}; a public address needs https://`,
+    });
+  }
+}
+
+const configSchema = envSchema.superRefine(checkProductionServing).transform((env) => ({
+  ...env,
+  HOST: env.HOST ?? (servesLocalHttp(env) ? '127.0.0.1' : '0.0.0.0'),
+}));
+
+export type Env = z.infer<typeof configSchema>;
 
 /** Reads and validates the environment. The only place that reads process.env. */
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const parsed = envSchema.safeParse(source);
+  const parsed = configSchema.safeParse(source);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new Error(`Invalid configuration: ${problems}`);

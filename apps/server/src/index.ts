@@ -1,9 +1,16 @@
-import { loadEnv } from './env.js';
+import { loadEnv, type Env } from './env.js';
 import { describeError } from './logger.js';
 import { startServer } from './server.js';
 
 // Wiring only: read the configuration, start, and shut down cleanly on a signal.
-const env = loadEnv();
+let env: Env;
+try {
+  env = loadEnv();
+} catch (error) {
+  // A refused configuration is the operator's to fix: say what is wrong, without a stack trace.
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}
 const server = await startServer(env);
 server.logger.info('server.started', { url: server.url, db: server.db.kind });
 

@@ -1,15 +1,26 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { sessionCookieName } from '@alliance/server';
 import pg from 'pg';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
 
+/** The compiled server, as `npm start` runs it (turbo builds it before these tests). */
+export const serverEntry = join(repoRoot, 'apps/server/dist/index.js');
+
+/** Production, served over http on loopback only, as `npm start` does for local use. */
+const productionEnv = { NODE_ENV: 'production', ALLOW_HTTP_LOCALHOST: 'true' } as const;
+
 export interface ServerProcess {
   url: string;
+  /** The child's process id, e.g. to read its command line. */
+  pid: number;
+  /** The session cookie's name under the server's configuration. */
+  sessionCookieName: string;
   /** Everything the server printed, for failure messages. */
   output(): string;
   stop(): Promise<void>;
@@ -42,16 +53,18 @@ async function freshDatabase(): Promise<{ env: Record<string, string>; drop(): P
 }
 
 /**
- * Starts the real server (`apps/server/src/index.ts`) as a child process on a free port,
- * serving the web app from `webDist`, and resolves once it logs `server.started`.
+ * Starts the real server, compiled (`apps/server/dist/index.js` under plain node, nothing
+ * loaded to run TypeScript), as a child process on a free port, serving the web app from
+ * `webDist`, and resolves once it logs `server.started`.
  */
 export async function startServerProcess(webDist: string): Promise<ServerProcess> {
+  if (!existsSync(serverEntry)) throw new Error(`${serverEntry} is missing: build the server first (npm run build, or npm test, which builds it)`);
   const database = await freshDatabase();
   let log = '';
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', WEB_DIST: webDist, ...database.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...productionEnv, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', WEB_DIST: webDist, ...database.env };
   if (!database.env.DATABASE_URL) delete env.DATABASE_URL;
-  for (const key of ['REDIS_URL', 'PUBLIC_URL', 'TRUST_PROXY']) delete env[key];
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'apps/server/src/index.ts')], {
+  for (const key of ['REDIS_URL', 'PUBLIC_URL', 'TRUST_PROXY', 'NODE_OPTIONS']) delete env[key];
+  const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', serverEntry], {
     cwd: repoRoot,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -87,6 +100,8 @@ export async function startServerProcess(webDist: string): Promise<ServerProcess
 
   return {
     url,
+    pid: child.pid!,
+    sessionCookieName: sessionCookieName(productionEnv),
     output: () => log,
     stop: async () => {
       if (child.exitCode === null) {

@@ -14,14 +14,14 @@ interface Person {
   sync: SyncClient;
 }
 
-async function api(url: string, path: string, body: unknown, cookie = ''): Promise<{ body: unknown; cookie: string }> {
-  const response = await fetch(`${url}/api${path}`, {
+async function api(server: ServerProcess, path: string, body: unknown, cookie = ''): Promise<{ body: unknown; cookie: string }> {
+  const response = await fetch(`${server.url}/api${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
     body: JSON.stringify(body),
   });
   if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-  const session = response.headers.getSetCookie().find((line) => line.startsWith('alliance_session='));
+  const session = response.headers.getSetCookie().find((line) => line.startsWith(`${server.sessionCookieName}=`));
   return { body: await response.json(), cookie: session ? session.split(';')[0]! : cookie };
 }
 
@@ -63,14 +63,15 @@ describe('the sync layer against the real server', () => {
 
   beforeAll(async () => {
     webDist = mkdtempSync(join(tmpdir(), 'alliance-no-web-'));
-    server = await startServerProcess(webDist);
-    url = server.url;
-    const dana = await api(url, '/auth/signup', { email: 'dana@example.com', password: 'a calm long password', name: 'Dana' });
-    const workspace = await api(url, '/workspaces', { title: 'Sam' }, dana.cookie);
+    const started = await startServerProcess(webDist);
+    server = started;
+    url = started.url;
+    const dana = await api(started, '/auth/signup', { email: 'dana@example.com', password: 'a calm long password', name: 'Dana' });
+    const workspace = await api(started, '/workspaces', { title: 'Sam' }, dana.cookie);
     workspaceId = (workspace.body as { id: string }).id;
-    const invite = await api(url, `/workspaces/${workspaceId}/invites`, {}, dana.cookie);
-    const sam = await api(url, '/auth/signup', { email: 'sam@example.com', password: 'another long password', name: 'Sam' });
-    await api(url, `/invites/${(invite.body as { token: string }).token}/accept`, {}, sam.cookie);
+    const invite = await api(started, `/workspaces/${workspaceId}/invites`, {}, dana.cookie);
+    const sam = await api(started, '/auth/signup', { email: 'sam@example.com', password: 'another long password', name: 'Sam' });
+    await api(started, `/invites/${(invite.body as { token: string }).token}/accept`, {}, sam.cookie);
     therapist = person(dana.cookie);
     client = person(sam.cookie);
   }, 180_000);

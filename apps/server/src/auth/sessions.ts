@@ -8,10 +8,28 @@ import type { AppEnv } from '../http/context.js';
 import { isHttps } from '../http/request-origin.js';
 import { hashToken, newToken } from './crypto.js';
 
-/** The session cookie: httpOnly, SameSite=Lax, Secure when served over HTTPS. */
-export const SESSION_COOKIE = 'alliance_session';
+/** The session cookie (httpOnly, SameSite=Lax) by its plain name: see `sessionCookieName`. */
+const SESSION_COOKIE = 'alliance_session';
 
-type SessionEnv = Pick<Env, 'SESSION_TTL_DAYS' | 'PUBLIC_URL' | 'TRUST_PROXY'>;
+type CookieEnv = Pick<Env, 'NODE_ENV'>;
+type SessionEnv = CookieEnv & Pick<Env, 'SESSION_TTL_DAYS' | 'PUBLIC_URL' | 'TRUST_PROXY'>;
+
+/**
+ * The session cookie's name. In production it carries the `__Host-` prefix, which browsers
+ * accept only on a Secure cookie with Path=/ and no Domain: no subdomain or plain-http page can
+ * set or shadow it. Elsewhere (development, tests) it keeps the plain name.
+ */
+export function sessionCookieName(env: CookieEnv): string {
+  return env.NODE_ENV === 'production' ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE;
+}
+
+/**
+ * Secure always in production (browsers treat http://localhost as secure, so local use works
+ * too); elsewhere when the browser reached us over HTTPS.
+ */
+function isSecureCookie(c: Context, env: SessionEnv): boolean {
+  return env.NODE_ENV === 'production' || isHttps(c, env);
+}
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -19,15 +37,16 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * Finds the live session named by a Cookie header. Used by the HTTP middleware and by both
  * realtime transports at handshake, so every entry point authenticates the same way.
  */
-export async function authenticateCookieHeader(db: Kysely<Database>, cookieHeader: string | undefined | null): Promise<SessionUser | undefined> {
-  const token = tokenFrom(cookieHeader);
+export async function authenticateCookieHeader(db: Kysely<Database>, cookieHeader: string | undefined | null, env: CookieEnv): Promise<SessionUser | undefined> {
+  const token = tokenFrom(cookieHeader, env);
   return token ? findSession(db, hashToken(token)) : undefined;
 }
 
 /** The session token a Cookie header carries, if it looks like one. */
-function tokenFrom(cookieHeader: string | undefined | null): string | undefined {
+function tokenFrom(cookieHeader: string | undefined | null, env: CookieEnv): string | undefined {
   if (!cookieHeader) return undefined;
-  const token = parse(cookieHeader, SESSION_COOKIE)[SESSION_COOKIE];
+  const name = sessionCookieName(env);
+  const token = parse(cookieHeader, name)[name];
   return token && token.length <= 200 ? token : undefined;
 }
 
@@ -45,7 +64,7 @@ export async function refreshSession(c: Context<AppEnv>, deps: { db: Kysely<Data
   const now = Date.now();
   const sinceRenewal = ttl - (session.expiresAt.getTime() - now);
   if (sinceRenewal < Math.min(DAY_MS, ttl / 2)) return;
-  const token = tokenFrom(c.req.header('cookie'));
+  const token = tokenFrom(c.req.header('cookie'), deps.env);
   if (!token) return;
   const expiresAt = new Date(now + ttl);
   await extendSession(deps.db, session.sessionId, expiresAt);
@@ -67,11 +86,11 @@ export async function startSession(c: Context<AppEnv>, deps: { db: Kysely<Databa
 }
 
 function setSessionCookie(c: Context, env: SessionEnv, token: string): void {
-  setCookie(c, SESSION_COOKIE, token, {
+  setCookie(c, sessionCookieName(env), token, {
     httpOnly: true,
     sameSite: 'Lax',
     path: '/',
-    secure: isHttps(c, env),
+    secure: isSecureCookie(c, env),
     // Browsers cap cookie lifetimes at 400 days (and Hono refuses longer ones).
     maxAge: Math.min(Math.floor(env.SESSION_TTL_DAYS * 86_400), 400 * 86_400),
   });
@@ -80,5 +99,5 @@ function setSessionCookie(c: Context, env: SessionEnv, token: string): void {
 /** Deletes the server-side session (if any) and clears the cookie. */
 export async function endSession(c: Context, deps: { db: Kysely<Database>; env: SessionEnv }, session: SessionUser | null): Promise<void> {
   if (session) await deleteSession(deps.db, session.sessionId);
-  deleteCookie(c, SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'Lax', secure: isHttps(c, deps.env) });
+  deleteCookie(c, sessionCookieName(deps.env), { path: '/', httpOnly: true, sameSite: 'Lax', secure: isSecureCookie(c, deps.env) });
 }

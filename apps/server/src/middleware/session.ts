@@ -6,7 +6,7 @@ import { unauthorized } from '../http/errors.js';
 /** Loads the caller's session (if any) onto the context, moving its expiry on when due. */
 export function loadSession(deps: Pick<AppDeps, 'db' | 'env'>) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const session = (await authenticateCookieHeader(deps.db, c.req.header('cookie'))) ?? null;
+    const session = (await authenticateCookieHeader(deps.db, c.req.header('cookie'), deps.env)) ?? null;
     if (session) await refreshSession(c, deps, session);
     c.set('session', session);
     await next();

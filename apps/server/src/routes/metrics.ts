@@ -1,7 +1,13 @@
+import { timingSafeEqual } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import { hashToken } from '../auth/crypto.js';
 import type { LatencySummary, RoomStats } from '../collab/room-registry.js';
 import type { AppEnv } from '../http/context.js';
+import { AppError } from '../http/errors.js';
+import { isLoopback } from '../loopback.js';
 
 /** The timer period of the event-loop delay histogram (Node's default). */
 const RESOLUTION_MS = 10;
@@ -89,14 +95,51 @@ export function createRuntimeSampler(options: { rooms?: RoomFigures } = {}): Run
   };
 }
 
+/** Compared as hashes of equal length, so the time taken says nothing about the token. */
+function sameToken(given: string, expected: string): boolean {
+  return timingSafeEqual(Buffer.from(hashToken(given)), Buffer.from(hashToken(expected)));
+}
+
+/** The peer address of the TCP connection itself: forwarding headers are the caller's to write. */
+function socketAddress(c: Parameters<typeof getConnInfo>[0]): string | undefined {
+  try {
+    return getConnInfo(c).remote.address;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Who may read or reset the figures: with a token, whoever sends it as
+ * `Authorization: Bearer <token>`; without one, only callers on this machine.
+ */
+function metricsAccess(token: string | undefined) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    if (token !== undefined) {
+      const given = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')?.[1];
+      if (!given || !sameToken(given, token)) throw new AppError(401, 'UNAUTHORIZED', 'The metrics need the metrics token.');
+    } else {
+      const address = socketAddress(c);
+      if (!address || !isLoopback(address)) throw new AppError(403, 'FORBIDDEN', 'Without a metrics token, the metrics answer only this machine.');
+    }
+    await next();
+  });
+}
+
+export interface MetricsAccess {
+  /** Callers must send it as a bearer token; unset, only loopback callers are answered. */
+  token?: string | undefined;
+}
+
 /**
  * Runtime figures for the benchmark, mounted at /api/metrics only when EXPOSE_METRICS is set.
  * They are read over HTTP rather than in the bench's own process so the server runs alone in
  * its process, as in production, and the load generator's work never shows up as server time.
  * Never enable this on a public server: `POST /gc` forces a full collection.
  */
-export function metricsRoutes(sampler: RuntimeSampler = createRuntimeSampler()) {
+export function metricsRoutes(sampler: RuntimeSampler = createRuntimeSampler(), access: MetricsAccess = {}) {
   return new Hono<AppEnv>()
+    .use(metricsAccess(access.token))
     .get('/', (c) => c.json(sampler.sample(), 200))
     .post('/reset', (c) => {
       sampler.reset();

@@ -1,6 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { createDb, findDocument, insertCheckpoint, appendUpdates, lastSeq, listCheckpoints, listUpdatesAfter, migrateToLatest, type Database } from '@alliance/db';
 import { createTestDatabase } from '@alliance/db/testing';
 import { addGoal, snapshotRoadmap, type Ack, type UpdateResult } from '@alliance/shared';
@@ -10,8 +7,8 @@ import * as Y from 'yjs';
 import type { CollabStore } from '../collab/store.js';
 import { connectProvider, createMemberPair, loggedDoc, SocketClient, startRealtimeServer, startTcpProxy, waitFor, type RealtimeServer } from './fixtures.js';
 import { testBackends } from './harness.js';
+import { killHard, spawnServer } from './server-process.js';
 
-const REPO_ROOT = resolve(import.meta.dirname, '../../../..');
 const goalTitles = (doc: Y.Doc) => snapshotRoadmap(doc).goals.map((goal) => goal.title);
 
 async function roadmapId(db: Kysely<Database>, workspaceId: string): Promise<string> {
@@ -37,42 +34,6 @@ function gate() {
   let open!: () => void;
   const opened = new Promise<void>((resolve) => (open = resolve));
   return { opened, open };
-}
-
-/** Starts `node apps/server/src/index.ts` in a child process and waits for its `server.started` line. */
-async function spawnServer(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/index.ts'], {
-    cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines = createInterface({ input: child.stdout! });
-  const errors: string[] = [];
-  child.stderr!.on('data', (chunk: Buffer) => errors.push(chunk.toString()));
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${errors.join('')}`)), 60_000);
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${errors.join('')}`)));
-    lines.on('line', (line) => {
-      try {
-        const entry = JSON.parse(line) as { event?: string; url?: string };
-        if (entry.event === 'server.started' && entry.url) {
-          clearTimeout(timer);
-          resolveUrl(entry.url);
-        }
-      } catch {
-        // not a log line
-      }
-    });
-  });
-  return { url, child };
-}
-
-function killHard(child: ChildProcess): Promise<void> {
-  return new Promise((resolveExit) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolveExit();
-    child.once('exit', () => resolveExit());
-    child.kill('SIGKILL');
-  });
 }
 
 // Most tests here start their own server (and the first two a server process, twice): on a

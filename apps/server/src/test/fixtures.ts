@@ -31,14 +31,15 @@ import { hashToken, newToken } from '../auth/crypto.js';
 import { createRoomRegistry } from '../collab/create-room-registry.js';
 import type { RoomRegistry } from '../collab/room-registry.js';
 import { createCollabStore, type CollabStore } from '../collab/store.js';
-import { loadEnv } from '../env.js';
-import { invariantLogger } from './invariants.js';
+import { sessionCookieName } from '../auth/sessions.js';
+import { loadEnv, type Env } from '../env.js';
 import { registrySettings } from '../server.js';
+import { invariantLogger } from './invariants.js';
 import { closeOnce } from '../shutdown.js';
 import { ConnectionQuota } from '../transports/connection-quota.js';
 import { attachSocketIo } from '../transports/socket-io.js';
 import { attachYWebsocket } from '../transports/y-websocket.js';
-import { startTestServer, type TestServer } from './harness.js';
+import { defaultTestEnv, startTestServer, TEST_ENV_DEFAULTS, type TestServer } from './harness.js';
 
 /** A logged-in person: their id and the Cookie header their browser would send. */
 export interface Member {
@@ -53,13 +54,16 @@ export interface MemberPair {
   client: Member;
 }
 
-/** A user with a live session, written straight to the database. */
-export async function createMember(db: Kysely<Database>, name: string): Promise<Member> {
+/**
+ * A user with a live session, written straight to the database. `env`: the configuration of
+ * the server the cookie is for, which names the session cookie.
+ */
+export async function createMember(db: Kysely<Database>, name: string, env: Pick<Env, 'NODE_ENV'> = defaultTestEnv): Promise<Member> {
   const user = await createUser(db, { email: `${name.toLowerCase()}-${randomUUID()}@example.com`, name, passwordHash: 'not-a-real-hash' });
   if (!user) throw new Error('could not create a user');
   const token = newToken();
   await createSession(db, { id: hashToken(token), userId: user.id, expiresAt: new Date(Date.now() + 24 * 60 * 60 * 1000) });
-  return { userId: user.id, cookie: `alliance_session=${token}` };
+  return { userId: user.id, cookie: `${sessionCookieName(env)}=${token}` };
 }
 
 /** The seeded roadmap as the workspace route writes it (logged update seq 1). */
@@ -69,11 +73,14 @@ export function seededRoadmapUpdate(title: string): Uint8Array {
   return Y.encodeStateAsUpdate(doc);
 }
 
-/** A workspace with its therapist and its client, as signup + create + invite would leave it. */
-export async function createMemberPair(target: Kysely<Database> | { db: Db }): Promise<MemberPair> {
-  const db = 'selectFrom' in target ? target : target.db.db;
-  const therapist = await createMember(db, 'Therapist');
-  const client = await createMember(db, 'Client');
+/**
+ * A workspace with its therapist and its client, as signup + create + invite would leave it.
+ * Given a server, their cookies are named as that server's configuration names them.
+ */
+export async function createMemberPair(target: Kysely<Database> | { db: Db; env?: Pick<Env, 'NODE_ENV'> }): Promise<MemberPair> {
+  const [db, env] = 'selectFrom' in target ? [target, defaultTestEnv] : [target.db.db, target.env ?? defaultTestEnv];
+  const therapist = await createMember(db, 'Therapist', env);
+  const client = await createMember(db, 'Client', env);
   const title = `Roadmap ${randomUUID().slice(0, 8)}`;
   const workspace = await createWorkspace(db, {
     title,
@@ -385,11 +392,7 @@ export async function startRealtimeServer(
   const database = options.database ?? (await createTestDatabase(kind));
   const databaseUrl = options.databaseUrl ?? database.databaseUrl;
   const env = loadEnv({
-    NODE_ENV: 'test',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    VALIDATE_EVERY_UPDATE: 'true',
+    ...TEST_ENV_DEFAULTS,
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATA_DIR: database.dataDir }),
     ...options.env,
   });

@@ -1,4 +1,5 @@
 import { testBackends, createTestDatabase, type DbKind, type TestDatabase } from '@alliance/db/testing';
+import { sessionCookieName } from '../auth/sessions.js';
 import { loadEnv, type Env } from '../env.js';
 import { invariantLogger } from './invariants.js';
 import { startServer, type RunningServer } from '../server.js';
@@ -13,15 +14,17 @@ export interface TestServer extends RunningServer {
   stop(): Promise<void>;
 }
 
+/** The configuration every test server starts from, before a test's own settings. */
+export const TEST_ENV_DEFAULTS = { NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', VALIDATE_EVERY_UPDATE: 'true' } as const;
+
+/** That configuration read: what names the session cookie unless a test configures otherwise. */
+export const defaultTestEnv: Env = loadEnv(TEST_ENV_DEFAULTS);
+
 /** A real server on a free port over a fresh database of the given kind. */
 export async function startTestServer(kind: DbKind, overrides: Record<string, string> = {}): Promise<TestServer> {
   const database = await createTestDatabase(kind);
   const env = loadEnv({
-    NODE_ENV: 'test',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    VALIDATE_EVERY_UPDATE: 'true',
+    ...TEST_ENV_DEFAULTS,
     ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : { DATA_DIR: database.dataDir }),
     ...overrides,
   });
@@ -42,7 +45,14 @@ export async function startTestServer(kind: DbKind, overrides: Record<string, st
 /** A tiny cookie-keeping HTTP client for tests: one instance per simulated person. */
 export class TestClient {
   cookie = '';
-  constructor(readonly baseUrl: string) {}
+  private readonly cookieName: string;
+  /** `env`: the configuration of the server it talks to, which names the session cookie. */
+  constructor(
+    readonly baseUrl: string,
+    env: Pick<Env, 'NODE_ENV'> = defaultTestEnv,
+  ) {
+    this.cookieName = sessionCookieName(env);
+  }
 
   async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> { // eslint-disable-line @typescript-eslint/no-explicit-any
     const response = await fetch(`${this.baseUrl}${path}`, {
@@ -57,7 +67,7 @@ export class TestClient {
     const setCookie = response.headers.getSetCookie();
     for (const line of setCookie) {
       const [pair] = line.split(';');
-      if (pair?.startsWith('alliance_session=')) this.cookie = pair.endsWith('=') ? '' : pair;
+      if (pair?.startsWith(`${this.cookieName}=`)) this.cookie = pair.endsWith('=') ? '' : pair;
     }
     const text = await response.text();
     let parsed: unknown = text;

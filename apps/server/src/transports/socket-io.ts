@@ -101,7 +101,7 @@ export function attachSocketIo(httpServer: HttpServer, deps: TransportDeps): { i
       if (!isAllowedOrigin(socket.request.headers, env)) return next(new Error('FORBIDDEN'));
       const version = (socket.handshake.auth as { protocolVersion?: unknown } | undefined)?.protocolVersion;
       if (version !== undefined && version !== PROTOCOL_VERSION) return next(new Error('BAD_REQUEST'));
-      const session = await authenticateCookieHeader(db, socket.request.headers.cookie);
+      const session = await authenticateCookieHeader(db, socket.request.headers.cookie, env);
       if (!session) return next(new Error('UNAUTHORIZED'));
       const release = deps.quota.take(session.user.id);
       if (!release) return next(new Error('QUOTA_EXCEEDED'));
@@ -168,7 +168,7 @@ export function attachSocketIo(httpServer: HttpServer, deps: TransportDeps): { i
       void (async () => {
         try {
           // Membership and the session are read again on every join, never cached.
-          const session = await authenticateCookieHeader(db, socket.request.headers.cookie);
+          const session = await authenticateCookieHeader(db, socket.request.headers.cookie, env);
           if (!session || session.user.id !== userId) {
             refuse('UNAUTHORIZED', 'Please log in again.');
             socket.disconnect(true);

@@ -109,7 +109,7 @@ export function attachYWebsocket(httpServer: HttpServer, deps: TransportDeps): {
     let roomSession: RoomSession;
     let connection: WsConnection;
     try {
-      const session = await authenticateCookieHeader(db, request.headers.cookie);
+      const session = await authenticateCookieHeader(db, request.headers.cookie, env);
       if (!session) return refuse('UNAUTHORIZED', 'Please log in.');
       const release = deps.quota.take(session.user.id);
       if (!release) return refuse('QUOTA_EXCEEDED', 'Too many connections at once.');
