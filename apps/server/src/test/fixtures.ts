@@ -28,6 +28,7 @@ import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { hashToken, newToken } from '../auth/crypto.js';
+import { createLiveConnections } from '../auth/live-connections.js';
 import { createRoomRegistry } from '../collab/create-room-registry.js';
 import type { RoomRegistry } from '../collab/room-registry.js';
 import { createCollabStore, type CollabStore } from '../collab/store.js';
@@ -384,10 +385,11 @@ export async function startRealtimeServer(
     response.end();
   });
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
-  const io = attachSocketIo(httpServer, { db: db.db, env, logger, rooms });
-  const yws = attachYWebsocket(httpServer, { db: db.db, env, logger, rooms });
+  const liveConnections = createLiveConnections({ db: db.db, logger, recheckEveryMs: env.SESSION_RECHECK_MS });
+  const io = attachSocketIo(httpServer, { db: db.db, env, logger, rooms, liveConnections });
+  const yws = attachYWebsocket(httpServer, { db: db.db, env, logger, rooms, liveConnections });
   const { port } = httpServer.address() as AddressInfo;
-  const close = closeOnce({ httpServer, transports: [io, yws], rooms, db });
+  const close = closeOnce({ httpServer, transports: [io, yws], rooms, db, beforeDatabase: () => liveConnections.stop() });
   return {
     url: `http://127.0.0.1:${port}`,
     db,

@@ -38,7 +38,10 @@ export async function startTestServer(kind: DbKind, overrides: Record<string, st
 
 /** A tiny cookie-keeping HTTP client for tests: one instance per simulated person. */
 export class TestClient {
+  /** The session cookie as a `name=value` pair ('' when none). */
   cookie = '';
+  /** The device cookie as a `name=value` pair ('' when none): a browser that has logged in before. */
+  deviceCookie = '';
   constructor(readonly baseUrl: string) {}
 
   async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> { // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -46,7 +49,7 @@ export class TestClient {
       method,
       headers: {
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(this.cookie ? { cookie: this.cookie } : {}),
+        ...(this.cookie || this.deviceCookie ? { cookie: [this.cookie, this.deviceCookie].filter(Boolean).join('; ') } : {}),
         ...headers,
       },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
@@ -55,6 +58,7 @@ export class TestClient {
     for (const line of setCookie) {
       const [pair] = line.split(';');
       if (pair?.startsWith('alliance_session=')) this.cookie = pair.endsWith('=') ? '' : pair;
+      if (pair?.startsWith('alliance_device=')) this.deviceCookie = pair.endsWith('=') ? '' : pair;
     }
     const text = await response.text();
     let parsed: unknown = text;

@@ -95,9 +95,11 @@ export function attachYWebsocket(httpServer: HttpServer, deps: TransportDeps): {
     if (!isAllowedOrigin(request.headers, env)) return refuse('FORBIDDEN', 'Cross-site connections are not allowed.');
     let roomSession: RoomSession;
     let connection: WsConnection;
+    let sessionId: string;
     try {
       const session = await authenticateCookieHeader(db, request.headers.cookie);
       if (!session) return refuse('UNAUTHORIZED', 'Please log in.');
+      sessionId = session.sessionId;
       const access = await resolveDocAccess(db, { userId: session.user.id, workspaceId, doc: docName });
       await recordAudit(db, { workspaceId: access.workspaceId, userId: access.userId, action: 'doc.open', target: access.doc }).catch((error: unknown) =>
         logger.warn('audit.write_failed', { action: 'doc.open', ...describeError(error) }),
@@ -110,19 +112,26 @@ export function attachYWebsocket(httpServer: HttpServer, deps: TransportDeps): {
       const { code, message } = toClientError(error, logger, 'yws.join_failed');
       return refuse(code, message);
     }
-    const opened = upgrade(request, socket, head, (ws) => serve(ws, connection, roomSession));
+    const opened = upgrade(request, socket, head, (ws) => serve(ws, connection, roomSession, sessionId));
     if (!opened) roomSession.leave();
   }
 
-  function serve(ws: WebSocket, connection: WsConnection, roomSession: RoomSession): void {
+  function serve(ws: WebSocket, connection: WsConnection, roomSession: RoomSession, sessionId: string): void {
     connection.socket = ws;
     connections.set(ws, connection);
     const close = (code: number, reason: string) => {
       if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(code, clip(reason));
     };
+    // When the login session ends the socket closes with 4401, which a stock provider treats as final.
+    const unregister = deps.liveConnections.register({
+      sessionId,
+      userId: connection.userId,
+      close: () => close(CLOSE_CODES.UNAUTHORIZED, 'Your session has ended. Please log in again.'),
+    });
     ws.on('pong', () => (connection.alive = true));
     ws.on('error', (error) => logger.debug('yws.socket_error', describeError(error)));
     ws.on('close', () => {
+      unregister();
       connections.delete(ws);
       roomSession.leave();
     });
