@@ -56,7 +56,14 @@ export class RateLimiter {
         });
         break;
       case 'redis':
-        this.limiter = new RateLimiterRedis({ ...common, storeClient: store.client, rejectIfRedisNotReady: true, insuranceLimiter });
+        this.limiter = new RateLimiterRedis({
+          ...common,
+          storeClient: store.client,
+          // ioredis can define the library's script as a command; node-redis is told apart by lacking that.
+          useRedisPackage: typeof (store.client as { defineCommand?: unknown }).defineCommand !== 'function',
+          rejectIfRedisNotReady: true,
+          insuranceLimiter,
+        });
         break;
     }
   }
