@@ -27,7 +27,8 @@ export interface LiveConnection {
 /**
  * Every open realtime connection by login session, so that a session that ends — by logout,
  * by a password change, by expiry or by deletion in the database — takes its sockets with it.
- * Transports register a connection once authenticated and unregister it when it closes.
+ * Transports register a connection once authenticated and unregister it when it closes; one
+ * that registers while its session is being ended is caught by the next re-check.
  */
 export interface LiveConnections {
   /** Adds a connection; returns the function that removes it (call it when the socket closes). */
