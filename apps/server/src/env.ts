@@ -6,6 +6,17 @@ const bool = z
   .optional()
   .transform((value) => value === 'true' || value === '1');
 
+/**
+ * How many reverse proxies stand in front of the server: `false`/unset 0, `true` 1, or a
+ * number. Forwarding headers are read that many entries from the right, where the proxies
+ * wrote them; anything further left was written by the client.
+ */
+const proxyHops = z
+  .string()
+  .regex(/^(true|false|\d{1,2})?$/, 'expected true, false or a number of proxy hops')
+  .optional()
+  .transform((value) => (value === 'true' ? 1 : value === 'false' || !value ? 0 : Number(value)));
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
@@ -17,9 +28,11 @@ const envSchema = z.object({
   DATA_DIR: z.string().default('./data'),
   /** The address people use to reach the app, for invite links (default: the request's origin). */
   PUBLIC_URL: z.string().url().optional(),
-  /** Behind a reverse proxy: trust X-Forwarded-For/-Proto for client address and Secure cookies. */
-  TRUST_PROXY: bool,
+  /** Behind reverse proxies: how many (see `proxyHops`), for the client address and Secure cookies. */
+  TRUST_PROXY: proxyHops,
   SESSION_TTL_DAYS: z.coerce.number().positive().default(14),
+  /** How often open realtime connections have their login session checked again (an ended one is closed). */
+  SESSION_RECHECK_MS: z.coerce.number().int().positive().default(60_000),
   INVITE_TTL_HOURS: z.coerce.number().positive().default(72),
   /** Largest accepted realtime message (bytes); larger ones are refused with UPDATE_TOO_LARGE. */
   MAX_MESSAGE_BYTES: z.coerce.number().int().positive().default(1_000_000),

@@ -3,11 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { createDb, expireAllLeases, migrateToLatest, type Db } from '@alliance/db';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
+import { createLiveConnections } from './auth/live-connections.js';
 import { createRoomRegistry, type RegistrySettings } from './collab/create-room-registry.js';
 import type { Env } from './env.js';
 import { WorkspaceEvents } from './events/workspace-events.js';
 import { startHousekeeping } from './housekeeping.js';
 import { createLogger, type Logger } from './logger.js';
+import type { RateLimitStore } from './middleware/rate-limit.js';
 import { closeOnce } from './shutdown.js';
 import { ConnectionQuota } from './transports/connection-quota.js';
 import { attachSocketIo } from './transports/socket-io.js';
@@ -57,16 +59,23 @@ export async function startServer(env: Env, options: { logger?: Logger } = {}): 
   }
   const rooms = createRoomRegistry({ db: db.db, logger, settings: registrySettings(env) });
   const events = new WorkspaceEvents();
-  const app = createApp({ db: db.db, dbKind: db.kind, env, logger, rooms, events });
+  const liveConnections = createLiveConnections({ db: db.db, logger, recheckEveryMs: env.SESSION_RECHECK_MS });
+  // On Postgres the counters are shared by every process and survive restarts; PGlite runs one process.
+  const rateLimitStore: RateLimitStore = db.postgresPool ? { kind: 'postgres', pool: db.postgresPool } : { kind: 'memory' };
+  const app = createApp({ db: db.db, dbKind: db.kind, env, logger, rooms, events, liveConnections, rateLimitStore });
 
   const httpServer = await new Promise<HttpServer>((resolve) => {
     const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => resolve(server as HttpServer)) as HttpServer;
   });
   const quota = new ConnectionQuota(env.MAX_CONNECTIONS_PER_USER);
-  const io = attachSocketIo(httpServer, { db: db.db, env, logger, rooms, events, quota });
-  const yws = attachYWebsocket(httpServer, { db: db.db, env, logger, rooms, quota });
+  const io = attachSocketIo(httpServer, { db: db.db, env, logger, rooms, events, liveConnections, quota });
+  const yws = attachYWebsocket(httpServer, { db: db.db, env, logger, rooms, liveConnections, quota });
 
   const stopHousekeeping = startHousekeeping({ db: db.db, logger });
+  const stopTimers = () => {
+    liveConnections.stop();
+    stopHousekeeping();
+  };
 
   const { port } = httpServer.address() as AddressInfo;
   const displayHost = env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST;
@@ -75,6 +84,6 @@ export async function startServer(env: Env, options: { logger?: Logger } = {}): 
     port,
     db,
     logger,
-    close: closeOnce({ httpServer, transports: [io, yws], rooms, db, beforeDatabase: stopHousekeeping }),
+    close: closeOnce({ httpServer, transports: [io, yws], rooms, db, beforeDatabase: stopTimers }),
   };
 }

@@ -147,4 +147,18 @@ describe('the sync layer against the real server', () => {
     expect(drafts.session.saveStatus).toBe('error');
     drafts.release();
   }, 60_000);
+
+  it('stops reconnecting once its login session has ended, and says so', async () => {
+    const login = await api(server!, '/auth/login', { email: 'sam@example.com', password: 'another long password' });
+    const sam = person(login.cookie);
+    const roadmap = await open(sam);
+    expect(roadmap.session.getState().loaded).toBe(true);
+    // Logged out elsewhere (same session): the server closes the connection, and refuses it back.
+    const logout = await fetch(`${url}/api/auth/logout`, { method: 'POST', headers: { cookie: login.cookie } });
+    expect(logout.status).toBe(204);
+    await until(() => sam.sync.getStatus() === 'refused', 'the connection to be refused');
+    expect(roadmap.session.getState().fatal).toEqual({ code: 'UNAUTHORIZED', message: 'Your session has ended. Log in again to keep working.' });
+    expect(roadmap.session.saveStatus).toBe('error');
+    roadmap.release();
+  }, 60_000);
 });

@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { Button } from './components/button.js';
 import { AppShell, Loading, Notice, Page } from './components/layout.js';
 import { Link } from './components/link.js';
+import { AccountPage } from './features/auth/account-page.js';
 import { AuthPage } from './features/auth/auth-page.js';
 import { LogoutButton } from './features/auth/logout-button.js';
 import { refreshSession, useAuth } from './features/auth/session.js';
@@ -60,7 +61,7 @@ export function App() {
         </AppShell>
       );
     }
-    return <AuthPage mode={route.name === 'signup' ? 'signup' : 'login'} />;
+    return <AuthPage mode={route.name === 'signup' ? 'signup' : 'login'} reason={auth.reason} />;
   }
 
   const { user } = auth;
@@ -69,14 +70,22 @@ export function App() {
       <AppShell
         actions={
           <>
-            <span className="shell__user" title={user.email}>
+            <Link
+              className="shell__user"
+              href={paths.account()}
+              title={user.email}
+              aria-label={`${user.name}, your account`}
+              aria-current={route.name === 'account' ? 'page' : undefined}
+            >
               {user.name}
-            </span>
+            </Link>
             <LogoutButton />
           </>
         }
       >
-        {route.name === 'workspace' ? (
+        {route.name === 'account' ? (
+          <AccountPage user={user} />
+        ) : route.name === 'workspace' ? (
           <WorkspacePage key={route.workspaceId} workspaceId={route.workspaceId} user={user} />
         ) : route.name === 'invite' ? (
           <InvitePage token={route.token} auth={auth} />

@@ -28,6 +28,11 @@ const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
 export interface Db {
   db: Kysely<Database>;
   kind: DbKind;
+  /**
+   * The `pg` pool behind `db` on Postgres (undefined on PGlite), for libraries that speak to
+   * Postgres themselves (the rate limiter's store), so the process keeps one pool.
+   */
+  postgresPool: pg.Pool | undefined;
   close(): Promise<void>;
 }
 
@@ -70,7 +75,7 @@ export function createDb(options: DbOptions = {}): Db {
     // also emits 'error', and the pool listens only while the client is idle.
     pool.on('connect', (client) => client.on('error', () => {}));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: 'postgres', close: () => db.destroy() };
+    return { db, kind: 'postgres', postgresPool: pool, close: () => db.destroy() };
   }
   const dataDir = options.dataDir ?? './data';
   let location: string | undefined;
@@ -80,5 +85,5 @@ export function createDb(options: DbOptions = {}): Db {
   }
   const pglite = new PGlite(location);
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
-  return { db, kind: 'pglite', close: () => db.destroy() };
+  return { db, kind: 'pglite', postgresPool: undefined, close: () => db.destroy() };
 }

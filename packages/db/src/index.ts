@@ -3,6 +3,8 @@ export * from './migrate.js';
 export * from './schema.js';
 export * from './repositories/users.repository.js';
 export * from './repositories/sessions.repository.js';
+export * from './repositories/login-devices.repository.js';
+export * from './repositories/rate-limits.repository.js';
 export * from './repositories/workspaces.repository.js';
 export * from './repositories/invites.repository.js';
 export * from './repositories/documents.repository.js';

@@ -22,6 +22,22 @@ export interface AuthSessionsTable {
   expires_at: Timestamp;
 }
 
+/** A browser that has logged in to the account: its device cookie's token, as a sha256. */
+export interface LoginDevicesTable {
+  id: string;
+  user_id: string;
+  created_at: CreatedAt;
+  last_used_at: Timestamp;
+}
+
+/** Rate-limit counters (written by rate-limiter-flexible's Postgres store). */
+export interface RateLimitsTable {
+  key: string;
+  points: number;
+  /** When the window ends, in epoch milliseconds; null for a counter that never expires. */
+  expire: number | null;
+}
+
 export interface WorkspacesTable {
   id: Generated<string>;
   title: string;
@@ -138,6 +154,8 @@ export interface TherapySessionsTable {
 export interface Database {
   users: UsersTable;
   auth_sessions: AuthSessionsTable;
+  login_devices: LoginDevicesTable;
+  rate_limits: RateLimitsTable;
   workspaces: WorkspacesTable;
   memberships: MembershipsTable;
   invites: InvitesTable;

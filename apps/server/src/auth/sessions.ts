@@ -7,6 +7,7 @@ import type { Env } from '../env.js';
 import type { AppEnv } from '../http/context.js';
 import { isHttps } from '../http/request-origin.js';
 import { hashToken, newToken } from './crypto.js';
+import type { LiveConnections } from './live-connections.js';
 
 /** The session cookie (httpOnly, SameSite=Lax) by its plain name: see `sessionCookieName`. */
 const SESSION_COOKIE = 'alliance_session';
@@ -32,6 +33,13 @@ function isSecureCookie(c: Context, env: SessionEnv): boolean {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** What starting or ending a session needs: ending one also closes its realtime connections. */
+interface SessionDeps {
+  db: Kysely<Database>;
+  env: SessionEnv;
+  liveConnections: Pick<LiveConnections, 'endSession'>;
+}
 
 /**
  * Finds the live session named by a Cookie header. Used by the HTTP middleware and by both
@@ -76,10 +84,13 @@ export async function refreshSession(c: Context<AppEnv>, deps: { db: Kysely<Data
  * Opens a session for `userId` and sets its cookie. The database keeps only the token's hash,
  * so a leaked table cannot be replayed as cookies.
  */
-export async function startSession(c: Context<AppEnv>, deps: { db: Kysely<Database>; env: SessionEnv }, userId: string): Promise<void> {
+export async function startSession(c: Context<AppEnv>, deps: SessionDeps, userId: string): Promise<void> {
   // Logging in again (or as someone else) on this browser retires the session it had.
   const previous = c.get('session');
-  if (previous) await deleteSession(deps.db, previous.sessionId);
+  if (previous) {
+    await deleteSession(deps.db, previous.sessionId);
+    deps.liveConnections.endSession(previous.sessionId, 'replaced');
+  }
   const token = newToken();
   await createSession(deps.db, { id: hashToken(token), userId, expiresAt: new Date(Date.now() + ttlMs(deps.env)) });
   setSessionCookie(c, deps.env, token);
@@ -96,8 +107,11 @@ function setSessionCookie(c: Context, env: SessionEnv, token: string): void {
   });
 }
 
-/** Deletes the server-side session (if any) and clears the cookie. */
-export async function endSession(c: Context, deps: { db: Kysely<Database>; env: SessionEnv }, session: SessionUser | null): Promise<void> {
-  if (session) await deleteSession(deps.db, session.sessionId);
+/** Deletes the server-side session (if any), closes its realtime connections and clears the cookie. */
+export async function endSession(c: Context, deps: SessionDeps, session: SessionUser | null): Promise<void> {
+  if (session) {
+    await deleteSession(deps.db, session.sessionId);
+    deps.liveConnections.endSession(session.sessionId, 'logout');
+  }
   deleteCookie(c, sessionCookieName(deps.env), { path: '/', httpOnly: true, sameSite: 'Lax', secure: isSecureCookie(c, deps.env) });
 }

@@ -1,21 +1,12 @@
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { createMiddleware } from 'hono/factory';
 import type { Env } from '../env.js';
 import type { AppEnv } from '../http/context.js';
+import { clientAddressOf } from '../http/request-origin.js';
 
-/** The caller's address, for rate limits: X-Forwarded-For only when TRUST_PROXY is set. */
-export function clientAddress(env: Pick<Env, 'TRUST_PROXY'>) {
+/** Puts the caller's address (see `clientAddressOf`) on the context for the rate limits. */
+export function clientAddress(env: Pick<Env, 'PUBLIC_URL' | 'TRUST_PROXY'>) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    let address: string | undefined;
-    if (env.TRUST_PROXY) address = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-    if (!address) {
-      try {
-        address = getConnInfo(c).remote.address;
-      } catch {
-        address = undefined;
-      }
-    }
-    c.set('clientAddress', address ?? 'unknown');
+    c.set('clientAddress', clientAddressOf(c, env));
     await next();
   });
 }

@@ -1,98 +1,95 @@
+import type { Db } from '@alliance/db';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { AppEnv } from '../http/context.js';
 import { AppError } from '../http/errors.js';
 
-/** How many attempts a key may make per window, and how many keys are remembered at most. */
+/**
+ * Where the counters live. `memory`: this process only (PGlite runs one process). `postgres`:
+ * the `rate_limits` table through the app's own pool, shared by every process and kept across
+ * restarts. `redis`: a connected `redis` (node-redis) or `ioredis` client, for when Redis is
+ * there. Counters are never evicted to make room: a flood of junk keys cannot reset a real one.
+ */
+export type RateLimitStore =
+  | { kind: 'memory' }
+  | { kind: 'postgres'; pool: NonNullable<Db['postgresPool']> }
+  | { kind: 'redis'; client: object };
+
+/** How many attempts a key may make per window. */
 export interface RateLimitOptions {
   limit: number;
   windowMs: number;
-  /** Memory bound: past this many keys, expired windows are swept and then the oldest dropped. */
-  maxKeys?: number;
-  /** The clock, injectable so tests can move time without sleeping. */
-  now?: () => number;
 }
 
 export type RateLimitDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
-interface Window {
-  count: number;
-  resetAt: number;
-}
+/** The table of the Postgres store (created by a migration, never by the library). */
+const POSTGRES_TABLE = 'rate_limits';
 
 /**
- * A fixed-window counter per key, in memory. One process, one set of counters: behind several
- * processes each keeps its own, which still bounds guessing to a small multiple of the limit.
+ * A fixed-window counter per key (rate-limiter-flexible underneath). `name` keeps the counters
+ * of different limits apart in a shared store.
  */
 export class RateLimiter {
-  private readonly windows = new Map<string, Window>();
-  private readonly maxKeys: number;
-  private readonly now: () => number;
+  private readonly limiter: RateLimiterAbstract;
 
-  constructor(private readonly options: RateLimitOptions) {
-    this.maxKeys = options.maxKeys ?? 10_000;
-    this.now = options.now ?? Date.now;
-  }
-
-  /** Whether `key` may make another attempt, without counting one. */
-  check(key: string): RateLimitDecision {
-    const window = this.live(key);
-    if (!window || window.count < this.options.limit) return { allowed: true };
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((window.resetAt - this.now()) / 1000)) };
+  constructor(store: RateLimitStore, name: string, options: RateLimitOptions) {
+    const common = { keyPrefix: name, points: options.limit, duration: Math.max(1, Math.ceil(options.windowMs / 1000)) };
+    // When the shared store cannot be reached, counting goes on in memory rather than
+    // letting every attempt through or refusing every login.
+    const insuranceLimiter = new RateLimiterMemory(common);
+    switch (store.kind) {
+      case 'memory':
+        this.limiter = insuranceLimiter;
+        break;
+      case 'postgres':
+        this.limiter = new RateLimiterPostgres({
+          ...common,
+          storeClient: store.pool,
+          storeType: 'pool',
+          tableName: POSTGRES_TABLE,
+          tableCreated: true,
+          // Housekeeping deletes ended windows; the library's own timer would outlive the pool.
+          clearExpiredByTimeout: false,
+          insuranceLimiter,
+        });
+        break;
+      case 'redis':
+        this.limiter = new RateLimiterRedis({
+          ...common,
+          storeClient: store.client,
+          // ioredis can define the library's script as a command; node-redis is told apart by lacking that.
+          useRedisPackage: typeof (store.client as { defineCommand?: unknown }).defineCommand !== 'function',
+          rejectIfRedisNotReady: true,
+          insuranceLimiter,
+        });
+        break;
+    }
   }
 
   /**
-   * Counts an attempt if one is allowed. Counting before the slow work (a password check)
-   * means concurrent requests cannot all slip in under the limit.
+   * Counts an attempt and says whether it was within the limit. Counting before the slow work
+   * (a password check) means concurrent requests cannot all slip in under the limit.
    */
-  consume(key: string): RateLimitDecision {
-    const decision = this.check(key);
-    if (!decision.allowed) return decision;
-    const window = this.live(key);
-    if (window) window.count += 1;
-    else this.insert(key, { count: 1, resetAt: this.now() + this.options.windowMs });
-    return decision;
+  async consume(key: string): Promise<RateLimitDecision> {
+    try {
+      await this.limiter.consume(key);
+      return { allowed: true };
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
+      throw rejection;
+    }
   }
 
   /** Gives back one counted attempt (e.g. it turned out to be a successful login). */
-  refund(key: string): void {
-    const window = this.live(key);
-    if (!window) return;
-    window.count -= 1;
-    if (window.count <= 0) this.windows.delete(key);
+  async refund(key: string): Promise<void> {
+    await this.limiter.reward(key, 1);
   }
 
   /** Forgets every attempt of `key`. */
-  reset(key: string): void {
-    this.windows.delete(key);
-  }
-
-  /** How many keys are remembered (for tests of the memory bound). */
-  get size(): number {
-    return this.windows.size;
-  }
-
-  private live(key: string): Window | undefined {
-    const window = this.windows.get(key);
-    if (window && window.resetAt <= this.now()) {
-      this.windows.delete(key);
-      return undefined;
-    }
-    return window;
-  }
-
-  private insert(key: string, window: Window): void {
-    if (this.windows.size >= this.maxKeys) {
-      const now = this.now();
-      for (const [k, w] of this.windows) if (w.resetAt <= now) this.windows.delete(k);
-      // Still full: drop the oldest windows (a Map iterates in insertion order). Bounded memory
-      // wins over remembering every attacker; the per-account limit still holds for most keys.
-      for (const k of this.windows.keys()) {
-        if (this.windows.size < this.maxKeys) break;
-        this.windows.delete(k);
-      }
-    }
-    this.windows.set(key, window);
+  async reset(key: string): Promise<void> {
+    await this.limiter.delete(key);
   }
 }
 
@@ -106,15 +103,20 @@ export function rejectRateLimited(c: Context, retryAfterSeconds: number): never 
 /** Counts every request per client address and refuses those over the limit. */
 export function limitByClientAddress(limiter: RateLimiter) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const decision = limiter.consume(c.get('clientAddress'));
+    const decision = await limiter.consume(c.get('clientAddress'));
     if (!decision.allowed) rejectRateLimited(c, decision.retryAfterSeconds);
     await next();
   });
 }
 
-/** The limits the auth routes use. Failed logins only count; signups count every attempt. */
+/**
+ * The limits of the auth routes (15-minute windows). Password attempts from a browser that has
+ * logged in to the account before count per device; all others per account and per address.
+ * Failed attempts only count; signups count every attempt.
+ */
 export const AUTH_LIMITS = {
-  loginPerAccount: { limit: 10, windowMs: 15 * 60_000 },
-  loginPerAddress: { limit: 30, windowMs: 15 * 60_000 },
+  passwordPerAccount: { limit: 10, windowMs: 15 * 60_000 },
+  passwordPerDevice: { limit: 10, windowMs: 15 * 60_000 },
+  passwordPerAddress: { limit: 30, windowMs: 15 * 60_000 },
   signupPerAddress: { limit: 50, windowMs: 15 * 60_000 },
 } satisfies Record<string, RateLimitOptions>;

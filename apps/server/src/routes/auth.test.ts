@@ -170,6 +170,86 @@ describe.each(testBackends())('auth on %s', (kind) => {
     expect((await replay.get('/api/me')).status).toBe(401);
   });
 
+  it('gives a browser that signs up or logs in a long-lived httpOnly device cookie, kept only as a hash', async () => {
+    const account = await signUp(server.url, 'Device', transcript);
+    const line = account.client.deviceCookie;
+    expect(line).toMatch(/^alliance_device=[A-Za-z0-9_-]{40,}$/);
+    const browser = new TestClient(server.url);
+    const login = await browser.post('/api/auth/login', { email: account.email, password: account.password });
+    const setCookie = login.headers.getSetCookie().find((value) => value.startsWith('alliance_device='))!;
+    expect(setCookie).toMatch(/; HttpOnly/);
+    expect(setCookie).toMatch(/; SameSite=Strict/);
+    expect(setCookie).toMatch(/; Path=\/api\/auth/);
+    expect(setCookie).toMatch(new RegExp(`; Max-Age=${400 * 86_400}`));
+    const rows = await server.db.db.selectFrom('login_devices').select('id').where('user_id', '=', account.id).execute();
+    const tokens = [account.client.deviceCookie, browser.deviceCookie].map((pair) => pair.split('=')[1]!);
+    expect(rows.map((row) => row.id).sort()).toEqual(tokens.map(hashToken).sort());
+    // A browser that logs in again with its device cookie keeps it.
+    const again = await browser.post('/api/auth/login', { email: account.email, password: account.password });
+    expect(again.headers.getSetCookie().some((value) => value.startsWith('alliance_device='))).toBe(false);
+  });
+
+  it('logs out everywhere: every session of the person ends, this one included, and others’ stay', async () => {
+    const account = await signUp(server.url, 'Everywhere', transcript);
+    const elsewhere = new TestClient(server.url);
+    await elsewhere.post('/api/auth/login', { email: account.email, password: account.password });
+    const bystander = await signUp(server.url, 'Bystander', transcript);
+    const response = await account.client.post('/api/auth/logout-everywhere');
+    expect(response.status).toBe(204);
+    expect(sessionCookieLine(response.headers)).toMatch(/^alliance_session=;.*Max-Age=0/);
+    expect(await server.db.db.selectFrom('auth_sessions').select('id').where('user_id', '=', account.id).execute()).toEqual([]);
+    expect((await elsewhere.get('/api/me')).status).toBe(401);
+    expect((await bystander.client.get('/api/me')).status).toBe(200);
+    // The other browser is no longer a known device; this one still is.
+    const devices = await server.db.db.selectFrom('login_devices').select('id').where('user_id', '=', account.id).execute();
+    expect(devices.map((row) => row.id)).toEqual([hashToken(account.client.deviceCookie.split('=')[1]!)]);
+    expect((await new TestClient(server.url).post('/api/auth/logout-everywhere')).status).toBe(401);
+  });
+
+  describe('changing the password', () => {
+    const change = (client: TestClient, currentPassword: string, newPassword: string) => client.post('/api/auth/password', { currentPassword, newPassword });
+
+    it('refuses a wrong current password with 403 and changes nothing', async () => {
+      const account = await signUp(server.url, 'Careful', transcript);
+      const elsewhere = new TestClient(server.url);
+      await elsewhere.post('/api/auth/login', { email: account.email, password: account.password });
+      const response = await change(account.client, 'not my password', 'a brand new long password');
+      expect(response.status).toBe(403);
+      expect(response.body).toEqual(errorShape('FORBIDDEN'));
+      expect((await elsewhere.get('/api/me')).status).toBe(200);
+      expect((await new TestClient(server.url).post('/api/auth/login', { email: account.email, password: 'a brand new long password' })).status).toBe(401);
+      expect((await new TestClient(server.url).post('/api/auth/login', { email: account.email, password: account.password })).status).toBe(200);
+    });
+
+    it('changes it: the new password logs in, the old one no longer does; other sessions end, this one stays', async () => {
+      const account = await signUp(server.url, 'Changer', transcript);
+      const elsewhere = new TestClient(server.url);
+      await elsewhere.post('/api/auth/login', { email: account.email, password: account.password });
+      const bystander = await signUp(server.url, 'Unrelated', transcript);
+      const response = await change(account.client, account.password, 'a brand new long password');
+      expect(response.status).toBe(204);
+      expect((await account.client.get('/api/me')).status).toBe(200);
+      expect((await elsewhere.get('/api/me')).status).toBe(401);
+      expect((await bystander.client.get('/api/me')).status).toBe(200);
+      expect((await new TestClient(server.url).post('/api/auth/login', { email: account.email, password: account.password })).status).toBe(401);
+      expect((await new TestClient(server.url).post('/api/auth/login', { email: account.email, password: 'a brand new long password' })).status).toBe(200);
+      const audit = await server.db.db.selectFrom('audit_events').select('action').where('user_id', '=', account.id).where('action', '=', 'auth.password_changed').execute();
+      expect(audit).toHaveLength(1);
+    });
+
+    it('needs a session, a new password of 10 characters or more and one that differs from the current', async () => {
+      const account = await signUp(server.url, 'Rules', transcript);
+      expect((await change(new TestClient(server.url), account.password, 'a brand new long password')).status).toBe(401);
+      const short = await change(account.client, account.password, 'short');
+      expect(short.status).toBe(400);
+      expect(short.body.error.message).toMatch(/newPassword/);
+      expect(JSON.stringify(short.body)).not.toContain(account.password);
+      const same = await change(account.client, account.password, account.password);
+      expect(same.status).toBe(400);
+      expect(same.body).toEqual(errorShape('VALIDATION_FAILED'));
+    });
+  });
+
   it('answers logout without a session with 204 too', async () => {
     expect((await new TestClient(server.url).post('/api/auth/logout')).status).toBe(204);
   });
@@ -270,6 +350,95 @@ describe.each(testBackends())('auth behind a trusted proxy on %s', (kind) => {
     expect(sessionCookieLine(response.headers)).toMatch(/; Secure/);
   });
 
+  it('reads X-Forwarded-Proto as the proxy wrote it: an https the client put before it does not make the cookie Secure', async () => {
+    const response = await new TestClient(server.url).request(
+      'POST',
+      '/api/auth/signup',
+      { email: uniqueEmail('insecure'), password: 'long enough password', name: 'I' },
+      from('192.0.2.2', { 'x-forwarded-proto': 'https, http' }),
+    );
+    expect(response.status).toBe(201);
+    expect(sessionCookieLine(response.headers)).not.toMatch(/; Secure/);
+  });
+
+  it('keys the per-address limit by the address the proxy added: rotating a spoofed leftmost X-Forwarded-For does not escape it', SLOW, async () => {
+    const account = await signUp(server.url, 'Spoofed');
+    const client = new TestClient(server.url);
+    const spoofed = (attempt: number) => ({ 'x-forwarded-for': `10.9.${attempt}.1, 198.51.100.60` });
+    for (let attempt = 1; attempt <= 30; attempt += 1) {
+      const response = await client.request('POST', '/api/auth/login', { email: uniqueEmail(`rotating-${attempt}`), password: 'wrong password' }, spoofed(attempt));
+      expect(response.status).toBe(401);
+    }
+    const blocked = await client.request('POST', '/api/auth/login', { email: account.email, password: account.password }, spoofed(31));
+    expect(blocked.status).toBe(429);
+    const elsewhere = await client.request('POST', '/api/auth/login', { email: account.email, password: account.password }, { 'x-forwarded-for': '10.9.31.1, 198.51.100.61' });
+    expect(elsewhere.status).toBe(200);
+  });
+
+  describe('per-account throttling with device cookies', () => {
+    const login = (client: TestClient, address: string, email: string, password: string) => client.request('POST', '/api/auth/login', { email, password }, from(address));
+
+    it('failures from elsewhere lock the account for browsers it does not know, while the owner’s browser with its device cookie still logs in', SLOW, async () => {
+      const owner = await signUp(server.url, 'Owner');
+      await owner.client.post('/api/auth/logout');
+      expect(owner.client.deviceCookie).not.toBe('');
+      const attacker = new TestClient(server.url);
+      for (let attempt = 1; attempt <= 10; attempt += 1) expect((await login(attacker, `192.0.2.${100 + attempt}`, owner.email, `guess-${attempt}`)).status).toBe(401);
+      // Any browser the account does not know is refused now, even with the right password…
+      expect((await login(new TestClient(server.url), '192.0.2.120', owner.email, owner.password)).status).toBe(429);
+      expect((await login(attacker, '192.0.2.121', owner.email, `guess-11`)).status).toBe(429);
+      // …but the owner's own browser is not.
+      const back = await login(owner.client, '192.0.2.122', owner.email, owner.password);
+      expect(back.status).toBe(200);
+      expect((await owner.client.get('/api/me')).body.id).toBe(owner.id);
+    });
+
+    it('counts a device cookie of another account as none', SLOW, async () => {
+      const target = await signUp(server.url, 'Target');
+      const attacker = await signUp(server.url, 'Attacker');
+      for (let attempt = 1; attempt <= 10; attempt += 1) expect((await login(attacker.client, '192.0.2.130', target.email, `guess-${attempt}`)).status).toBe(401);
+      expect((await login(new TestClient(server.url), '192.0.2.131', target.email, target.password)).status).toBe(429);
+    });
+
+    it('limits guesses from a known browser per device, without locking the account for others', SLOW, async () => {
+      const owner = await signUp(server.url, 'Forgetful Owner');
+      await owner.client.post('/api/auth/logout');
+      for (let attempt = 1; attempt <= 10; attempt += 1) expect((await login(owner.client, '192.0.2.140', owner.email, `typo-${attempt}`)).status).toBe(401);
+      const blocked = await login(owner.client, '192.0.2.140', owner.email, owner.password);
+      expect(blocked.status).toBe(429);
+      expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await login(new TestClient(server.url), '192.0.2.141', owner.email, owner.password)).status).toBe(200);
+    });
+
+    it('keeps the target’s counter through a flood of junk emails from many addresses', SLOW, async () => {
+      const target = await signUp(server.url, 'Flooded');
+      const attacker = new TestClient(server.url);
+      for (let attempt = 1; attempt <= 10; attempt += 1) await login(attacker, '192.0.2.150', target.email, `guess-${attempt}`);
+      const junk = Array.from({ length: 60 }, (_, index) => index);
+      for (let start = 0; start < junk.length; start += 10) {
+        await Promise.all(junk.slice(start, start + 10).map((index) => login(attacker, `10.77.${Math.floor(index / 250)}.${index % 250}`, uniqueEmail(`junk-${index}`), 'wrong password')));
+      }
+      expect((await login(new TestClient(server.url), '192.0.2.151', target.email, target.password)).status).toBe(429);
+    });
+
+    it('counts wrong current passwords on the password change like failed logins', SLOW, async () => {
+      const account = await signUp(server.url, 'Stolen Session');
+      // A stolen session cookie, used from a browser the account does not know.
+      const thief = new TestClient(server.url);
+      thief.cookie = account.client.cookie;
+      for (let attempt = 1; attempt <= 10; attempt += 1) {
+        const response = await thief.request('POST', '/api/auth/password', { currentPassword: `guess-${attempt}`, newPassword: 'the thief’s new password' }, from('192.0.2.160'));
+        expect(response.status).toBe(403);
+      }
+      const blocked = await thief.request('POST', '/api/auth/password', { currentPassword: account.password, newPassword: 'the thief’s new password' }, from('192.0.2.160'));
+      expect(blocked.status).toBe(429);
+      expect(blocked.body).toEqual(errorShape('RATE_LIMITED'));
+      // The same counter: logins from unknown browsers are locked too; the owner's browser still logs in.
+      expect((await login(new TestClient(server.url), '192.0.2.161', account.email, account.password)).status).toBe(429);
+      expect((await login(account.client, '192.0.2.162', account.email, account.password)).status).toBe(200);
+    });
+  });
+
   // Each test logs in from its own address, so the per-address limit stays out of the way.
   describe('login rate limit per account', () => {
     const login = (address: string, email: string, password: string) => new TestClient(server.url).request('POST', '/api/auth/login', { email, password }, from(address));
@@ -346,5 +515,40 @@ describe.each(testBackends())('auth behind a trusted proxy on %s', (kind) => {
     expect(blocked.body).toEqual(errorShape('RATE_LIMITED'));
     const elsewhere = await client.request('POST', '/api/auth/signup', { email: uniqueEmail('other'), password: 'long enough password', name: 'O' }, from('203.0.113.6'));
     expect(elsewhere.status).toBe(201);
+  });
+});
+
+describe.each(testBackends())('auth behind two trusted proxies on %s', (kind) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(kind, { TRUST_PROXY: '2' });
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  it('takes the client address two entries from the right of X-Forwarded-For', SLOW, async () => {
+    const account = await signUp(server.url, 'Two Hops');
+    const client = new TestClient(server.url);
+    // The client's own entry (anything it likes), the address the outer proxy saw, the inner proxy's.
+    const via = (spoof: string, address: string) => ({ 'x-forwarded-for': `${spoof}, ${address}, 10.0.0.2` });
+    for (let attempt = 1; attempt <= 30; attempt += 1) {
+      const response = await client.request('POST', '/api/auth/login', { email: uniqueEmail(`hop-${attempt}`), password: 'wrong password' }, via(`10.8.${attempt}.1`, '203.0.113.77'));
+      expect(response.status).toBe(401);
+    }
+    expect((await client.request('POST', '/api/auth/login', { email: account.email, password: account.password }, via('10.8.99.1', '203.0.113.77'))).status).toBe(429);
+    // Another client behind the same proxies is a different address.
+    expect((await client.request('POST', '/api/auth/login', { email: account.email, password: account.password }, via('10.8.99.1', '203.0.113.78'))).status).toBe(200);
+  });
+
+  it('reads X-Forwarded-Proto two entries from the right', async () => {
+    const response = await new TestClient(server.url).request(
+      'POST',
+      '/api/auth/signup',
+      { email: uniqueEmail('two-hops-secure'), password: 'long enough password', name: 'S' },
+      { 'x-forwarded-for': '203.0.113.80, 10.0.0.2', 'x-forwarded-proto': 'https, http' },
+    );
+    expect(response.status).toBe(201);
+    expect(sessionCookieLine(response.headers)).toMatch(/; Secure/);
   });
 });

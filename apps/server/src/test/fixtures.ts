@@ -28,6 +28,7 @@ import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { hashToken, newToken } from '../auth/crypto.js';
+import { createLiveConnections } from '../auth/live-connections.js';
 import { createRoomRegistry } from '../collab/create-room-registry.js';
 import type { RoomRegistry } from '../collab/room-registry.js';
 import { createCollabStore, type CollabStore } from '../collab/store.js';
@@ -408,10 +409,11 @@ export async function startRealtimeServer(
   });
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const quota = new ConnectionQuota(env.MAX_CONNECTIONS_PER_USER);
-  const io = attachSocketIo(httpServer, { db: db.db, env, logger, rooms, quota });
-  const yws = attachYWebsocket(httpServer, { db: db.db, env, logger, rooms, quota });
+  const liveConnections = createLiveConnections({ db: db.db, logger, recheckEveryMs: env.SESSION_RECHECK_MS });
+  const io = attachSocketIo(httpServer, { db: db.db, env, logger, rooms, liveConnections, quota });
+  const yws = attachYWebsocket(httpServer, { db: db.db, env, logger, rooms, liveConnections, quota });
   const { port } = httpServer.address() as AddressInfo;
-  const closeServer = closeOnce({ httpServer, transports: [io, yws], rooms, db });
+  const closeServer = closeOnce({ httpServer, transports: [io, yws], rooms, db, beforeDatabase: () => liveConnections.stop() });
   const close = async () => {
     await closeServer();
     invariants.assertHeld();

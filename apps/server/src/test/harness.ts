@@ -44,7 +44,10 @@ export async function startTestServer(kind: DbKind, overrides: Record<string, st
 
 /** A tiny cookie-keeping HTTP client for tests: one instance per simulated person. */
 export class TestClient {
+  /** The session cookie as a `name=value` pair ('' when none). */
   cookie = '';
+  /** The device cookie as a `name=value` pair ('' when none): a browser that has logged in before. */
+  deviceCookie = '';
   private readonly cookieName: string;
   /** `env`: the configuration of the server it talks to, which names the session cookie. */
   constructor(
@@ -59,7 +62,7 @@ export class TestClient {
       method,
       headers: {
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(this.cookie ? { cookie: this.cookie } : {}),
+        ...(this.cookie || this.deviceCookie ? { cookie: [this.cookie, this.deviceCookie].filter(Boolean).join('; ') } : {}),
         ...headers,
       },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
@@ -68,6 +71,7 @@ export class TestClient {
     for (const line of setCookie) {
       const [pair] = line.split(';');
       if (pair?.startsWith(`${this.cookieName}=`)) this.cookie = pair.endsWith('=') ? '' : pair;
+      if (pair?.startsWith('alliance_device=')) this.deviceCookie = pair.endsWith('=') ? '' : pair;
     }
     const text = await response.text();
     let parsed: unknown = text;

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { CLOSE_CODES, type ErrorCode } from '@alliance/shared';
 import type { Env } from '../env.js';
 import { RoomError } from '../collab/errors.js';
+import { trustedForwarded } from '../http/request-origin.js';
 import { describeError, type Logger } from '../logger.js';
 
 /**
@@ -22,8 +23,7 @@ export function isAllowedOrigin(headers: IncomingHttpHeaders, env: Pick<Env, 'PU
     return false;
   }
   if (headers.host && originHost === headers.host) return true;
-  const forwardedHost = headers['x-forwarded-host'];
-  return env.TRUST_PROXY && typeof forwardedHost === 'string' && forwardedHost.split(',')[0]?.trim() === originHost;
+  return trustedForwarded(headers['x-forwarded-host'], env.TRUST_PROXY) === originHost;
 }
 
 /**

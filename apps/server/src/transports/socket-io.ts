@@ -17,6 +17,7 @@ import {
   type UpdateResult,
 } from '@alliance/shared';
 import { Server, type Socket } from 'socket.io';
+import type { LiveConnections } from '../auth/live-connections.js';
 import { authenticateCookieHeader } from '../auth/sessions.js';
 import { resolveDocAccess } from '../collab/access.js';
 import type { Database } from '@alliance/db';
@@ -40,6 +41,8 @@ export interface TransportDeps {
   limits?: ConnectionLimits;
   /** Workspace changes outside the documents, told to both members' open pages. */
   events?: WorkspaceEvents;
+  /** Every open connection is registered here, so it closes when its login session ends. */
+  liveConnections: LiveConnections;
 }
 
 type IoServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -116,6 +119,10 @@ export function attachSocketIo(httpServer: HttpServer, deps: TransportDeps): { i
   });
 
   io.on('connection', (socket) => {
+    // When the login session ends the socket is closed; the client's reconnection is then
+    // refused with UNAUTHORIZED, which tells the person to log in again.
+    const unregister = deps.liveConnections.register({ sessionId: socket.data.sessionId, userId: socket.data.userId, close: () => socket.disconnect(true) });
+    socket.on('disconnect', unregister);
     // A personal room, so workspace news reaches every page the member has open.
     void socket.join(userRoom(socket.data.userId));
     handleSocket(socket);

@@ -108,9 +108,11 @@ export function attachYWebsocket(httpServer: HttpServer, deps: TransportDeps): {
     if (!isAllowedOrigin(request.headers, env)) return refuse('FORBIDDEN', 'Cross-site connections are not allowed.');
     let roomSession: RoomSession;
     let connection: WsConnection;
+    let sessionId: string;
     try {
       const session = await authenticateCookieHeader(db, request.headers.cookie, env);
       if (!session) return refuse('UNAUTHORIZED', 'Please log in.');
+      sessionId = session.sessionId;
       const release = deps.quota.take(session.user.id);
       if (!release) return refuse('QUOTA_EXCEEDED', 'Too many connections at once.');
       let access;
@@ -138,14 +140,14 @@ export function attachYWebsocket(httpServer: HttpServer, deps: TransportDeps): {
       const { code, message } = toClientError(error, logger, 'yws.join_failed');
       return refuse(code, message);
     }
-    const opened = upgrade(request, socket, head, (ws) => serve(ws, connection, roomSession));
+    const opened = upgrade(request, socket, head, (ws) => serve(ws, connection, roomSession, sessionId));
     if (!opened) {
       roomSession.leave();
       connection.release();
     }
   }
 
-  function serve(ws: WebSocket, connection: WsConnection, roomSession: RoomSession): void {
+  function serve(ws: WebSocket, connection: WsConnection, roomSession: RoomSession, sessionId: string): void {
     connection.socket = ws;
     connections.set(ws, connection);
     if (connection.closedWith) {
@@ -157,9 +159,16 @@ export function attachYWebsocket(httpServer: HttpServer, deps: TransportDeps): {
     const close = (code: number, reason: string) => {
       if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(code, clip(reason));
     };
+    // When the login session ends the socket closes with 4401, which a stock provider treats as final.
+    const unregister = deps.liveConnections.register({
+      sessionId,
+      userId: connection.userId,
+      close: () => close(CLOSE_CODES.UNAUTHORIZED, 'Your session has ended. Please log in again.'),
+    });
     ws.on('pong', () => (connection.alive = true));
     ws.on('error', (error) => logger.debug('yws.socket_error', describeError(error)));
     ws.on('close', () => {
+      unregister();
       connections.delete(ws);
       roomSession.leave();
       connection.release();

@@ -2,6 +2,7 @@ import type { AppType } from '@alliance/server';
 import type {
   AcceptInviteDto,
   AuditEventDto,
+  ChangePasswordInput,
   DecisionPreference,
   DocName,
   EndedSessionDto,
@@ -104,6 +105,16 @@ export function logIn(input: LoginInput): Promise<UserDto> {
 
 export async function logOut(): Promise<void> {
   await call(() => client.auth.logout.$post());
+}
+
+/** Ends every session of the signed-in person, this one included. */
+export async function logOutEverywhere(): Promise<void> {
+  await call(() => client.auth['logout-everywhere'].$post());
+}
+
+/** Changes the password (refused with FORBIDDEN when `currentPassword` is wrong); other sessions end. */
+export async function changePassword(input: ChangePasswordInput): Promise<void> {
+  await call(() => client.auth.password.$post({ json: input }));
 }
 
 // ---- workspaces ----

@@ -6,6 +6,7 @@ describe('parseRoute', () => {
     expect(parseRoute('/')).toEqual({ name: 'home' });
     expect(parseRoute('/login')).toEqual({ name: 'login' });
     expect(parseRoute('/signup/')).toEqual({ name: 'signup' });
+    expect(parseRoute(paths.account())).toEqual({ name: 'account' });
     expect(parseRoute(paths.workspace('0f8c6d1e-aaaa'))).toEqual({ name: 'workspace', workspaceId: '0f8c6d1e-aaaa' });
     expect(parseRoute(paths.invite('tok_EN-123'))).toEqual({ name: 'invite', token: 'tok_EN-123' });
   });

@@ -5,6 +5,7 @@ export type Route =
   | { name: 'home' }
   | { name: 'login' }
   | { name: 'signup' }
+  | { name: 'account' }
   | { name: 'workspace'; workspaceId: string }
   | { name: 'invite'; token: string }
   | { name: 'not-found' };
@@ -13,6 +14,7 @@ export const paths = {
   home: () => '/',
   login: () => '/login',
   signup: () => '/signup',
+  account: () => '/account',
   workspace: (workspaceId: string) => `/w/${encodeURIComponent(workspaceId)}`,
   invite: (token: string) => `/invite/${encodeURIComponent(token)}`,
 };
@@ -31,6 +33,7 @@ export function parseRoute(pathname: string): Route {
   const [first, second] = parts;
   if (parts.length === 1 && first === 'login') return { name: 'login' };
   if (parts.length === 1 && first === 'signup') return { name: 'signup' };
+  if (parts.length === 1 && first === 'account') return { name: 'account' };
   if (parts.length === 2 && second !== undefined) {
     const value = decode(second);
     if (value && first === 'w') return { name: 'workspace', workspaceId: value };

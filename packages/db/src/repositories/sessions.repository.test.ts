@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, testBackends } from '../testing.js';
-import { createSession, deleteExpiredSessions, deleteSession, extendSession, findSession } from './sessions.repository.js';
+import { createSession, deleteExpiredSessions, deleteSession, deleteUserSessions, extendSession, findLiveSessionIds, findSession } from './sessions.repository.js';
 import { createUser } from './users.repository.js';
 
 const HOUR = 3_600_000;
@@ -43,5 +43,24 @@ describe.each(testBackends())('sessions repository on %s', (kind) => {
     expect(ids).toContain('live-hash');
     expect(ids).not.toContain('gone-hash');
     expect(ids).not.toContain('old-hash');
+  });
+
+  it('tells which of many session ids are still live, in one query', async () => {
+    const other = (await createUser(handle.db, { email: 'live-ids@example.com', name: 'Lee', passwordHash: 'x' }))!.id;
+    await createSession(handle.db, { id: 'ids-live', userId: other, expiresAt: new Date(Date.now() + HOUR) });
+    await createSession(handle.db, { id: 'ids-expired', userId: other, expiresAt: new Date(Date.now() - HOUR) });
+    const unknown = Array.from({ length: 2_000 }, (_, index) => `ids-unknown-${index}`);
+    expect(await findLiveSessionIds(handle.db, ['ids-live', 'ids-expired', ...unknown])).toEqual(new Set(['ids-live']));
+    expect(await findLiveSessionIds(handle.db, [])).toEqual(new Set());
+  });
+
+  it('deletes every session of one user but the one kept, and no one else’s', async () => {
+    const owner = (await createUser(handle.db, { email: 'many@example.com', name: 'Mo', passwordHash: 'x' }))!.id;
+    const bystander = (await createUser(handle.db, { email: 'bystander@example.com', name: 'Bo', passwordHash: 'x' }))!.id;
+    for (const id of ['many-a', 'many-b', 'many-c']) await createSession(handle.db, { id, userId: owner, expiresAt: new Date(Date.now() + HOUR) });
+    await createSession(handle.db, { id: 'bystander-a', userId: bystander, expiresAt: new Date(Date.now() + HOUR) });
+    expect((await deleteUserSessions(handle.db, owner, { exceptSessionId: 'many-b' })).sort()).toEqual(['many-a', 'many-c']);
+    expect(await findLiveSessionIds(handle.db, ['many-a', 'many-b', 'many-c', 'bystander-a'])).toEqual(new Set(['many-b', 'bystander-a']));
+    expect(await deleteUserSessions(handle.db, owner)).toEqual(['many-b']);
   });
 });

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 
 type Db = Kysely<Database>;
@@ -32,6 +32,29 @@ export async function extendSession(db: Db, id: string, expiresAt: Date): Promis
 
 export async function deleteSession(db: Db, id: string): Promise<void> {
   await db.deleteFrom('auth_sessions').where('id', '=', id).execute();
+}
+
+/**
+ * Which of `ids` are sessions that still exist and have not expired: one query, however many
+ * ids (they travel as one array parameter).
+ */
+export async function findLiveSessionIds(db: Db, ids: readonly string[], now = new Date()): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('auth_sessions')
+    .select('id')
+    .where(sql<boolean>`id = any(${sql.val([...ids])}::text[])`)
+    .where('expires_at', '>', now)
+    .execute();
+  return new Set(rows.map((row) => row.id));
+}
+
+/** Deletes every session of a user (but `exceptSessionId`); returns the ids deleted. */
+export async function deleteUserSessions(db: Db, userId: string, options: { exceptSessionId?: string } = {}): Promise<string[]> {
+  let query = db.deleteFrom('auth_sessions').where('user_id', '=', userId);
+  if (options.exceptSessionId !== undefined) query = query.where('id', '!=', options.exceptSessionId);
+  const rows = await query.returning('id').execute();
+  return rows.map((row) => row.id);
 }
 
 export async function deleteExpiredSessions(db: Db, now = new Date()): Promise<number> {

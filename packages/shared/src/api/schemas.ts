@@ -15,6 +15,14 @@ export const loginInput = z.object({
 });
 export type LoginInput = z.input<typeof loginInput>;
 
+export const changePasswordInput = z
+  .object({
+    currentPassword: z.string().min(1).max(200),
+    newPassword: z.string().min(10, 'Use at least 10 characters.').max(200),
+  })
+  .refine((input) => input.newPassword !== input.currentPassword, { path: ['newPassword'], message: 'Choose a password different from the current one.' });
+export type ChangePasswordInput = z.input<typeof changePasswordInput>;
+
 export const createWorkspaceInput = z.object({ title: z.string().trim().min(1).max(200) });
 export type CreateWorkspaceInput = z.input<typeof createWorkspaceInput>;
 

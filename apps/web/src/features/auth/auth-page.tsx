@@ -1,12 +1,19 @@
-import { AppShell, Page, Panel } from '../../components/layout.js';
+import { AppShell, Notice, Page, Panel } from '../../components/layout.js';
 import { navigate, paths } from '../../lib/router.js';
 import { AuthForm, type AuthMode } from './auth-form.js';
+import type { SignedOutReason } from './session.js';
 
-/** The front door: what Alliance is, and signing up or logging in. */
-export function AuthPage({ mode }: { mode: AuthMode }) {
+const REASONS: Record<SignedOutReason, string> = {
+  'session-ended': 'Your session has ended. Log in again to keep working.',
+  'logged-out-everywhere': 'You are logged out on every device, this one included.',
+};
+
+/** The front door: what Alliance is, and signing up or logging in (and why, when the app knows). */
+export function AuthPage({ mode, reason }: { mode: AuthMode; reason?: SignedOutReason | undefined }) {
   return (
     <AppShell>
       <Page width="narrow" title={mode === 'signup' ? 'Create your account' : 'Welcome back'} lead="A shared space for you and your therapist: set your goals together, in your own words, and see how the path grows.">
+        {reason && mode === 'login' && <Notice>{REASONS[reason]}</Notice>}
         <Panel>
           <AuthForm mode={mode} onSwitchMode={(next) => navigate(next === 'signup' ? paths.signup() : paths.login(), { replace: true })} />
         </Panel>

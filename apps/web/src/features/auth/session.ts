@@ -1,7 +1,10 @@
-import type { LoginInput, SignupInput, UserDto } from '@alliance/shared';
+import type { ChangePasswordInput, LoginInput, SignupInput, UserDto } from '@alliance/shared';
 import { useSyncExternalStore } from 'react';
 import * as api from '../../lib/api.js';
 import { SyncClient } from '../../sync/sync-client.js';
+
+/** Why nobody is signed in, when the app knows: the login page says so. */
+export type SignedOutReason = 'session-ended' | 'logged-out-everywhere';
 
 /**
  * Who is signed in. The realtime connection belongs to the signed-in person: it is created
@@ -9,17 +12,33 @@ import { SyncClient } from '../../sync/sync-client.js';
  */
 export type AuthState =
   | { status: 'loading' }
-  | { status: 'signed-out' }
+  | { status: 'signed-out'; reason?: SignedOutReason }
   | { status: 'signed-in'; user: UserDto; sync: SyncClient }
   | { status: 'unreachable'; message: string };
 
 let state: AuthState = { status: 'loading' };
 const listeners = new Set<() => void>();
 
+/**
+ * The connection of a session that ended under the person (it expired, or they logged out
+ * elsewhere). It is kept, with the edits the server has not confirmed, until someone logs in:
+ * if it is the same person, it reconnects and sends them; anyone else gets a new one.
+ */
+let parked: { userId: string; sync: SyncClient } | null = null;
+
 function setState(next: AuthState): void {
-  if (state.status === 'signed-in' && !(next.status === 'signed-in' && next.sync === state.sync)) state.sync.close();
+  if (state.status === 'signed-in' && !(next.status === 'signed-in' && next.sync === state.sync)) {
+    if (next.status === 'signed-out' && next.reason === 'session-ended') parked = { userId: state.user.id, sync: state.sync };
+    else state.sync.close();
+  }
+  if (next.status === 'signed-out' && next.reason !== 'session-ended') closeParked();
   state = next;
   for (const listener of [...listeners]) listener();
+}
+
+function closeParked(): void {
+  parked?.sync.close();
+  parked = null;
 }
 
 function signedIn(user: UserDto): void {
@@ -27,7 +46,35 @@ function signedIn(user: UserDto): void {
     setState({ status: 'signed-in', user, sync: state.sync });
     return;
   }
-  setState({ status: 'signed-in', user, sync: new SyncClient({ user: { id: user.id, name: user.name } }) });
+  let sync: SyncClient;
+  if (parked?.userId === user.id) {
+    sync = parked.sync;
+    parked = null;
+    sync.connect();
+  } else {
+    closeParked();
+    sync = new SyncClient({ user: { id: user.id, name: user.name } });
+    watchForEndedSession(sync);
+  }
+  setState({ status: 'signed-in', user, sync });
+}
+
+/**
+ * The server closes a session's connection when the session ends, and refuses it when it
+ * comes back. Then ask who is signed in: if nobody, the login page says the session ended.
+ */
+function watchForEndedSession(sync: SyncClient): void {
+  sync.subscribe(() => {
+    if (sync.getStatus() !== 'refused' || state.status !== 'signed-in' || state.sync !== sync) return;
+    void api
+      .getMe()
+      .then((user) => {
+        if (!user && state.status === 'signed-in' && state.sync === sync) setState({ status: 'signed-out', reason: 'session-ended' });
+      })
+      .catch(() => {
+        // Unreachable right now: the connection keeps saying so, and the next refusal asks again.
+      });
+  });
 }
 
 /** Asks the server who is signed in (on start, and when a session may have ended). */
@@ -56,6 +103,17 @@ export async function logIn(input: LoginInput): Promise<UserDto> {
 export async function logOut(): Promise<void> {
   await api.logOut();
   setState({ status: 'signed-out' });
+}
+
+/** Ends every session of the person, this one included. */
+export async function logOutEverywhere(): Promise<void> {
+  await api.logOutEverywhere();
+  setState({ status: 'signed-out', reason: 'logged-out-everywhere' });
+}
+
+/** Changes the password; the person stays signed in here and is signed out everywhere else. */
+export function changePassword(input: ChangePasswordInput): Promise<void> {
+  return api.changePassword(input);
 }
 
 function subscribe(onChange: () => void): () => void {
