@@ -2,6 +2,7 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } fr
 import * as createCoreTables from './migrations/2026_11_23_000000_create_core_tables.js';
 import * as createTermsAndTherapySessions from './migrations/2026_11_23_000100_create_terms_and_therapy_sessions.js';
 import * as orderAuditEvents from './migrations/2026_11_23_000200_order_audit_events.js';
+import * as addAuditViewRepeats from './migrations/2026_11_24_100000_add_audit_view_repeats.js';
 import type { Database } from './schema.js';
 
 /** Migrations are listed here (not read from disk) so they work from source and bundles alike. */
@@ -9,6 +10,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_23_000000_create_core_tables': createCoreTables,
   '2026_11_23_000100_create_terms_and_therapy_sessions': createTermsAndTherapySessions,
   '2026_11_23_000200_order_audit_events': orderAuditEvents,
+  '2026_11_24_100000_add_audit_view_repeats': addAuditViewRepeats,
 };
 
 /** The names of every migration, in order. */
