@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DocName } from '../doc/names.js';
+import { canOpenDoc, DOC_NAMES, type DocName, type Role } from '../doc/names.js';
 
 /**
  * The access log of a workspace: who opened, changed or exported what, and when — never any
@@ -12,6 +12,11 @@ export type ViewAction = (typeof VIEW_ACTIONS)[number];
 
 /** Actions whose target is a document name: hidden from a member who may not open that document. */
 export const DOC_AUDIT_ACTIONS = ['doc.open', 'version.list', 'version.create', 'version.view'] as const;
+
+/** The documents a member in `role` may not open: their log shows nothing done to them. */
+export function docsHiddenFrom(role: Role): DocName[] {
+  return DOC_NAMES.filter((doc) => !canOpenDoc(role, doc));
+}
 
 /**
  * Request header by which the web app says a read is its own refresh of something already on
