@@ -1,7 +1,7 @@
 import type { Page, Request } from 'playwright-core';
-import { beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { describe, expect, it, onTestFailed } from 'vitest';
 import { accessibilityProblems, shot } from './browser.js';
-import { acceptInvite, api, createWorkspace, DANA, inviteLink, newContext, openTab, passOnboarding, SAM, saved, signUp, WAIT } from './people.js';
+import { api, newContext, openTab, SAM, saved, startWorkspaceTogether, WAIT } from './people.js';
 import { twoPeopleForBlock } from './two-people.js';
 
 /** The lines of the access log on the page, as read. */
@@ -12,25 +12,12 @@ const SMALL_PHONE = { viewport: { width: 360, height: 780 }, deviceScaleFactor: 
 
 describe('the access log', () => {
   const people = twoPeopleForBlock();
-  let workspaceId = '';
-  let url = '';
-
-  beforeAll(async () => {
-    const { server, therapist, client } = people();
-    url = server.url;
-    await signUp(therapist, url, DANA);
-    const title = 'Sam — our roadmap';
-    workspaceId = await createWorkspace(therapist, url, title);
-    const link = await inviteLink(therapist);
-    await signUp(client, url, SAM);
-    await acceptInvite(client, link, title);
-    await passOnboarding(client);
-    await therapist.getByText('With Sam Rivera, your client').waitFor(WAIT);
-  }, 120_000);
 
   it('shows what each person did, grouped, keeps the client’s drafts from the therapist, and refreshes without writing a look', async () => {
-    const { server, therapist, client, problems } = people();
+    const { server, therapist, client, problems, browser } = people();
     onTestFailed(() => console.error(`server output (last lines):\n${server.output().slice(-6_000)}`));
+    const url = server.url;
+    const workspaceId = await startWorkspaceTogether(therapist, client, url, 'Sam — our roadmap');
 
     // Both write in the roadmap; the client keeps a private draft on the board.
     await therapist.getByRole('button', { name: 'Add goal', exact: true }).click();
@@ -92,7 +79,7 @@ describe('the access log', () => {
     );
 
     // The client's log on a small phone.
-    const phone = await newContext(people().browser, url, SMALL_PHONE);
+    const phone = await newContext(browser, url, SMALL_PHONE);
     try {
       await phone.addCookies(await client.context().cookies());
       const page = await phone.newPage();
@@ -119,5 +106,5 @@ describe('the access log', () => {
     expect(lines.filter((line) => line.startsWith('You exported the workspace as JSON'))).toHaveLength(50);
     expect(lines.length).toBeGreaterThan(55);
     expect(problems).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 });
