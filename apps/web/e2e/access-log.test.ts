@@ -66,7 +66,7 @@ describe('the access log', () => {
     );
     expect(therapistLines.join('\n')).not.toMatch(/draft/i);
     expect(await accessibilityProblems(therapist)).toEqual([]);
-    await shot(therapist, 'access-log-desktop');
+    await shot(therapist, 'access-log-therapist-desktop');
 
     await openTab(client, 'Access log');
     await client.locator('.access-log__line').first().waitFor(WAIT);
@@ -87,7 +87,7 @@ describe('the access log', () => {
       await page.locator('.access-log__line').first().waitFor(WAIT);
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
       expect(await accessibilityProblems(page)).toEqual([]);
-      await shot(page, 'access-log-phone');
+      await shot(page, 'access-log-client-phone-360');
     } finally {
       await phone.close();
     }

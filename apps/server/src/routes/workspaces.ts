@@ -47,8 +47,8 @@ function seededRoadmapUpdate(title: string): Uint8Array {
 }
 
 /**
- * Workspaces, their members and invites (and the access log's first form). Every route is for logged-in members
- * only; anyone else gets the same 404 as for a workspace that does not exist.
+ * Workspaces, their members and invites (and the access log's first form). Every route is for
+ * logged-in members only; anyone else gets the same 404 as for a workspace that does not exist.
  */
 export function workspaceRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()

@@ -55,6 +55,13 @@ describe('the access log in plain words', () => {
         { action: 'audit.view', target: null },
       ]),
     ).toBe('opened the saved versions of the roadmap and this access log');
+    expect(
+      describeViews([
+        { action: 'doc.open', target: 'roadmap' },
+        { action: 'version.list', target: 'feedback' },
+        { action: 'version.list', target: 'roadmap' },
+      ]),
+    ).toBe('opened the roadmap and saved versions');
     expect(describeViews([{ action: 'doc.open', target: 'drafts' }])).toBe('opened your private drafts');
   });
 

@@ -60,12 +60,16 @@ const byDocOrder = (a: string | null, b: string | null) => DOC_ORDER.indexOf(a ?
  */
 export function describeViews(views: AccessViewsDto['views']): string {
   const opened = (action: string) => views.filter((view) => view.action === action);
+  // One document's versions are named; those of several are "saved versions", which reads
+  // better in a list than "the saved versions of the roadmap and of the feedback board".
+  const versionsOf = [...new Set([...opened('version.list'), ...opened('version.view')].map((view) => view.target))];
+  const versions = versionsOf.length === 0 ? [] : versionsOf.length === 1 ? [`the saved versions of ${docName(versionsOf[0]!)}`] : ['saved versions'];
   const parts = [
     ...opened('doc.open')
       .sort((a, b) => byDocOrder(a.target, b.target))
       .map((view) => docName(view.target)),
     ...(opened('terms.view').length > 0 ? ['How we work'] : []),
-    ...[...new Set([...opened('version.list'), ...opened('version.view')].map((view) => view.target))].sort(byDocOrder).map((doc) => `the saved versions of ${docName(doc)}`),
+    ...versions,
     ...(opened('audit.view').length > 0 ? ['this access log'] : []),
   ];
   return parts.length > 0 ? `opened ${listOf(parts)}` : 'opened the workspace';
