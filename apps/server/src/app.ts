@@ -10,6 +10,7 @@ import { describeError } from './logger.js';
 import { clientAddress } from './middleware/client-address.js';
 import { rejectCrossOrigin } from './middleware/csrf.js';
 import { loadSession } from './middleware/session.js';
+import { accessLogRoutes } from './routes/access-log.js';
 import { authRoutes } from './routes/auth.js';
 import { exportRoutes } from './routes/export.js';
 import { healthRoutes } from './routes/health.js';
@@ -38,6 +39,7 @@ export function createApi(deps: AppDeps) {
     .route('/workspaces/:id/export', exportRoutes(deps))
     .route('/workspaces/:id/terms', termsRoutes(deps))
     .route('/workspaces/:id/sessions', therapySessionRoutes(deps))
+    .route('/workspaces/:id/access-log', accessLogRoutes(deps))
     .route('/workspaces', workspaceRoutes(deps))
     .route('/invites', inviteRoutes(deps));
 }

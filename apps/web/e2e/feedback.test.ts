@@ -210,7 +210,8 @@ describe('the feedback board, private drafts and live sessions', () => {
     for (const page of [therapist, client]) {
       await openTab(page, 'Access log');
       await page.getByText('ended session 1').first().waitFor(WAIT);
-      await page.getByText('opened the feedback board').first().waitFor(WAIT);
+      await page.getByText(/opened the roadmap, the feedback board/).first().waitFor(WAIT);
+      await page.getByText(/edited the feedback board — \d+ changes?/).first().waitFor(WAIT);
       expect(await accessibilityProblems(page)).toEqual([]);
     }
     await shot(client, 'access-log-desktop');

@@ -17,8 +17,16 @@ export const SAM: Person = { name: 'Sam Rivera', email: 'sam@example.com', passw
 export const DESKTOP = { viewport: { width: 1280, height: 860 } } as const;
 export const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true } as const;
 
+/** A screen to open pages on: its size, and for a phone its touch and pixel density. */
+export interface ScreenSize {
+  viewport: { width: number; height: number };
+  deviceScaleFactor?: number;
+  isMobile?: boolean;
+  hasTouch?: boolean;
+}
+
 /** A browser context of one size and colour scheme, with clipboard access to the app. */
-export async function newContext(browser: Browser, url: string, size: typeof DESKTOP | typeof PHONE, colorScheme: 'light' | 'dark' = 'light'): Promise<BrowserContext> {
+export async function newContext(browser: Browser, url: string, size: ScreenSize, colorScheme: 'light' | 'dark' = 'light'): Promise<BrowserContext> {
   const context = await browser.newContext({ ...size, colorScheme });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url });
   return context;
@@ -57,6 +65,21 @@ export async function acceptInvite(client: Page, link: string, title: string): P
   await client.goto(link);
   await client.getByRole('button', { name: 'Accept invitation' }).click();
   await client.getByRole('heading', { name: title, level: 1 }).waitFor(WAIT);
+}
+
+/**
+ * Dana signs up and makes a workspace; Sam signs up, accepts her invite and passes How we
+ * work, until Dana's page shows him. Returns the workspace's id.
+ */
+export async function startWorkspaceTogether(therapist: Page, client: Page, url: string, title: string): Promise<string> {
+  await signUp(therapist, url, DANA);
+  const workspaceId = await createWorkspace(therapist, url, title);
+  const link = await inviteLink(therapist);
+  await signUp(client, url, SAM);
+  await acceptInvite(client, link, title);
+  await passOnboarding(client, 'We decide together');
+  await therapist.getByText('With Sam Rivera, your client').waitFor(WAIT);
+  return workspaceId;
 }
 
 /**

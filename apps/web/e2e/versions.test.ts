@@ -2,7 +2,7 @@ import type { Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { join } from 'node:path';
 import { accessibilityProblems, artifacts, fieldValue, shot, watchPage } from './browser.js';
-import { acceptInvite, api, createWorkspace, DANA, DESKTOP, inviteLink, openTab, passOnboarding, PHONE, SAM, saved, signUp, WAIT } from './people.js';
+import { api, DESKTOP, openTab, PHONE, saved, startWorkspaceTogether, WAIT } from './people.js';
 import { twoPeopleForBlock } from './two-people.js';
 
 /** The board column with this heading. */
@@ -23,14 +23,7 @@ describe('versions of the roadmap and the feedback board', () => {
   beforeAll(async () => {
     const { server, therapist, client } = people();
     url = server.url;
-    await signUp(therapist, url, DANA);
-    const title = 'Sam — our roadmap';
-    workspaceId = await createWorkspace(therapist, url, title);
-    const link = await inviteLink(therapist);
-    await signUp(client, url, SAM);
-    await acceptInvite(client, link, title);
-    await passOnboarding(client, 'We decide together');
-    await therapist.getByText('With Sam Rivera, your client').waitFor(WAIT);
+    workspaceId = await startWorkspaceTogether(therapist, client, url, 'Sam — our roadmap');
   }, 120_000);
 
   it('keeps a version when a session ends, which the client opens read-only', async () => {

@@ -2,6 +2,7 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } fr
 import * as createCoreTables from './migrations/2026_11_23_000000_create_core_tables.js';
 import * as createTermsAndTherapySessions from './migrations/2026_11_23_000100_create_terms_and_therapy_sessions.js';
 import * as orderAuditEvents from './migrations/2026_11_23_000200_order_audit_events.js';
+import * as addAuditViewRepeats from './migrations/2026_11_24_100000_add_audit_view_repeats.js';
 import * as createLoginDevicesAndRateLimits from './migrations/2026_11_24_120500_create_login_devices_and_rate_limits.js';
 import * as fenceDocuments from './migrations/2026_12_01_000000_fence_documents.js';
 import type { Database } from './schema.js';
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_23_000000_create_core_tables': createCoreTables,
   '2026_11_23_000100_create_terms_and_therapy_sessions': createTermsAndTherapySessions,
   '2026_11_23_000200_order_audit_events': orderAuditEvents,
+  '2026_11_24_100000_add_audit_view_repeats': addAuditViewRepeats,
   '2026_11_24_120500_create_login_devices_and_rate_limits': createLoginDevicesAndRateLimits,
   '2026_12_01_000000_fence_documents': fenceDocuments,
 };

@@ -123,6 +123,8 @@ export interface AuditEventsTable {
   created_at: CreatedAt;
   /** Insertion order, the tie-break for events within one clock tick. */
   seq: Generated<number>;
+  /** A view repeated soon after is folded into its row: when it was last repeated (null: once). */
+  last_at: ColumnType<Date | null, never, Date | string | null>;
 }
 
 export interface WorkspaceTermsTable {

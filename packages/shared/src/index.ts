@@ -17,3 +17,4 @@ export * from './protocol/yjs-messages.js';
 export * from './api/schemas.js';
 export * from './api/types.js';
 export * from './api/terms.js';
+export * from './api/access-log.js';

@@ -1,9 +1,10 @@
-import { acknowledgeTerms, ensureTerms, getTermsState, recordAudit, saveTerms, setDecisionPreference, type WorkspaceForUser } from '@alliance/db';
+import { acknowledgeTerms, ensureTerms, getTermsState, recordAudit, recordView, saveTerms, setDecisionPreference, type WorkspaceForUser } from '@alliance/db';
 import { acknowledgeTermsInput, decisionPreferenceInput, saveTermsInput, TERMS_TEMPLATE, workspaceParams, type TermsDto } from '@alliance/shared';
 import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../http/context.js';
 import { AppError, forbidden } from '../http/errors.js';
 import { requireMembership } from '../http/membership.js';
+import { readKindOf } from '../http/read-kind.js';
 import { validate } from '../http/validate.js';
 import { limitBody } from '../middleware/body-limit.js';
 import { noStore } from '../middleware/no-store.js';
@@ -46,7 +47,7 @@ export function termsRoutes(deps: AppDeps) {
       const { id } = c.req.valid('param');
       await requireMembership(deps.db, id, user.id);
       const terms = await loadTerms(deps, id);
-      await recordAudit(deps.db, { workspaceId: id, userId: user.id, action: 'terms.view' });
+      await recordView(deps.db, { workspaceId: id, userId: user.id, action: 'terms.view', read: readKindOf(c) });
       return c.json<TermsDto>(terms, 200);
     })
     .put('/', limitBody(64 * 1024), validate('param', workspaceParams), validate('json', saveTermsInput), async (c) => {

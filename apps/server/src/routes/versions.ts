@@ -1,4 +1,4 @@
-import { findCheckpoint, listCheckpoints, recordAudit, type DocCheckpoint, type VersionRow } from '@alliance/db';
+import { findCheckpoint, listCheckpoints, recordAudit, recordView, type DocCheckpoint, type VersionRow } from '@alliance/db';
 import { createVersionInput, docParams, versionParams, type VersionDto } from '@alliance/shared';
 import { Hono } from 'hono';
 import { resolveDocAccess } from '../collab/access.js';
@@ -6,6 +6,7 @@ import { RoomError } from '../collab/errors.js';
 import type { DocAccess } from '../collab/room-registry.js';
 import type { AppDeps, AppEnv } from '../http/context.js';
 import { notFound } from '../http/errors.js';
+import { readKindOf } from '../http/read-kind.js';
 import { validate } from '../http/validate.js';
 import { limitBody } from '../middleware/body-limit.js';
 import { noStore } from '../middleware/no-store.js';
@@ -51,7 +52,7 @@ export function versionRoutes(deps: AppDeps) {
       const { id, doc } = c.req.valid('param');
       const access = await requireDocAccess(deps, user.id, id, doc);
       const rows = await listCheckpoints(deps.db, access.documentId);
-      await recordAudit(deps.db, { workspaceId: id, userId: user.id, action: 'version.list', target: doc });
+      await recordView(deps.db, { workspaceId: id, userId: user.id, action: 'version.list', target: doc, read: readKindOf(c) });
       return c.json<VersionDto[]>(rows.map(toVersionDto), 200);
     })
     .post('/:doc/versions', limitBody(), validate('param', docParams, unknownDocument), validate('json', createVersionInput), async (c) => {
@@ -72,7 +73,7 @@ export function versionRoutes(deps: AppDeps) {
       const access = await requireDocAccess(deps, user.id, id, doc);
       const checkpoint = await findCheckpoint(deps.db, access.documentId, versionId);
       if (!checkpoint) throw notFound('No such version.');
-      await recordAudit(deps.db, { workspaceId: id, userId: user.id, action: 'version.view', target: doc });
+      await recordView(deps.db, { workspaceId: id, userId: user.id, action: 'version.view', target: doc, read: readKindOf(c) });
       return c.body(new Uint8Array(checkpoint.state), 200, {
         'Content-Type': 'application/octet-stream',
       });

@@ -7,10 +7,12 @@ import {
   listMembers,
   listWorkspacesForUser,
   recordAudit,
+  recordView,
 } from '@alliance/db';
 import {
   ALL_DOC_KINDS,
   createWorkspaceInput,
+  docsHiddenFrom,
   workspaceParams,
   type AuditEventDto,
   type InviteDto,
@@ -22,6 +24,7 @@ import type { AppDeps, AppEnv } from '../http/context.js';
 import { toWorkspaceSummaryDto } from '../http/dto.js';
 import { AppError, forbidden } from '../http/errors.js';
 import { requireMembership } from '../http/membership.js';
+import { readKindOf } from '../http/read-kind.js';
 import { publicBaseUrl } from '../http/request-origin.js';
 import { validate } from '../http/validate.js';
 import { limitBody } from '../middleware/body-limit.js';
@@ -31,8 +34,8 @@ import { currentUser, requireSession } from '../middleware/session.js';
 const HOUR_MS = 60 * 60 * 1000;
 
 /**
- * Workspaces, their members, invites and access log. Every route is for logged-in members
- * only; anyone else gets the same 404 as for a workspace that does not exist.
+ * Workspaces, their members and invites (and the access log's first form). Every route is for
+ * logged-in members only; anyone else gets the same 404 as for a workspace that does not exist.
  */
 export function workspaceRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
@@ -68,7 +71,7 @@ export function workspaceRoutes(deps: AppDeps) {
     .get('/:id', validate('param', workspaceParams), async (c) => {
       const user = currentUser(c);
       const workspace = await requireMembership(deps.db, c.req.valid('param').id, user.id);
-      await recordAudit(deps.db, { workspaceId: workspace.id, userId: user.id, action: 'workspace.view' });
+      await recordView(deps.db, { workspaceId: workspace.id, userId: user.id, action: 'workspace.view', read: readKindOf(c) });
       const members = await listMembers(deps.db, workspace.id);
       const body: WorkspaceDto = {
         ...toWorkspaceSummaryDto(workspace),
@@ -96,11 +99,13 @@ export function workspaceRoutes(deps: AppDeps) {
       const body: InviteDto = { token, url: `${publicBaseUrl(c, deps.env)}/invite/${token}`, expiresAt: expiresAt.toISOString() };
       return c.json(body, 201);
     })
+    // The log's first form, kept for existing callers: the latest recorded events one by one
+    // (edits are only in /access-log).
     .get('/:id/audit', validate('param', workspaceParams), async (c) => {
       const user = currentUser(c);
       const workspace = await requireMembership(deps.db, c.req.valid('param').id, user.id);
-      await recordAudit(deps.db, { workspaceId: workspace.id, userId: user.id, action: 'audit.view' });
-      const events = await listAudit(deps.db, workspace.id);
+      await recordView(deps.db, { workspaceId: workspace.id, userId: user.id, action: 'audit.view', read: readKindOf(c) });
+      const events = await listAudit(deps.db, workspace.id, { hiddenDocs: docsHiddenFrom(workspace.role) });
       const body: AuditEventDto[] = events.map((event) => ({
         id: event.id,
         action: event.action,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
-import { listMembers, recordAudit } from '@alliance/db';
+import { listMembers, recordView } from '@alliance/db';
 import {
   docKey,
   parseDocKey,
@@ -193,7 +193,9 @@ export function attachSocketIo(httpServer: HttpServer, deps: TransportDeps): { i
           if (joining.has(key)) return refuse('INVALID_MESSAGE', 'This document is already being joined.');
           if (joined.size + joining.size >= MAX_DOCS_PER_SOCKET) return refuse('INVALID_MESSAGE', 'Too many documents open on one connection.');
           joining.add(key);
-          await recordAudit(db, { workspaceId: access.workspaceId, userId, action: 'doc.open', target: access.doc }).catch((error: unknown) =>
+          // A re-join after a reconnect is no new opening (recordView never lets it hide one).
+          const read = (body as { reopen?: unknown }).reopen === true ? 'refresh' : 'open';
+          await recordView(db, { workspaceId: access.workspaceId, userId, action: 'doc.open', target: access.doc, read }).catch((error: unknown) =>
             logger.warn('audit.write_failed', { action: 'doc.open', ...describeError(error) }),
           );
           let roomSession: RoomSession;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { recordAudit } from '@alliance/db';
+import { recordView } from '@alliance/db';
 import { CLOSE_CODES, MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC, type ErrorCode, type Role } from '@alliance/shared';
 import * as decoding from 'lib0/decoding';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
@@ -122,7 +122,7 @@ export function attachYWebsocket(httpServer: HttpServer, deps: TransportDeps): {
         release();
         throw error;
       }
-      await recordAudit(db, { workspaceId: access.workspaceId, userId: access.userId, action: 'doc.open', target: access.doc }).catch((error: unknown) =>
+      await recordView(db, { workspaceId: access.workspaceId, userId: access.userId, action: 'doc.open', target: access.doc, read: 'open' }).catch((error: unknown) =>
         logger.warn('audit.write_failed', { action: 'doc.open', ...describeError(error) }),
       );
       connection = new WsConnection(access.userId, session.user.name, access.role);

@@ -1,25 +1,27 @@
 import type { AppType } from '@alliance/server';
-import type {
-  AcceptInviteDto,
-  AuditEventDto,
-  ChangePasswordInput,
-  DecisionPreference,
-  DocName,
-  EndedSessionDto,
-  TermsDto,
-  TherapySessionDto,
-  TherapySessionsDto,
-  VersionDto,
-  CreateVersionInput,
-  CreateWorkspaceInput,
-  ErrorCode,
-  InviteDto,
-  InvitePreviewDto,
-  LoginInput,
-  SignupInput,
-  UserDto,
-  WorkspaceDto,
-  WorkspaceSummaryDto,
+import {
+  READ_KIND_HEADER,
+  type AcceptInviteDto,
+  type AccessLogDto,
+  type ChangePasswordInput,
+  type DecisionPreference,
+  type DocName,
+  type ReadKind,
+  type EndedSessionDto,
+  type TermsDto,
+  type TherapySessionDto,
+  type TherapySessionsDto,
+  type VersionDto,
+  type CreateVersionInput,
+  type CreateWorkspaceInput,
+  type ErrorCode,
+  type InviteDto,
+  type InvitePreviewDto,
+  type LoginInput,
+  type SignupInput,
+  type UserDto,
+  type WorkspaceDto,
+  type WorkspaceSummaryDto,
 } from '@alliance/shared';
 import { hc, type ClientResponse } from 'hono/client';
 
@@ -62,6 +64,14 @@ async function readError(response: Response): Promise<ApiError> {
   }
   const code: ErrorCode = response.status === 401 ? 'UNAUTHORIZED' : response.status === 404 ? 'NOT_FOUND' : response.status === 429 ? 'RATE_LIMITED' : 'INTERNAL';
   return new ApiError(response.status, code, response.status >= 500 ? 'The server had a problem. Please try again.' : 'The request was not accepted.');
+}
+
+/**
+ * Request options saying whether the person opens something or the page refreshes what it
+ * shows; the access log folds refreshes into the person's last look.
+ */
+function readOptions(read: ReadKind): { headers: Record<string, string> } | undefined {
+  return read === 'refresh' ? { headers: { [READ_KIND_HEADER]: 'refresh' } } : undefined;
 }
 
 /** Sends a request; resolves with the success body or throws an {@link ApiError}. */
@@ -127,8 +137,8 @@ export function createWorkspace(input: CreateWorkspaceInput): Promise<WorkspaceS
   return call(() => client.workspaces.$post({ json: input }));
 }
 
-export function getWorkspace(id: string): Promise<WorkspaceDto> {
-  return call(() => client.workspaces[':id'].$get({ param: { id } }));
+export function getWorkspace(id: string, read: ReadKind = 'open'): Promise<WorkspaceDto> {
+  return call(() => client.workspaces[':id'].$get({ param: { id } }, readOptions(read)));
 }
 
 /** A new invite link for the workspace's client (it replaces any earlier open one). */
@@ -148,8 +158,8 @@ export function acceptInvite(token: string): Promise<AcceptInviteDto> {
 
 // ---- how we work ----
 
-export function getTerms(workspaceId: string): Promise<TermsDto> {
-  return call(() => client.workspaces[':id'].terms.$get({ param: { id: workspaceId } }));
+export function getTerms(workspaceId: string, read: ReadKind = 'open'): Promise<TermsDto> {
+  return call(() => client.workspaces[':id'].terms.$get({ param: { id: workspaceId } }, readOptions(read)));
 }
 
 /** The therapist saves a new version of "How we work". */
@@ -184,8 +194,8 @@ export function endTherapySession(workspaceId: string, timeZone?: string): Promi
 
 // ---- history and access ----
 
-export function listVersions(workspaceId: string, doc: DocName): Promise<VersionDto[]> {
-  return call(() => client.workspaces[':id'].docs[':doc'].versions.$get({ param: { id: workspaceId, doc } }));
+export function listVersions(workspaceId: string, doc: DocName, read: ReadKind = 'open'): Promise<VersionDto[]> {
+  return call(() => client.workspaces[':id'].docs[':doc'].versions.$get({ param: { id: workspaceId, doc } }, readOptions(read)));
 }
 
 /** Saves the document as it is now as a named version (`label` is trimmed, 1–200 characters). */
@@ -199,7 +209,8 @@ export async function getVersionState(workspaceId: string, doc: DocName, version
   return new Uint8Array(await (response as unknown as Response).arrayBuffer());
 }
 
-/** Who opened, changed or exported the workspace, newest first. */
-export function getAccessLog(workspaceId: string): Promise<AuditEventDto[]> {
-  return call(() => client.workspaces[':id'].audit.$get({ param: { id: workspaceId } }));
+/** A page of who opened, changed or exported the workspace, newest first; `before` is the last page's `next`. */
+export function getAccessLog(workspaceId: string, page: { before?: string | null; read?: ReadKind } = {}): Promise<AccessLogDto> {
+  const query = page.before ? { before: page.before } : {};
+  return call(() => client.workspaces[':id']['access-log'].$get({ param: { id: workspaceId }, query }, readOptions(page.read ?? 'open')));
 }

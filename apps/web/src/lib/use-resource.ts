@@ -1,3 +1,4 @@
+import type { ReadKind } from '@alliance/shared';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useWorkspaceChanged } from '../sync/hooks.js';
 import type { AsyncState } from './use-async.js';
@@ -27,18 +28,25 @@ export interface RefreshOptions<T> {
  * Data from the server for `key`, kept fresh: reloaded when the server says the workspace
  * changed, when the page comes back to the front, and (with `pollMs`) now and then while it
  * is in front — so what the other person did shows up even where no event arrives.
+ *
+ * `load` is told whether the person opens the thing (the first load of `key`) or the page
+ * refreshes what it already shows (every later one), so the access log records what people
+ * did, not what their page did for them.
  */
-export function useResource<T>(key: string, load: () => Promise<T>, options: RefreshOptions<T> = {}): Resource<T> {
+export function useResource<T>(key: string, load: (read: ReadKind) => Promise<T>, options: RefreshOptions<T> = {}): Resource<T> {
   const latestLoad = useRef(load);
   useEffect(() => {
     latestLoad.current = load;
   });
   const [version, setVersion] = useState(0);
   const [result, setResult] = useState<{ key: string; state: AsyncState<T>; at: number } | null>(null);
+  const openedKey = useRef<string | null>(null);
 
   useEffect(() => {
     let current = true;
-    latestLoad.current().then(
+    const read: ReadKind = openedKey.current === key ? 'refresh' : 'open';
+    openedKey.current = key;
+    latestLoad.current(read).then(
       (data) => current && setResult({ key, state: { status: 'ready', data }, at: Date.now() }),
       (error: unknown) => current && setResult((previous) => (previous?.key === key && previous.state.status === 'ready' ? previous : { key, state: { status: 'error', error }, at: Date.now() })),
     );

@@ -145,6 +145,24 @@ describe('DocSession', () => {
     expect(stranger.session.getState().fatal?.code).toBe('NOT_FOUND');
   });
 
+  it('tells the server that joining again after a reconnect is no new opening, and a join it never accepted is', () => {
+    vi.useFakeTimers();
+    const server = new MemoryServer();
+    server.failJoins = { code: 'LOAD_FAILED', times: 1 };
+    const connection = server.connect('client');
+    const join = vi.spyOn(connection, 'join');
+    const session = new DocSession(WORKSPACE, 'roadmap', connection, { id: 'sam-id', name: 'Sam' });
+    connection.attach(session);
+    session.handleConnect();
+    server.flush();
+    vi.advanceTimersByTime(1_000);
+    server.flush();
+    connection.drop();
+    connection.restore();
+    server.flush();
+    expect(join.mock.calls.map(([request]) => request.reopen === true)).toEqual([false, false, true]);
+  });
+
   it('shares presence and forgets the other person when the connection drops', () => {
     const server = new MemoryServer();
     const therapist = open(server, 'Dana', 'therapist');

@@ -84,6 +84,8 @@ export class DocSession {
   /** Our sync step 2 went out on the current connection: live updates may follow it. */
   private step2Sent = false;
   private joinAttempts = 0;
+  /** The server accepted a join once: later joins (after a reconnect) open nothing new. */
+  private openedOnce = false;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private destroyed = false;
 
@@ -227,10 +229,11 @@ export class DocSession {
   private sendJoin(): void {
     const epoch = this.epoch;
     this.joinSent = true;
-    this.transport.join({ workspaceId: this.workspaceId, doc: this.docName }, (result) => {
+    this.transport.join({ workspaceId: this.workspaceId, doc: this.docName, ...(this.openedOnce ? { reopen: true } : {}) }, (result) => {
       if (epoch !== this.epoch || this.destroyed) return;
       if (result.ok) {
         this.joinAttempts = 0;
+        this.openedOnce = true;
         this.dispatch({ type: 'joined', role: result.data.role, readOnly: result.data.readOnly });
         const user = (this.awareness.getLocalState() as PresenceState | null)?.user;
         // Setting the field announces us; it is sent by onAwarenessUpdate.

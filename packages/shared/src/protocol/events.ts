@@ -31,6 +31,8 @@ export type SaveState = 'saved' | 'saving' | 'unsaved';
 export interface JoinRequest {
   workspaceId: string;
   doc: DocName;
+  /** Joining again after the connection came back: for the access log, no new opening. */
+  reopen?: boolean;
 }
 
 export interface JoinResult {

@@ -23,7 +23,7 @@ const LABEL_MAX = createVersionInput.shape.label.maxLength ?? 200;
 export function VersionsView({ workspace, user }: { workspace: WorkspaceDto; user: UserDto }) {
   const [doc, setDoc] = useState<VersionedDoc>('roadmap');
   const [open, setOpen] = useState<VersionDto | null>(null);
-  const versions = useResource(`versions:${workspace.id}:${doc}`, () => listVersions(workspace.id, doc), { workspaceId: workspace.id });
+  const versions = useResource(`versions:${workspace.id}:${doc}`, (read) => listVersions(workspace.id, doc, read), { workspaceId: workspace.id });
   const returnTo = useRef<string | null>(null);
 
   // Back from a version: focus goes to the entry that opened it.

@@ -30,8 +30,8 @@ import { InvitePanel } from './invite-panel.js';
 /** One workspace: for a client who has not yet read "How we work", that first; then the workspace. */
 export function WorkspacePage({ workspaceId, user }: { workspaceId: string; user: UserDto }) {
   // Until the client has joined, the therapist's page looks now and then for their arrival.
-  const workspace = useResource(`workspace:${workspaceId}`, () => getWorkspace(workspaceId), { workspaceId, pollMs: 10_000, pollWhile: waitingForClient });
-  const terms = useResource(`terms:${workspaceId}`, () => getTerms(workspaceId), { workspaceId });
+  const workspace = useResource(`workspace:${workspaceId}`, (read) => getWorkspace(workspaceId, read), { workspaceId, pollMs: 10_000, pollWhile: waitingForClient });
+  const terms = useResource(`terms:${workspaceId}`, (read) => getTerms(workspaceId, read), { workspaceId });
 
   if (workspace.state.status === 'error' || terms.state.status === 'error') {
     const error = workspace.state.status === 'error' ? workspace.state.error : terms.state.status === 'error' ? terms.state.error : null;
