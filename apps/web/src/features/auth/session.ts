@@ -1,6 +1,8 @@
 import type { LoginInput, SignupInput, UserDto } from '@alliance/shared';
 import { useSyncExternalStore } from 'react';
 import * as api from '../../lib/api.js';
+import { canUseIndexedDb, openIndexedDbOutbox } from '../../sync/indexeddb-outbox.js';
+import type { Outbox } from '../../sync/outbox.js';
 import { SyncClient } from '../../sync/sync-client.js';
 
 /**
@@ -14,6 +16,25 @@ export type AuthState =
   | { status: 'unreachable'; message: string };
 
 let state: AuthState = { status: 'loading' };
+
+/**
+ * Who last signed in on this browser, so that a page opened while the server cannot be
+ * reached can say how many of their changes wait here. Only the id; forgotten on sign-out.
+ */
+const DEVICE_USER_KEY = 'alliance.outbox-user';
+
+function rememberDeviceUser(userId: string | null): void {
+  try {
+    if (userId) localStorage.setItem(DEVICE_USER_KEY, userId);
+    else localStorage.removeItem(DEVICE_USER_KEY);
+  } catch {
+    // Storage is switched off: the count is simply not shown while unreachable.
+  }
+}
+
+function outboxOf(userId: string): Outbox | undefined {
+  return canUseIndexedDb() ? openIndexedDbOutbox(userId) : undefined;
+}
 const listeners = new Set<() => void>();
 
 function setState(next: AuthState): void {
@@ -27,7 +48,8 @@ function signedIn(user: UserDto): void {
     setState({ status: 'signed-in', user, sync: state.sync });
     return;
   }
-  setState({ status: 'signed-in', user, sync: new SyncClient({ user: { id: user.id, name: user.name } }) });
+  rememberDeviceUser(user.id);
+  setState({ status: 'signed-in', user, sync: new SyncClient({ user: { id: user.id, name: user.name }, outbox: outboxOf(user.id) }) });
 }
 
 /** Asks the server who is signed in (on start, and when a session may have ended). */
@@ -53,9 +75,37 @@ export async function logIn(input: LoginInput): Promise<UserDto> {
   return user;
 }
 
+/** How many of the signed-in person's edits are not stored on the server yet (signing out loses them). */
+export function countWaitingEdits(): Promise<number> {
+  return state.status === 'signed-in' ? state.sync.countWaitingEdits() : Promise.resolve(0);
+}
+
+/**
+ * Signs out, then forgets the edits of the person kept on this device: the next person on
+ * this browser must not find them (ask first with {@link countWaitingEdits}).
+ */
 export async function logOut(): Promise<void> {
   await api.logOut();
+  const leaving = state.status === 'signed-in' ? state.sync.outbox : undefined;
+  // Closes the realtime connection first, so that nothing writes to the outbox any more.
   setState({ status: 'signed-out' });
+  rememberDeviceUser(null);
+  await leaving?.clear().catch(() => console.warn('auth: could not clear the changes kept on this device'));
+}
+
+/**
+ * For the page shown while the server cannot be reached: how many changes of the person who
+ * last signed in here wait on this device.
+ */
+export async function countKeptChangesOfLastUser(): Promise<number> {
+  let userId: string | null = null;
+  try {
+    userId = localStorage.getItem(DEVICE_USER_KEY);
+  } catch {
+    return 0;
+  }
+  const kept = userId ? outboxOf(userId) : undefined;
+  return kept ? kept.count().catch(() => 0) : 0;
 }
 
 function subscribe(onChange: () => void): () => void {
