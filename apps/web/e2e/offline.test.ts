@@ -189,12 +189,10 @@ describe('edits made offline, kept on the device', () => {
 
     await clientContext.setOffline(true);
     await expect.poll(() => indicator(client).getAttribute('data-status'), WAIT).toBe('offline');
-    // An edit inside the goal that came from the server.
+    // An edit inside the goal that came from the server, and the tab closed right after the last key.
     await goalTitles(client).first().click();
     await client.keyboard.press('Control+End');
     await client.keyboard.type(' at night', { delay: 15 });
-    await expect.poll(() => keptShown(client), WAIT).toBeGreaterThan(0);
-    expect(await deviceOutboxSize(client, clientId, roadmapKey)).toBeGreaterThan(0);
     await client.close();
 
     await clientContext.setOffline(false);

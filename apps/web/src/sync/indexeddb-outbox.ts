@@ -71,6 +71,9 @@ export function openIndexedDbOutbox(userId: string, factory: IDBFactory = indexe
     return new Promise((resolve, reject) => {
       const transaction = db.transaction(STORE, mode);
       const request = work(transaction.objectStore(STORE));
+      // Commit as soon as the requests are done, without a round trip back to this page: a tab
+      // closed right after typing still keeps its last update. (Browsers before Safari 15 lack it.)
+      if (mode === 'readwrite') transaction.commit?.();
       transaction.oncomplete = () => resolve(request ? request.result : undefined);
       transaction.onerror = () => reject(transaction.error ?? new Error('IndexedDB transaction failed'));
       transaction.onabort = () => reject(transaction.error ?? new Error('IndexedDB transaction aborted'));

@@ -33,7 +33,9 @@ export interface Outbox {
  * (so two pages of the same person never pick the same id), then a counter.
  */
 export function outboxEntryIds(): () => string {
-  const writer = `${Date.now().toString(36).padStart(9, '0')}-${crypto.randomUUID().slice(0, 8)}`;
+  // getRandomValues, not randomUUID: the latter exists only on https (and localhost) pages.
+  const tag = Array.from(crypto.getRandomValues(new Uint8Array(4)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+  const writer = `${Date.now().toString(36).padStart(9, '0')}-${tag}`;
   let next = 0;
   return () => `${writer}-${(next++).toString(36).padStart(7, '0')}`;
 }
