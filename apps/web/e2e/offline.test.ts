@@ -5,23 +5,19 @@ import { accessibilityProblems, artifacts, fieldValue, shot, startBrowserRun, wa
 import { acceptInvite, api, createWorkspace, DANA, DESKTOP, inviteLink, newContext, openTab, passOnboarding, SAM, saved, signUp, WAIT, type Person } from './people.js';
 
 /**
- * How many updates of one person's document wait in the browser's IndexedDB, read straight
- * from the database (not through the app's code).
+ * How many updates wait in the browser's IndexedDB under a key prefix — [user id] for all of a
+ * person's, [user id, document key] for one document — read straight from the database, not
+ * through the app's code.
  */
-function deviceOutboxSize(page: Page, userId: string, docKey: string): Promise<number> {
+function deviceOutboxSize(page: Page, prefix: readonly string[]): Promise<number> {
   return page.evaluate(
-    ({ userId, docKey }) =>
+    (prefix) =>
       new Promise<number>((resolve, reject) => {
         const open = indexedDB.open('alliance-outbox');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const db = open.result;
-          if (!db.objectStoreNames.contains('updates')) {
-            db.close();
-            resolve(0);
-            return;
-          }
-          const request = db.transaction('updates').objectStore('updates').count(IDBKeyRange.bound([userId, docKey], [userId, docKey, []]));
+          const request = db.transaction('updates').objectStore('updates').count(IDBKeyRange.bound(prefix, [...prefix, []]));
           request.onsuccess = () => {
             db.close();
             resolve(request.result);
@@ -29,28 +25,7 @@ function deviceOutboxSize(page: Page, userId: string, docKey: string): Promise<n
           request.onerror = () => reject(request.error);
         };
       }),
-    { userId, docKey },
-  );
-}
-
-/** How many updates of one person wait on the device, over all their documents. */
-function deviceOutboxSizeOfUser(page: Page, userId: string): Promise<number> {
-  return page.evaluate(
-    (userId) =>
-      new Promise<number>((resolve, reject) => {
-        const open = indexedDB.open('alliance-outbox');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const request = db.transaction('updates').objectStore('updates').count(IDBKeyRange.bound([userId], [userId, []]));
-          request.onsuccess = () => {
-            db.close();
-            resolve(request.result);
-          };
-          request.onerror = () => reject(request.error);
-        };
-      }),
-    userId,
+    [...prefix],
   );
 }
 
@@ -142,7 +117,7 @@ describe('edits made offline, kept on the device', () => {
     await client.locator('body').click({ position: { x: 5, y: 300 } }); // focus off the field for the picture
     await expect.poll(() => keptShown(client), WAIT).toBeGreaterThan(0);
     const kept = await keptShown(client);
-    expect(await deviceOutboxSize(client, clientId, roadmapKey)).toBe(kept);
+    expect(await deviceOutboxSize(client, [clientId, roadmapKey])).toBe(kept);
     expect(await indicator(client).innerText()).toBe(`Offline — ${kept} changes kept on this device, sent when you reconnect`);
     expect(await titlesOn(therapist)).toEqual(['Sleep better']);
 
@@ -162,7 +137,7 @@ describe('edits made offline, kept on the device', () => {
     await client.getByRole('heading', { name: 'Alliance is not reachable' }).waitFor(WAIT);
     await expect.poll(() => keptShown(client), WAIT).toBe(kept);
     expect(await indicator(client).innerText()).toBe(`Offline — ${kept} changes kept on this device, sent when you reconnect`);
-    expect(await deviceOutboxSize(client, clientId, roadmapKey)).toBe(kept);
+    expect(await deviceOutboxSize(client, [clientId, roadmapKey])).toBe(kept);
     await shot(client, 'offline-reloaded-desktop');
     expect(await accessibilityProblems(client)).toEqual([]);
 
@@ -172,7 +147,7 @@ describe('edits made offline, kept on the device', () => {
     await saved(client);
     await expect.poll(() => titlesOn(therapist), WAIT).toEqual(['Sleep better', 'Call my sister']);
     await therapist.getByText('Proposed by Sam Rivera').waitFor(WAIT);
-    await expect.poll(() => deviceOutboxSize(client, clientId, roadmapKey), WAIT).toBe(0);
+    await expect.poll(() => deviceOutboxSize(client, [clientId, roadmapKey]), WAIT).toBe(0);
 
     // It is stored: a fresh load from the server has it.
     await therapist.reload();
@@ -203,7 +178,7 @@ describe('edits made offline, kept on the device', () => {
     await saved(client);
     await expect.poll(() => titlesOn(therapist), WAIT).toEqual(['Sleep better at night', 'Call my sister']);
     expect(await titlesOn(client)).toEqual(['Sleep better at night', 'Call my sister']);
-    await expect.poll(() => deviceOutboxSize(client, clientId, roadmapKey), WAIT).toBe(0);
+    await expect.poll(() => deviceOutboxSize(client, [clientId, roadmapKey]), WAIT).toBe(0);
     expect(problems).toEqual([]);
   }, 120_000);
 
@@ -220,7 +195,7 @@ describe('edits made offline, kept on the device', () => {
     await client.keyboard.press('Control+End');
     await client.keyboard.type(' on Sundays', { delay: 15 });
     await expect.poll(() => keptShown(client), WAIT).toBeGreaterThan(0);
-    const samKept = await deviceOutboxSize(client, clientId, roadmapKey);
+    const samKept = await deviceOutboxSize(client, [clientId, roadmapKey]);
     expect(samKept).toBeGreaterThan(0);
 
     // Sam's session ends without signing out (the cookie is gone), and Dana signs in on this browser.
@@ -231,12 +206,12 @@ describe('edits made offline, kept on the device', () => {
     await client.getByRole('tab', { name: 'Roadmap' }).waitFor(WAIT);
     await saved(client);
     expect(await titlesOn(client)).toEqual(['Sleep better at night', 'Call my sister']);
-    expect(await deviceOutboxSizeOfUser(client, therapistId)).toBe(0);
-    expect(await deviceOutboxSize(client, clientId, roadmapKey)).toBe(samKept);
+    expect(await deviceOutboxSize(client, [therapistId])).toBe(0);
+    expect(await deviceOutboxSize(client, [clientId, roadmapKey])).toBe(samKept);
     // Dana has nothing waiting: signing out does not ask, and leaves Sam's edits alone.
     await client.getByRole('button', { name: 'Log out', exact: true }).click();
     await client.getByRole('heading', { name: 'Welcome back' }).waitFor(WAIT);
-    expect(await deviceOutboxSize(client, clientId, roadmapKey)).toBe(samKept);
+    expect(await deviceOutboxSize(client, [clientId, roadmapKey])).toBe(samKept);
     expect(await titlesOn(therapist)).toEqual(['Sleep better at night', 'Call my sister']);
 
     // Sam signs in again: his edits go out.
@@ -245,7 +220,7 @@ describe('edits made offline, kept on the device', () => {
     await client.getByRole('tab', { name: 'Roadmap' }).waitFor(WAIT);
     await saved(client);
     await expect.poll(() => titlesOn(therapist), WAIT).toEqual(['Sleep better at night', 'Call my sister on Sundays']);
-    await expect.poll(() => deviceOutboxSize(client, clientId, roadmapKey), WAIT).toBe(0);
+    await expect.poll(() => deviceOutboxSize(client, [clientId, roadmapKey]), WAIT).toBe(0);
 
     // An edit waiting while the realtime connection cannot get through (the rest of the site
     // can): signing out asks first, and says how many would be lost.
@@ -275,12 +250,12 @@ describe('edits made offline, kept on the device', () => {
 
     await question.getByRole('button', { name: 'Stay logged in' }).click();
     await expect.poll(() => logOut.evaluate((button) => button === document.activeElement), WAIT).toBe(true);
-    expect(await deviceOutboxSizeOfUser(client, clientId)).toBe(1);
+    expect(await deviceOutboxSize(client, [clientId])).toBe(1);
 
     await logOut.click();
     await question.getByRole('button', { name: 'Log out anyway' }).click();
     await client.getByRole('heading', { name: 'Welcome back' }).waitFor(WAIT);
-    await expect.poll(() => deviceOutboxSizeOfUser(client, clientId), WAIT).toBe(0);
+    await expect.poll(() => deviceOutboxSize(client, [clientId]), WAIT).toBe(0);
     expect(problems).toEqual([]);
   }, 180_000);
 });
