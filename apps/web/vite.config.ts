@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { SummaryReporter } from '@alliance/shared/testing';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
@@ -11,7 +12,14 @@ export default defineConfig({
       '/socket.io': { target: 'ws://localhost:3000', ws: true },
     },
   },
-  build: { sourcemap: false },
+  build: {
+    sourcemap: false,
+    rolldownOptions: {
+      // The shell's service worker is a second entry, at the root (its scope is the pages under it).
+      input: { index: resolve(import.meta.dirname, 'index.html'), 'shell-worker': resolve(import.meta.dirname, 'src/app-shell/shell-worker.ts') },
+      output: { entryFileNames: (chunk) => (chunk.name === 'shell-worker' ? 'shell-worker.js' : 'assets/[name]-[hash].js') },
+    },
+  },
   test: {
     include: ['src/**/*.test.{ts,tsx}', 'e2e/**/*.test.ts'],
     reporters: ['default', new SummaryReporter()],

@@ -116,7 +116,7 @@ describe('therapist and client in the browser', () => {
     await clientContext.setOffline(true);
     const clientIndicator = client.locator('.save-indicator');
     await expect.poll(() => clientIndicator.getAttribute('data-status'), { timeout: 10_000 }).toBe('offline');
-    expect(await clientIndicator.innerText()).toBe('Offline — changes kept');
+    expect(await clientIndicator.innerText()).toBe('Offline');
     await client.getByRole('button', { name: 'Add goal' }).click();
     await client.keyboard.type('Call my sister', { delay: 15 });
     await therapistTitle.click();

@@ -1,10 +1,10 @@
 import { useEffect } from 'react';
-import { Button } from './components/button.js';
-import { AppShell, Loading, Notice, Page } from './components/layout.js';
+import { AppShell, Loading, Page } from './components/layout.js';
 import { Link } from './components/link.js';
 import { AccountPage } from './features/auth/account-page.js';
 import { AuthPage } from './features/auth/auth-page.js';
 import { LogoutButton } from './features/auth/logout-button.js';
+import { UnreachablePage } from './features/auth/unreachable-page.js';
 import { refreshSession, useAuth } from './features/auth/session.js';
 import { InvitePage } from './features/invite/invite-page.js';
 import { WorkspacePage } from './features/workspaces/workspace-page.js';
@@ -43,12 +43,7 @@ export function App() {
   if (auth.status === 'unreachable') {
     return (
       <AppShell>
-        <Page title="Alliance is not reachable">
-          <Notice tone="error">{auth.message}</Notice>
-          <Button variant="primary" onClick={() => void refreshSession()}>
-            Try again
-          </Button>
-        </Page>
+        <UnreachablePage message={auth.message} />
       </AppShell>
     );
   }

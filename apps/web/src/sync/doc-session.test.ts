@@ -2,17 +2,32 @@ import { addGoal, getGoals, readText, snapshotRoadmap } from '@alliance/shared';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type * as Y from 'yjs';
 import { DocSession } from './doc-session.js';
+import type { Outbox } from './outbox.js';
+import { MemoryOutbox } from './testing/memory-outbox.js';
 import { MemoryServer, type MemoryConnection } from './testing/memory-server.js';
 
 const WORKSPACE = '5b0f3c52-8f5e-4a51-9a43-2f1c8c1d7a10';
 
-function open(server: MemoryServer, name: string, role: 'therapist' | 'client' = 'client'): { session: DocSession; connection: MemoryConnection } {
+const KEY = `${WORKSPACE}/roadmap` as const;
+
+function open(
+  server: MemoryServer,
+  name: string,
+  role: 'therapist' | 'client' = 'client',
+  outbox: Outbox | null = null,
+  network: 'online' | 'offline' = 'online',
+): { session: DocSession; connection: MemoryConnection } {
   const connection = server.connect(role);
-  const session = new DocSession(WORKSPACE, 'roadmap', connection, { id: `${name}-id`, name });
+  if (network === 'offline') connection.drop();
+  const session = new DocSession(WORKSPACE, 'roadmap', connection, { id: `${name}-id`, name }, outbox);
   connection.attach(session);
-  session.handleConnect();
+  if (network === 'online') session.handleConnect();
+  else session.handleDisconnect();
   return { session, connection };
 }
+
+/** Lets the outbox's reads and writes (promises) finish. */
+const outboxSettles = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** The goal titles the server has. */
 function storedTitles(server: MemoryServer): string[] {
@@ -161,6 +176,113 @@ describe('DocSession', () => {
     connection.restore();
     server.flush();
     expect(join.mock.calls.map(([request]) => request.reopen === true)).toEqual([false, false, true]);
+  });
+
+  it('keeps each local edit on the device until the server confirms it stored', async () => {
+    const server = new MemoryServer();
+    const outbox = new MemoryOutbox();
+    const client = open(server, 'Sam', 'client', outbox);
+    await outboxSettles();
+    server.flush();
+    expect(client.session.saveStatus).toBe('saved');
+
+    server.autoAck = false;
+    addGoal(client.session.doc, { title: 'Journal', proposedBy: 'client' });
+    (getGoals(client.session.doc).get(0).get('title') as Y.Text).insert(7, ' daily');
+    await outboxSettles();
+    expect(outbox.size(KEY)).toBe(2);
+    expect(client.session.keptCount).toBe(2);
+    server.flush(); // applied and broadcast, not yet durable
+    expect(outbox.size(KEY)).toBe(2);
+
+    server.ackAll();
+    server.flush();
+    await outboxSettles();
+    expect(client.session.saveStatus).toBe('saved');
+    expect(client.session.keptCount).toBe(0);
+    expect(outbox.size(KEY)).toBe(0);
+    expect(storedTitles(server)).toEqual(['Journal daily']);
+  });
+
+  it('gives a page opened after a closed one the edits it kept, sends them in its first step 2 and forgets them once stored', async () => {
+    const server = new MemoryServer();
+    addGoal(server.room(KEY), { title: 'Sleep better', proposedBy: 'client' });
+    const outbox = new MemoryOutbox();
+    const first = open(server, 'Sam', 'client', outbox);
+    await outboxSettles();
+    server.flush();
+
+    first.connection.drop();
+    // One edit builds on what came from the server (so it cannot be applied without it), one is new.
+    const title = getGoals(first.session.doc).get(0).get('title') as Y.Text;
+    title.insert(title.length, ' at night');
+    addGoal(first.session.doc, { title: 'Call my sister', proposedBy: 'client' });
+    await outboxSettles();
+    expect(first.session.keptCount).toBe(2);
+    first.session.destroy(); // the tab is closed while offline
+    expect(storedTitles(server)).toEqual(['Sleep better']);
+
+    const therapist = open(server, 'Dana', 'therapist');
+    server.flush();
+
+    // A new page, still offline: it counts what the device kept.
+    const second = open(server, 'Sam', 'client', outbox, 'offline');
+    await outboxSettles();
+    expect(second.session.saveStatus).toBe('offline');
+    expect(second.session.keptCount).toBe(2);
+    // Both edits sit after what came from the server: Yjs holds them as pending until its state
+    // arrives, and the step 2 still carries them.
+    expect(second.session.doc.store.pendingStructs).not.toBeNull();
+    expect(titles(second.session)).toEqual([]);
+
+    server.autoAck = false;
+    second.connection.restore();
+    await outboxSettles();
+    server.flush();
+    const expected = ['Sleep better at night', 'Call my sister'];
+    expect(storedTitles(server)).toEqual(expected);
+    expect(titles(therapist.session)).toEqual(expected);
+    expect(second.session.saveStatus).toBe('saving');
+    expect(outbox.size(KEY)).toBe(2); // not forgotten before the server says it is stored
+
+    server.ackAll();
+    server.flush();
+    await outboxSettles();
+    expect(second.session.saveStatus).toBe('saved');
+    expect(titles(second.session)).toEqual(expected);
+    expect(outbox.size(KEY)).toBe(0);
+  });
+
+  it('forgets an edit the server refused for good, and keeps one it could not store for the next page', async () => {
+    const server = new MemoryServer();
+    const outbox = new MemoryOutbox();
+    const client = open(server, 'Sam', 'client', outbox);
+    await outboxSettles();
+    server.flush();
+
+    server.refuseNext = 'INTERNAL'; // e.g. the server stopped before writing it
+    addGoal(client.session.doc, { title: 'Journal', proposedBy: 'client' });
+    server.flush();
+    await outboxSettles();
+    expect(client.session.saveStatus).toBe('unsaved');
+    expect(outbox.size(KEY)).toBe(1);
+    client.session.destroy();
+
+    const reopened = open(server, 'Sam', 'client', outbox);
+    await outboxSettles();
+    server.flush();
+    await outboxSettles();
+    expect(storedTitles(server)).toEqual(['Journal']);
+    expect(reopened.session.saveStatus).toBe('saved');
+    expect(outbox.size(KEY)).toBe(0);
+
+    server.refuseNext = 'PERMISSION_DENIED';
+    addGoal(reopened.session.doc, { title: 'Not allowed', proposedBy: 'client' });
+    server.flush();
+    await outboxSettles();
+    expect(reopened.session.saveStatus).toBe('unsaved');
+    expect(outbox.size(KEY)).toBe(0);
+    expect(reopened.session.hasUnkeptEdits).toBe(true); // the refusal is still shown and warned about
   });
 
   it('shares presence and forgets the other person when the connection drops', () => {

@@ -16,11 +16,14 @@ import {
 } from '@alliance/shared';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import { outboxEntryIds, type Outbox } from './outbox.js';
 import {
   deriveSaveStatus,
   hasEditsInTransit,
   hasUnconfirmedEdits,
+  hasUnkeptEdits,
   initialSyncState,
+  keptCount,
   reduceSync,
   type DocSyncState,
   type SaveStatus,
@@ -61,14 +64,26 @@ export interface PresenceState {
 const FATAL_CODES: ReadonlySet<SyncErrorCode> = new Set(['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_REQUEST', 'INVALID_MESSAGE']);
 const JOIN_RETRY_MS = [1_000, 2_000, 5_000, 10_000, 15_000] as const;
 
+/** The origin of updates read back from the device: local edits, but not new ones (they are kept already). */
+const RESTORED = Symbol('restored from the outbox');
+
 /**
  * One open document over a shared connection: it joins the document, runs the y-protocols sync
  * and awareness, and tracks which local edits the server has confirmed.
  *
- * Offline edits need no queue of their own: they stay in the `Y.Doc`, and on every (re)join
- * the server's sync step 1 is answered with a step 2 computed against the server's state
- * vector, which carries exactly what the server is missing. Live edits are sent one update
- * at a time once that step 2 has gone out on the current connection.
+ * Offline edits need no send queue of their own: they stay in the `Y.Doc`, and on every
+ * (re)join the server's sync step 1 is answered with a step 2 computed against the server's
+ * state vector, which carries exactly what the server is missing. Live edits are sent one
+ * update at a time once that step 2 has gone out on the current connection.
+ *
+ * So that a reload or a closed tab loses nothing, each local update is also written to the
+ * person's {@link Outbox} on this device as it happens, and removed once an ack settles it: a
+ * live update's ack settles its own entry; a step 2's ack settles every entry there was when
+ * it was built. On opening, the entries left by an earlier page are applied to the document
+ * before the join. Their dependencies are in the server's state, which has not arrived yet, so
+ * Yjs holds them as pending structs and deletes; `Y.encodeStateAsUpdate` (yjs 13.6,
+ * encodeStateAsUpdateV2) adds both to what it encodes, so the step 2 answering the server's
+ * step 1 carries them.
  */
 export class DocSession {
   readonly key: DocKey;
@@ -88,18 +103,29 @@ export class DocSession {
   private openedOnce = false;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private destroyed = false;
+  private readonly nextEntryId = outboxEntryIds();
+  /** Reading back what the outbox kept; the first join waits for it. Null once done. */
+  private restoring: Promise<void> | null;
+  /** A join waits for {@link restoring} on the current connection. */
+  private joinWaiting = false;
 
+  /**
+   * @param outbox Where the person's unconfirmed updates are kept on this device; without
+   *   one, they live only in this page's memory.
+   */
   constructor(
     readonly workspaceId: string,
     readonly docName: DocName,
     private readonly transport: DocTransport,
     user: PresenceUser | null = null,
+    private readonly outbox: Outbox | null = null,
   ) {
     this.key = docKey(workspaceId, docName);
     this.awareness = new Awareness(this.doc);
     if (user) this.awareness.setLocalStateField('user', user);
     this.doc.on('update', this.onDocUpdate);
     this.awareness.on('update', this.onAwarenessUpdate);
+    this.restoring = outbox ? this.restore(outbox) : null;
   }
 
   // ---- what React reads (through hooks) ----
@@ -115,9 +141,9 @@ export class DocSession {
     return deriveSaveStatus(this.state);
   }
 
-  /** A join went out on the current connection (the document is joined or being joined). */
+  /** A join went out (or waits to) on the current connection: the document is joined or being joined. */
   get joined(): boolean {
-    return this.joinSent;
+    return this.joinSent || this.joinWaiting;
   }
 
   get hasUnconfirmedEdits(): boolean {
@@ -129,6 +155,16 @@ export class DocSession {
     return hasEditsInTransit(this.state);
   }
 
+  /** Edits a closed tab would lose: not written to the device yet, or refused by the server. */
+  get hasUnkeptEdits(): boolean {
+    return hasUnkeptEdits(this.state);
+  }
+
+  /** Local updates kept on this device until the server confirms them. */
+  get keptCount(): number {
+    return keptCount(this.state);
+  }
+
   // ---- connection lifecycle, driven by the connection manager ----
 
   /** The connection is (again) up: join the document and sync. */
@@ -136,7 +172,19 @@ export class DocSession {
     if (this.destroyed) return;
     this.resetConnection();
     this.dispatch({ type: 'joining' });
-    this.sendJoin();
+    const restoring = this.restoring;
+    if (!restoring) {
+      this.sendJoin();
+      return;
+    }
+    // The step 2 answering the server must carry what the device kept: join once it is applied.
+    const epoch = this.epoch;
+    this.joinWaiting = true;
+    void restoring.then(() => {
+      if (epoch !== this.epoch || this.destroyed) return;
+      this.joinWaiting = false;
+      if (this.transport.connected) this.sendJoin();
+    });
   }
 
   /** The connection dropped: keep every local edit, forget the other people's presence. */
@@ -167,19 +215,19 @@ export class DocSession {
     }
     if (decoded.type === SYNC_STEP_1) {
       // The server's state vector: answer with everything it is missing (offline edits too).
-      const hadLocalEdits = this.state.unsent;
+      const carries = this.step2Carries();
       const reply = encodeSyncStep2(this.doc, decoded.stateVector);
       this.step2Sent = true;
-      this.send(reply, hadLocalEdits);
+      this.send(reply, carries);
       return;
     }
     Y.applyUpdate(this.doc, decoded.update, this);
     if (decoded.type !== SYNC_STEP_2) return;
     if (!this.step2Sent) {
       // The server skipped its step 1: its full state tells us its state vector just as well.
-      const hadLocalEdits = this.state.unsent;
+      const carries = this.step2Carries();
       this.step2Sent = true;
-      this.send(encodeSyncStep2(this.doc, Y.encodeStateVectorFromUpdate(decoded.update)), hadLocalEdits);
+      this.send(encodeSyncStep2(this.doc, Y.encodeStateVectorFromUpdate(decoded.update)), carries);
     }
     this.dispatch({ type: 'synced' });
   }
@@ -257,18 +305,56 @@ export class DocSession {
     });
   }
 
+  /** What a step 2 built now carries: every unconfirmed local edit, if there is any. */
+  private step2Carries(): 'all' | null {
+    return this.state.unsent || this.state.outbox.length > 0 ? 'all' : null;
+  }
+
+  /** Applies the updates the outbox kept for this document (an earlier page's unconfirmed edits). */
+  private async restore(outbox: Outbox): Promise<void> {
+    try {
+      const entries = await outbox.list(this.key);
+      if (this.destroyed || entries.length === 0) return;
+      const applied: string[] = [];
+      const unreadable: string[] = [];
+      this.doc.transact(() => {
+        for (const entry of entries) {
+          try {
+            Y.applyUpdate(this.doc, entry.update, RESTORED);
+            applied.push(entry.id);
+          } catch {
+            unreadable.push(entry.id);
+          }
+        }
+      }, RESTORED);
+      if (unreadable.length > 0) void outbox.remove(this.key, unreadable).catch(() => {});
+      this.dispatch({ type: 'restored', entries: applied });
+    } catch {
+      console.warn('sync: could not read the changes kept on this device', this.key);
+    } finally {
+      this.restoring = null;
+    }
+  }
+
   private resetConnection(): void {
     this.epoch++;
     this.joinSent = false;
+    this.joinWaiting = false;
     this.step2Sent = false;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
   }
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
-    if (origin === this || this.destroyed) return; // applied from the server
-    this.dispatch({ type: 'local-change' });
-    if (this.step2Sent && this.transport.connected) this.send(encodeSyncUpdate(update), true);
+    if (origin === this || origin === RESTORED || this.destroyed) return; // applied from the server, or kept already
+    const entry = this.nextEntryId();
+    this.dispatch({ type: 'local-change', entry });
+    // Written at once, so that a tab closed a moment later still has it.
+    this.outbox?.add(this.key, { id: entry, update }).then(
+      () => this.dispatch({ type: 'kept', entry }),
+      () => console.warn('sync: a change could not be kept on this device', this.key),
+    );
+    if (this.step2Sent && this.transport.connected) this.send(encodeSyncUpdate(update), [entry]);
   };
 
   private readonly onAwarenessUpdate = (
@@ -284,11 +370,12 @@ export class DocSession {
     this.transport.awareness(this.key, encodeAwarenessUpdate(this.awareness, clients));
   }
 
-  /** Sends a sync message; `tracked` when it carries local edits that must be confirmed. */
-  private send(message: Uint8Array, tracked: boolean): void {
+  /** Sends a sync message; `carries` names the local edits in it that must be confirmed (null: none). */
+  private send(message: Uint8Array, carries: 'all' | readonly string[] | null): void {
     const epoch = this.epoch;
     const id = this.nextMessageId++;
-    if (tracked) this.dispatch({ type: 'sent', id });
+    const tracked = carries !== null;
+    if (tracked) this.dispatch({ type: 'sent', id, carries });
     this.transport.sync(this.key, message, (result) => {
       if (epoch !== this.epoch || this.destroyed) return;
       if (result.ok) {
@@ -302,9 +389,17 @@ export class DocSession {
   }
 
   private dispatch(event: SyncEvent): void {
-    const next = reduceSync(this.state, event);
-    if (next === this.state) return;
+    if (this.destroyed) return;
+    const previous = this.state;
+    const next = reduceSync(previous, event);
+    if (next === previous) return;
     this.state = next;
+    // Entries that left the outbox are settled (confirmed, or refused for good): off the device with them.
+    if (this.outbox && next.outbox.length < previous.outbox.length) {
+      const remaining = new Set(next.outbox.map((item) => item.id));
+      const settled = previous.outbox.filter((item) => !remaining.has(item.id)).map((item) => item.id);
+      this.outbox.remove(this.key, settled).catch(() => console.warn('sync: could not forget confirmed changes on this device', this.key));
+    }
     for (const listener of this.listeners) listener();
   }
 }

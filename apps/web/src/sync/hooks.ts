@@ -2,7 +2,7 @@ import type { DocName, Role } from '@alliance/shared';
 import { createContext, useContext, useEffect, useRef, useSyncExternalStore } from 'react';
 import type * as Y from 'yjs';
 import type { DocSession, PresenceState } from './doc-session.js';
-import { deriveSaveStatus, type DocSyncState, type SaveStatus, type SyncProblem } from './save-state.js';
+import { deriveSaveStatus, keptCount, type DocSyncState, type SaveStatus, type SyncProblem } from './save-state.js';
 import type { ConnectionStatus, SyncClient } from './sync-client.js';
 import { awarenessStore, yTypeStore } from './y-store.js';
 
@@ -61,15 +61,21 @@ export function useSaveState(session: DocSession): SaveStatus {
   return useSyncExternalStore(session.subscribe, () => deriveSaveStatus(session.getState()));
 }
 
+/** How many local edits of a document wait for the server, kept on this device meanwhile. */
+export function useKeptCount(session: DocSession): number {
+  return useSyncExternalStore(session.subscribe, () => keptCount(session.getState()));
+}
+
 /**
- * Asks the browser to warn before the tab closes while any open document has local edits the
- * server has not confirmed (including documents no longer on screen whose edits are in transit).
+ * Asks the browser to warn before the tab closes while any open document has local edits that
+ * closing would lose: not yet written to the device's outbox (or there is none), or refused by
+ * the server. Edits waiting in the outbox are sent by the next page, so they need no warning.
  */
 export function useUnloadGuard(client: SyncClient | null): void {
   const subscribe = client?.subscribeEdits ?? noSubscription;
-  const unconfirmed = useSyncExternalStore(subscribe, client?.getHasUnconfirmedEdits ?? never);
+  const unkept = useSyncExternalStore(subscribe, client?.getHasUnkeptEdits ?? never);
   useEffect(() => {
-    if (!unconfirmed) return;
+    if (!unkept) return;
     const onBeforeUnload = (event: BeforeUnloadEvent): void => {
       event.preventDefault();
       // Some browsers show the prompt only when returnValue is set.
@@ -77,7 +83,7 @@ export function useUnloadGuard(client: SyncClient | null): void {
     };
     window.addEventListener('beforeunload', onBeforeUnload);
     return () => window.removeEventListener('beforeunload', onBeforeUnload);
-  }, [unconfirmed]);
+  }, [unkept]);
 }
 
 const noSubscription = (): (() => void) => () => {};

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { combineSaveStatus, deriveSaveStatus, hasUnconfirmedEdits, initialSyncState, reduceSync, type DocSyncState, type SyncEvent } from './save-state.js';
+import {
+  combineSaveStatus,
+  deriveSaveStatus,
+  hasUnconfirmedEdits,
+  hasUnkeptEdits,
+  initialSyncState,
+  isRefusedForGood,
+  keptCount,
+  reduceSync,
+  type DocSyncState,
+  type SyncEvent,
+} from './save-state.js';
 
 function run(...events: SyncEvent[]): DocSyncState {
   return events.reduce(reduceSync, initialSyncState);
@@ -80,6 +91,83 @@ describe('save state', () => {
     const failed = run({ type: 'joining' }, { type: 'failed', problem: { code: 'NOT_FOUND', message: 'gone' } });
     expect(deriveSaveStatus(failed)).toBe('error');
     expect(deriveSaveStatus(reduceSync(failed, { type: 'joining' }))).toBe('connecting');
+  });
+});
+
+describe('the outbox: which kept entries an ack settles', () => {
+  const ids = (state: DocSyncState) => state.outbox.map((item) => item.id);
+  const edit = (entry: string): SyncEvent[] => [{ type: 'local-change', entry }, { type: 'kept', entry }];
+
+  it('settles a live update by its own entry, and a step 2 by every entry there was when it was built', () => {
+    const offline = run(...online, { type: 'disconnected' }, ...edit('a'), ...edit('b'));
+    expect(ids(offline)).toEqual(['a', 'b']);
+    // Back online: the step 2 carries a and b; c is typed after it went out and travels on its own.
+    const step2 = run(...online, { type: 'disconnected' }, ...edit('a'), ...edit('b'), { type: 'joining' }, { type: 'sent', id: 1, carries: 'all' });
+    const live = reduceSync(reduceSync(reduceSync(step2, { type: 'local-change', entry: 'c' }), { type: 'kept', entry: 'c' }), { type: 'sent', id: 2, carries: ['c'] });
+    expect(live.carrying).toEqual({ 1: ['a', 'b'], 2: ['c'] });
+
+    const liveAcked = reduceSync(live, { type: 'acked', id: 2 });
+    expect(ids(liveAcked)).toEqual(['a', 'b']);
+    const allAcked = reduceSync(liveAcked, { type: 'acked', id: 1 });
+    expect(ids(allAcked)).toEqual([]);
+    expect(allAcked.carrying).toEqual({});
+    // The other order ends the same way.
+    expect(ids(reduceSync(reduceSync(live, { type: 'acked', id: 1 }), { type: 'acked', id: 2 }))).toEqual([]);
+  });
+
+  it('keeps every entry through a drop and a retryable failure, and forgets those refused for good', () => {
+    const sent = run(...online, ...edit('a'), { type: 'sent', id: 1, carries: ['a'] }, ...edit('b'), { type: 'sent', id: 2, carries: ['b'] });
+    const dropped = reduceSync(sent, { type: 'disconnected' });
+    expect(ids(dropped)).toEqual(['a', 'b']);
+    expect(dropped.carrying).toEqual({});
+    // A late ack from the old connection settles nothing.
+    expect(ids(reduceSync(dropped, { type: 'acked', id: 1 }))).toEqual(['a', 'b']);
+
+    const timedOut = reduceSync(sent, { type: 'refused', id: 1, problem: { code: 'TIMEOUT', message: 'late' } });
+    expect(ids(timedOut)).toEqual(['a', 'b']);
+    const notStored = reduceSync(sent, { type: 'refused', id: 2, problem: { code: 'INTERNAL', message: 'stopped before saving' } });
+    expect(ids(notStored)).toEqual(['a', 'b']);
+
+    const denied = reduceSync(sent, { type: 'refused', id: 2, problem: { code: 'PERMISSION_DENIED', message: 'no' } });
+    expect(ids(denied)).toEqual(['a']);
+    expect(deriveSaveStatus(denied)).toBe('unsaved');
+    // A refusal that names no message (a doc:error) settles nothing.
+    expect(ids(reduceSync(sent, { type: 'refused', id: null, problem: { code: 'SHAPE_VIOLATION', message: 'no' } }))).toEqual(['a', 'b']);
+  });
+
+  it('knows which refusals are final', () => {
+    for (const code of ['PERMISSION_DENIED', 'SHAPE_VIOLATION', 'READ_ONLY', 'UPDATE_TOO_LARGE', 'INVALID_MESSAGE', 'FORBIDDEN', 'NOT_FOUND'] as const) expect(isRefusedForGood(code)).toBe(true);
+    for (const code of ['TIMEOUT', 'INTERNAL', 'LOAD_FAILED', 'NOT_JOINED', 'RATE_LIMITED', 'UNAUTHORIZED', 'CONFLICT'] as const) expect(isRefusedForGood(code)).toBe(false);
+  });
+
+  it('counts the entries written to the device, and those an earlier page left at once', () => {
+    const typing = run(...online, { type: 'disconnected' }, { type: 'local-change', entry: 'a' }, { type: 'local-change', entry: 'b' });
+    expect(keptCount(typing)).toBe(0);
+    expect(hasUnkeptEdits(typing)).toBe(true);
+    const written = reduceSync(reduceSync(typing, { type: 'kept', entry: 'a' }), { type: 'kept', entry: 'b' });
+    expect(keptCount(written)).toBe(2);
+    expect(hasUnkeptEdits(written)).toBe(false);
+    expect(deriveSaveStatus(written)).toBe('offline');
+
+    const reopened = run({ type: 'restored', entries: ['x', 'y', 'z'] }, { type: 'disconnected' });
+    expect(keptCount(reopened)).toBe(3);
+    expect(reopened.unsent).toBe(true);
+    expect(hasUnconfirmedEdits(reopened)).toBe(true);
+    // Restoring what is already known adds nothing.
+    expect(reduceSync(reopened, { type: 'restored', entries: ['x'] })).toBe(reopened);
+  });
+
+  it('leaves an entry settled when its write finishes after the ack', () => {
+    const acked = run(...online, { type: 'local-change', entry: 'a' }, { type: 'sent', id: 1, carries: ['a'] }, { type: 'acked', id: 1 });
+    expect(reduceSync(acked, { type: 'kept', entry: 'a' })).toBe(acked);
+    expect(keptCount(acked)).toBe(0);
+    expect(deriveSaveStatus(acked)).toBe('saved');
+  });
+
+  it('has nothing unkept once an edit is refused for good, but still warns about the refusal', () => {
+    const refused = run(...online, ...edit('a'), { type: 'sent', id: 1, carries: ['a'] }, { type: 'refused', id: 1, problem: { code: 'SHAPE_VIOLATION', message: 'no' } });
+    expect(refused.outbox).toEqual([]);
+    expect(hasUnkeptEdits(refused)).toBe(true);
   });
 });
 

@@ -20,6 +20,35 @@ export interface SyncProblem {
 }
 
 /**
+ * Refusals after which the server will never accept the same edits (their content or the
+ * sender's rights are the problem). Any other failure — a timeout, "not saved yet", a server
+ * that stopped or could not load the document, a code this client does not know — may pass on
+ * a later try, so the edits stay kept on the device for it.
+ */
+const REFUSED_FOR_GOOD: ReadonlySet<SyncErrorCode> = new Set([
+  'BAD_REQUEST',
+  'VALIDATION_FAILED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'INVALID_MESSAGE',
+  'UPDATE_TOO_LARGE',
+  'SHAPE_VIOLATION',
+  'PERMISSION_DENIED',
+  'READ_ONLY',
+]);
+
+export function isRefusedForGood(code: SyncErrorCode): boolean {
+  return REFUSED_FOR_GOOD.has(code);
+}
+
+/** One local update the server has not confirmed, by its outbox entry id. */
+export interface OutboxItem {
+  id: string;
+  /** Written to the device (or read back from it): it survives a reload or a closed tab. */
+  kept: boolean;
+}
+
+/**
  * Everything the client knows about one open document's sync, kept as plain data so the
  * transitions are a pure function ({@link reduceSync}) that tests drive directly.
  */
@@ -40,6 +69,10 @@ export interface DocSyncState {
   server: ServerSaveState;
   /** The server refused one of our edits: it is kept locally but will not be stored. */
   refused: SyncProblem | null;
+  /** Every local update not yet confirmed (nor refused for good), oldest first. */
+  outbox: readonly OutboxItem[];
+  /** For each message in flight, the outbox entries it carries: its ack settles exactly those. */
+  carrying: Readonly<Record<number, readonly string[]>>;
   /** The document cannot be opened. */
   fatal: SyncProblem | null;
 }
@@ -50,9 +83,18 @@ export type SyncEvent =
   | { type: 'joined'; role: Role; readOnly: boolean }
   /** The server's full state has been applied. */
   | { type: 'synced' }
-  | { type: 'local-change' }
-  /** A message carrying every local edit not yet sent went out on this connection. */
-  | { type: 'sent'; id: number }
+  /** A local update; `entry` is its outbox entry, settled by the ack of a message that carries it. */
+  | { type: 'local-change'; entry?: string }
+  /** The outbox entry of a local update is written to the device. */
+  | { type: 'kept'; entry: string }
+  /** Entries written to the device by an earlier page (or another tab) were applied to the document. */
+  | { type: 'restored'; entries: readonly string[] }
+  /**
+   * A message carrying local edits went out on this connection. A sync step 2 carries `'all'`:
+   * every local edit the server lacks, so every entry in the outbox when it was built; a live
+   * update carries its own entry.
+   */
+  | { type: 'sent'; id: number; carries?: 'all' | readonly string[] }
   | { type: 'acked'; id: number }
   | { type: 'refused'; id: number | null; problem: SyncProblem }
   | { type: 'server-status'; state: ServerSaveState }
@@ -70,7 +112,19 @@ export const initialSyncState: DocSyncState = {
   server: 'saved',
   refused: null,
   fatal: null,
+  outbox: [],
+  carrying: {},
 };
+
+/** The outbox without the entries that message `id` carried (its ack or final refusal settled them). */
+function settle(state: DocSyncState, id: number, settled: boolean): Pick<DocSyncState, 'outbox' | 'carrying'> {
+  const carried = state.carrying[id];
+  if (!carried) return { outbox: state.outbox, carrying: state.carrying };
+  const { [id]: _settledMessage, ...carrying } = state.carrying;
+  if (!settled || carried.length === 0) return { outbox: state.outbox, carrying };
+  const done = new Set(carried);
+  return { outbox: state.outbox.filter((item) => !done.has(item.id)), carrying };
+}
 
 export function reduceSync(state: DocSyncState, event: SyncEvent): DocSyncState {
   switch (event.type) {
@@ -84,19 +138,37 @@ export function reduceSync(state: DocSyncState, event: SyncEvent): DocSyncState 
         fatal: null,
         unsent: state.unsent || state.inFlight.length > 0,
         inFlight: [],
+        carrying: {},
       };
     case 'joined':
       return { ...state, role: event.role, readOnly: event.readOnly };
     case 'synced':
       return { ...state, connection: 'online', synced: true, loaded: true };
-    case 'local-change':
-      return state.unsent ? state : { ...state, unsent: true };
-    case 'sent':
-      return { ...state, unsent: false, inFlight: [...state.inFlight, event.id] };
+    case 'local-change': {
+      const outbox = event.entry === undefined ? state.outbox : [...state.outbox, { id: event.entry, kept: false }];
+      return state.unsent && outbox === state.outbox ? state : { ...state, unsent: true, outbox };
+    }
+    case 'kept':
+      // An entry settled before its write finished stays settled (its removal follows the write).
+      return state.outbox.some((item) => item.id === event.entry && !item.kept)
+        ? { ...state, outbox: state.outbox.map((item) => (item.id === event.entry ? { id: item.id, kept: true } : item)) }
+        : state;
+    case 'restored': {
+      const known = new Set(state.outbox.map((item) => item.id));
+      const added = event.entries.filter((id) => !known.has(id)).map((id) => ({ id, kept: true }));
+      return added.length === 0 ? state : { ...state, unsent: true, outbox: [...state.outbox, ...added] };
+    }
+    case 'sent': {
+      const carries = event.carries === 'all' ? state.outbox.map((item) => item.id) : (event.carries ?? []);
+      return { ...state, unsent: false, inFlight: [...state.inFlight, event.id], carrying: { ...state.carrying, [event.id]: carries } };
+    }
     case 'acked':
-      return state.inFlight.includes(event.id) ? { ...state, inFlight: state.inFlight.filter((id) => id !== event.id) } : state;
-    case 'refused':
-      return { ...state, inFlight: state.inFlight.filter((id) => id !== event.id), refused: event.problem };
+      return state.inFlight.includes(event.id) ? { ...state, inFlight: state.inFlight.filter((id) => id !== event.id), ...settle(state, event.id, true) } : state;
+    case 'refused': {
+      // Edits refused for good will never be stored: keeping them would only resend them after every reload.
+      const settled = event.id === null ? {} : settle(state, event.id, isRefusedForGood(event.problem.code));
+      return { ...state, inFlight: state.inFlight.filter((id) => id !== event.id), refused: event.problem, ...settled };
+    }
     case 'server-status':
       return state.server === event.state ? state : { ...state, server: event.state };
     case 'disconnected':
@@ -108,6 +180,7 @@ export function reduceSync(state: DocSyncState, event: SyncEvent): DocSyncState 
         synced: false,
         unsent: state.unsent || state.inFlight.length > 0,
         inFlight: [],
+        carrying: {},
         server: 'saved',
       };
     case 'failed':
@@ -123,6 +196,21 @@ export function hasEditsInTransit(state: DocSyncState): boolean {
 /** Local edits that the server has not confirmed (or refused). */
 export function hasUnconfirmedEdits(state: DocSyncState): boolean {
   return state.unsent || state.inFlight.length > 0 || state.refused !== null;
+}
+
+/** How many local updates are waiting for the server's confirmation, kept on this device meanwhile. */
+export function keptCount(state: DocSyncState): number {
+  let count = 0;
+  for (const item of state.outbox) if (item.kept) count++;
+  return count;
+}
+
+/**
+ * Local edits that a closed tab would lose: not yet written to the device, or refused by the
+ * server (only in this tab's memory, never to be stored).
+ */
+export function hasUnkeptEdits(state: DocSyncState): boolean {
+  return state.refused !== null || state.outbox.some((item) => !item.kept);
 }
 
 export function deriveSaveStatus(state: DocSyncState): SaveStatus {

@@ -8,6 +8,7 @@ import {
 } from '@alliance/shared';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { DocSession, type DocTransport, type PresenceUser, type SyncAck } from './doc-session.js';
+import type { Outbox } from './outbox.js';
 
 /** State of the one realtime connection a signed-in person has. */
 export type ConnectionStatus = 'idle' | 'connecting' | 'online' | 'offline' | 'refused';
@@ -15,6 +16,11 @@ export type ConnectionStatus = 'idle' | 'connecting' | 'online' | 'offline' | 'r
 export interface SyncClientOptions {
   /** Who is signed in; shown to the other person as presence. */
   user: PresenceUser;
+  /**
+   * Where this person's unconfirmed edits are kept on the device (see `Outbox`); without one
+   * they live only in the page's memory.
+   */
+  outbox?: Outbox;
   /** Server origin; defaults to the page's own origin. */
   url?: string;
   /** How long an unused document stays open (covers remounts and quick back-and-forth). */
@@ -92,6 +98,11 @@ export class SyncClient implements DocTransport {
     return this.options.user;
   }
 
+  /** Where this person's unconfirmed edits wait on the device, if anywhere. */
+  get outbox(): Outbox | undefined {
+    return this.options.outbox;
+  }
+
   // ---- documents ----
 
   /**
@@ -102,7 +113,7 @@ export class SyncClient implements DocTransport {
     const key = docKey(workspaceId, doc);
     const existing = this.entries.get(key);
     if (existing) return existing.session;
-    const session = new DocSession(workspaceId, doc, this, this.options.user);
+    const session = new DocSession(workspaceId, doc, this, this.options.user, this.options.outbox ?? null);
     session.subscribe(() => this.notifyEdits());
     const entry: Entry = { session, refs: 0, closeTimer: null };
     this.entries.set(key, entry);
@@ -166,11 +177,22 @@ export class SyncClient implements DocTransport {
 
   readonly getStatus = (): ConnectionStatus => this.status;
 
-  /** Whether any document has local edits the server has not confirmed (for the unload warning). */
-  readonly getHasUnconfirmedEdits = (): boolean => {
-    for (const entry of this.entries.values()) if (entry.session.hasUnconfirmedEdits) return true;
+  /** Whether any document has local edits a closed tab would lose (not yet kept on the device). */
+  readonly getHasUnkeptEdits = (): boolean => {
+    for (const entry of this.entries.values()) if (entry.session.hasUnkeptEdits) return true;
     return false;
   };
+
+  /**
+   * How many of this person's edits are waiting for the server: those kept on the device (any
+   * document, written by any page) and those of open documents not written there yet.
+   */
+  async countWaitingEdits(): Promise<number> {
+    let unkept = 0;
+    for (const entry of this.entries.values()) unkept += entry.session.getState().outbox.filter((item) => !item.kept).length;
+    const kept = this.outbox ? await this.outbox.count().catch(() => 0) : 0;
+    return kept + unkept;
+  }
 
   readonly subscribeEdits = (listener: () => void): (() => void) => {
     this.editListeners.add(listener);

@@ -1,6 +1,8 @@
 import type { ChangePasswordInput, LoginInput, SignupInput, UserDto } from '@alliance/shared';
 import { useSyncExternalStore } from 'react';
 import * as api from '../../lib/api.js';
+import { canUseIndexedDb, openIndexedDbOutbox } from '../../sync/indexeddb-outbox.js';
+import type { Outbox } from '../../sync/outbox.js';
 import { SyncClient } from '../../sync/sync-client.js';
 
 /** Why nobody is signed in, when the app knows: the login page says so. */
@@ -17,6 +19,25 @@ export type AuthState =
   | { status: 'unreachable'; message: string };
 
 let state: AuthState = { status: 'loading' };
+
+/**
+ * Who last signed in on this browser, so that a page opened while the server cannot be
+ * reached can say how many of their changes wait here. Only the id; forgotten on sign-out.
+ */
+const DEVICE_USER_KEY = 'alliance.outbox-user';
+
+function rememberDeviceUser(userId: string | null): void {
+  try {
+    if (userId) localStorage.setItem(DEVICE_USER_KEY, userId);
+    else localStorage.removeItem(DEVICE_USER_KEY);
+  } catch {
+    // Storage is switched off: the count is simply not shown while unreachable.
+  }
+}
+
+function outboxOf(userId: string): Outbox | undefined {
+  return canUseIndexedDb() ? openIndexedDbOutbox(userId) : undefined;
+}
 const listeners = new Set<() => void>();
 
 /**
@@ -53,9 +74,10 @@ function signedIn(user: UserDto): void {
     sync.connect();
   } else {
     closeParked();
-    sync = new SyncClient({ user: { id: user.id, name: user.name } });
+    sync = new SyncClient({ user: { id: user.id, name: user.name }, outbox: outboxOf(user.id) });
     watchForEndedSession(sync);
   }
+  rememberDeviceUser(user.id);
   setState({ status: 'signed-in', user, sync });
 }
 
@@ -100,15 +122,48 @@ export async function logIn(input: LoginInput): Promise<UserDto> {
   return user;
 }
 
+/** How many of the signed-in person's edits are not stored on the server yet (signing out loses them). */
+export function countWaitingEdits(): Promise<number> {
+  return state.status === 'signed-in' ? state.sync.countWaitingEdits() : Promise.resolve(0);
+}
+
+/**
+ * Signs out, then forgets the edits of the person kept on this device: the next person on
+ * this browser must not find them (ask first with {@link countWaitingEdits}).
+ */
 export async function logOut(): Promise<void> {
   await api.logOut();
-  setState({ status: 'signed-out' });
+  await signOutHere({ status: 'signed-out' });
+}
+
+/** After the server ended the session on purpose: close the connection, then forget this person's kept edits. */
+async function signOutHere(next: Extract<AuthState, { status: 'signed-out' }>): Promise<void> {
+  const leaving = state.status === 'signed-in' ? state.sync.outbox : undefined;
+  // Closes the realtime connection first, so that nothing writes to the outbox any more.
+  setState(next);
+  rememberDeviceUser(null);
+  await leaving?.clear().catch(() => console.warn('auth: could not clear the changes kept on this device'));
+}
+
+/**
+ * For the page shown while the server cannot be reached: how many changes of the person who
+ * last signed in here wait on this device.
+ */
+export async function countKeptChangesOfLastUser(): Promise<number> {
+  let userId: string | null = null;
+  try {
+    userId = localStorage.getItem(DEVICE_USER_KEY);
+  } catch {
+    return 0;
+  }
+  const kept = userId ? outboxOf(userId) : undefined;
+  return kept ? kept.count().catch(() => 0) : 0;
 }
 
 /** Ends every session of the person, this one included. */
 export async function logOutEverywhere(): Promise<void> {
   await api.logOutEverywhere();
-  setState({ status: 'signed-out', reason: 'logged-out-everywhere' });
+  await signOutHere({ status: 'signed-out', reason: 'logged-out-everywhere' });
 }
 
 /** Changes the password; the person stays signed in here and is signed out everywhere else. */

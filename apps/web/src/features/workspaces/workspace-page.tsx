@@ -12,7 +12,7 @@ import { errorMessage, getTerms, getWorkspace, isApiError } from '../../lib/api.
 import { paths } from '../../lib/router.js';
 import { useResource } from '../../lib/use-resource.js';
 import type { DocSession } from '../../sync/doc-session.js';
-import { useDoc, useDocSyncState, useOptionalDoc, usePresence, useSaveState, type DocHandle } from '../../sync/hooks.js';
+import { useDoc, useDocSyncState, useKeptCount, useOptionalDoc, usePresence, useSaveState, type DocHandle } from '../../sync/hooks.js';
 import { combineSaveStatus } from '../../sync/save-state.js';
 import { FeedbackBoard } from '../feedback/feedback-board.js';
 import { HowWeWork } from '../onboarding/how-we-work.js';
@@ -154,6 +154,10 @@ function WorkspaceView({
   const feedbackStatus = useSaveState(feedback.session);
   const draftsStatus = useSaveState(drafts?.session ?? feedback.session);
   const saveStatus = combineSaveStatus([roadmapStatus, feedbackStatus, ...(drafts ? [draftsStatus] : [])]);
+  const roadmapKept = useKeptCount(roadmap.session);
+  const feedbackKept = useKeptCount(feedback.session);
+  const draftsKept = useKeptCount(drafts?.session ?? feedback.session);
+  const kept = roadmapKept + feedbackKept + (drafts ? draftsKept : 0);
   const roadmapRefused = useDocSyncState(roadmap.session).refused;
   const feedbackRefused = useDocSyncState(feedback.session).refused;
   const refused = roadmapRefused ?? feedbackRefused;
@@ -183,7 +187,7 @@ function WorkspaceView({
     <Page width="normal">
       <WorkspaceTitle workspace={workspace} terms={terms}>
         <div className="workspace-head__status">
-          <SaveIndicator status={saveStatus} />
+          <SaveIndicator status={saveStatus} kept={kept} />
           <PresenceList sessions={presenceSessions} selfId={user.id} />
         </div>
       </WorkspaceTitle>
