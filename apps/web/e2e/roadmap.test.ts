@@ -123,6 +123,46 @@ describe('the roadmap, therapist and client side by side', () => {
     expect(problems).toEqual([]);
   }, 240_000);
 
+  it('asks both to confirm again when the words of an agreed goal change, and shows the change', async () => {
+    const output = run!.server.output;
+    onTestFailed(() => console.error(`server output (last lines):\n${output().slice(-6_000)}`));
+    await newWorkspace('Sam — the words agreed to');
+    await client.getByRole('button', { name: 'Add goal', exact: true }).click();
+    await client.keyboard.type('Walk every day', { delay: 15 });
+    const therapistGoal = goal(therapist, 1);
+    const clientGoal = goal(client, 1);
+    await expect.poll(() => fieldValue(therapistGoal.getByRole('textbox', { name: 'Goal title' })), WAIT).toBe('Walk every day');
+    await therapistGoal.getByRole('button', { name: 'I agree' }).click();
+    await clientGoal.getByRole('button', { name: 'I agree' }).click();
+    await clientGoal.getByText('You both agree on this goal.').waitFor(WAIT);
+
+    // The client changes the title after both agreed: both see the change and are asked again.
+    await typeInto(client, clientGoal.getByRole('textbox', { name: 'Goal title' }), ' after lunch');
+    for (const card of [therapistGoal, clientGoal]) {
+      const note = card.getByRole('note', { name: 'Changed since agreed' });
+      await note.getByText('Changed since you both agreed').waitFor(WAIT);
+      await expect.poll(() => note.locator('ins').innerText(), WAIT).toContain('after lunch');
+      await card.locator('.goal-pill--changed').waitFor(WAIT);
+    }
+    await saved(client);
+    await client.locator('body').click({ position: { x: 5, y: 5 } });
+    await clientGoal.getByRole('note', { name: 'Changed since agreed' }).scrollIntoViewIfNeeded();
+    await shot(client, 'roadmap-changed-since-agreed-phone');
+    await shot(therapist, 'roadmap-changed-since-agreed-desktop');
+    expect(await accessibilityProblems(client)).toEqual([]);
+
+    // Each confirms the new words; until both have, the other is told who is still asked.
+    await therapistGoal.getByRole('button', { name: 'I agree to the new words' }).click();
+    await therapistGoal.getByText('Sam Rivera will be asked to confirm the new words.').waitFor(WAIT);
+    await clientGoal.getByText('Changed since you agreed').waitFor(WAIT);
+    await clientGoal.getByRole('button', { name: 'I agree to the new words' }).click();
+    for (const card of [therapistGoal, clientGoal]) {
+      await card.getByText('You both agree on this goal.').waitFor(WAIT);
+      await expect.poll(() => card.locator('.goal-pill--changed').count(), WAIT).toBe(0);
+    }
+    expect(problems).toEqual([]);
+  }, 240_000);
+
   it('keeps both people’s typing in the same field at the same time, on both screens and after a reload', async () => {
     const output = run!.server.output;
     onTestFailed(() => console.error(`server output (last lines):\n${output().slice(-6_000)}`));

@@ -11,6 +11,7 @@ export * from './doc/feedback-rules.js';
 export * from './doc/update-content.js';
 export * from './doc/kinds.js';
 export * from './doc/staging.js';
+export * from './doc/text-diff.js';
 export * from './protocol/errors.js';
 export * from './protocol/events.js';
 export * from './protocol/yjs-messages.js';

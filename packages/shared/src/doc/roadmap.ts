@@ -695,3 +695,37 @@ export function groupHomework(goal: Y.Map<unknown>): HomeworkEntry[] {
   }
   return entries;
 }
+
+// ---- agreement to words: what each agreed to, and whether it changed since ----
+
+/** The words of a goal as one member agreed to them, and as they read now. */
+export interface AgreedWords {
+  role: Role;
+  /** When they agreed (ISO time). */
+  at: string;
+  title: { agreed: string; now: string };
+  why: { agreed: string; now: string };
+}
+
+/**
+ * The marks whose words changed since they were set: an agreement is for the words agreed to,
+ * so both see the change and confirm again. Marks from before the words were recorded have
+ * nothing to compare and are taken as they are.
+ */
+export function changedSinceAgreed(goal: Y.Map<unknown>): AgreedWords[] {
+  const marks = goal.get('agreedBy');
+  const titles = goal.get('agreedTitle');
+  const whys = goal.get('agreedWhy');
+  if (!(marks instanceof Y.Map) || !(titles instanceof Y.Map) || !(whys instanceof Y.Map)) return [];
+  const title = readText(goal, 'title');
+  const why = readText(goal, 'why');
+  const changed: AgreedWords[] = [];
+  for (const role of ROLES) {
+    const at = marks.get(role);
+    const agreedTitle = titles.get(role);
+    const agreedWhy = whys.get(role);
+    if (typeof at !== 'string' || typeof agreedTitle !== 'string' || typeof agreedWhy !== 'string') continue;
+    if (agreedTitle !== title || agreedWhy !== why) changed.push({ role, at, title: { agreed: agreedTitle, now: title }, why: { agreed: agreedWhy, now: why } });
+  }
+  return changed;
+}

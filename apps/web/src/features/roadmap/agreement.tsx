@@ -1,5 +1,7 @@
-import { ROLES, setAgreement, type Role } from '@alliance/shared';
-import type * as Y from 'yjs';
+import { changedSinceAgreed, diffWords, ROLES, setAgreement, type AgreedWords, type Role } from '@alliance/shared';
+import * as Y from 'yjs';
+import { Button } from '../../components/button.js';
+import { useYMap, useYText } from '../../sync/hooks.js';
 import { formatDay, formatMoment, otherRole, personName, sentenceName, type People } from './format.js';
 import { Icon } from './icons.js';
 
@@ -25,9 +27,10 @@ export function Agreement({ goal, marks, people, readOnly }: AgreementProps) {
   const theirs = markOf(marks, otherRole(people.viewer));
   const both = mine !== null && theirs !== null;
   const order: Role[] = [people.viewer, ...ROLES.filter((role) => role !== people.viewer)];
+  const changed = useChangedSinceAgreed(goal);
 
   return (
-    <div className={both ? 'agreement agreement--both' : 'agreement'}>
+    <div className={changed.length > 0 ? 'agreement agreement--changed' : both ? 'agreement agreement--both' : 'agreement'}>
       <button
         type="button"
         className="agree-toggle"
@@ -63,7 +66,93 @@ export function Agreement({ goal, marks, people, readOnly }: AgreementProps) {
           );
         })}
       </ul>
-      <p className="agreement__note">{both ? 'You both agree on this goal.' : 'A goal is agreed once you have both marked it.'}</p>
+      {changed.length > 0 ? (
+        <ChangedSinceAgreed goal={goal} changed={changed} people={people} readOnly={readOnly} />
+      ) : (
+        <p className="agreement__note">{both ? 'You both agree on this goal.' : 'A goal is agreed once you have both marked it.'}</p>
+      )}
     </div>
+  );
+}
+
+const EMPTY = new Y.Map<unknown>();
+const NO_TEXT = new Y.Text();
+
+function mapField(goal: Y.Map<unknown>, key: string): Y.Map<unknown> {
+  const value = goal.get(key);
+  return value instanceof Y.Map ? (value as Y.Map<unknown>) : EMPTY;
+}
+
+function textField(goal: Y.Map<unknown>, key: string): Y.Text {
+  const value = goal.get(key);
+  return value instanceof Y.Text ? value : NO_TEXT;
+}
+
+/** The marks whose words changed since, kept up to date as either person types or agrees. */
+export function useChangedSinceAgreed(goal: Y.Map<unknown>): AgreedWords[] {
+  // Subscribed for their changes; `changedSinceAgreed` reads the goal itself.
+  useYMap(mapField(goal, 'agreedTitle'));
+  useYMap(mapField(goal, 'agreedWhy'));
+  useYText(textField(goal, 'title'));
+  useYText(textField(goal, 'why'));
+  return changedSinceAgreed(goal);
+}
+
+/**
+ * An agreement is for the words agreed to: when the title or the why changed after someone
+ * agreed, both see the change, word by word, and each confirms the new words again.
+ */
+function ChangedSinceAgreed({ goal, changed, people, readOnly }: { goal: Y.Map<unknown>; changed: AgreedWords[]; people: People; readOnly: boolean }) {
+  const mine = changed.find((entry) => entry.role === people.viewer);
+  // The change since the viewer agreed, or else since the other person did.
+  const shown = mine ?? changed[0]!;
+  const since =
+    changed.length === 2 && changed[0]!.title.agreed === changed[1]!.title.agreed && changed[0]!.why.agreed === changed[1]!.why.agreed
+      ? 'you both agreed'
+      : mine
+        ? 'you agreed'
+        : `${personName(people, shown.role)} agreed`;
+  const waitingOn = changed.filter((entry) => entry.role !== people.viewer).map((entry) => personName(people, entry.role));
+  return (
+    <div className="agreement__changed" role="note" aria-label="Changed since agreed">
+      <p className="agreement__changed-title">
+        <Icon name="alert" size={18} /> Changed since {since}
+      </p>
+      {shown.title.agreed !== shown.title.now && <WordsChange label="Title" before={shown.title.agreed} after={shown.title.now} />}
+      {shown.why.agreed !== shown.why.now && <WordsChange label="Why this matters" before={shown.why.agreed} after={shown.why.now} />}
+      <p className="agreement__changed-ask">
+        {mine ? 'Read the change, then confirm you agree with the words as they are now.' : `${waitingOn.join(' and ')} will be asked to confirm the new words.`}
+        {mine && waitingOn.length > 0 ? ` ${waitingOn.join(' and ')} will be asked too.` : ''}
+      </p>
+      {mine && !readOnly && (
+        <Button variant="primary" className="agreement__confirm" onClick={() => setAgreement(goal, people.viewer, true)}>
+          I agree to the new words
+        </Button>
+      )}
+    </div>
+  );
+}
+
+/** A text as it was and as it is, the removed words struck through and the added ones marked. */
+function WordsChange({ label, before, after }: { label: string; before: string; after: string }) {
+  return (
+    <p className="words-change">
+      <span className="words-change__label">{label}: </span>
+      {diffWords(before, after).map((run, index) =>
+        run.kind === 'same' ? (
+          <span key={index}>{run.text}</span>
+        ) : run.kind === 'removed' ? (
+          <del key={index}>
+            <span className="visually-hidden">removed: </span>
+            {run.text}
+          </del>
+        ) : (
+          <ins key={index}>
+            <span className="visually-hidden">added: </span>
+            {run.text}
+          </ins>
+        ),
+      )}
+    </p>
   );
 }

@@ -16,7 +16,7 @@ import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { CollabText, type CollabTextHandle } from '../../components/collab-text/index.js';
 import { useYMap } from '../../sync/hooks.js';
-import { Agreement } from './agreement.js';
+import { Agreement, useChangedSinceAgreed } from './agreement.js';
 import { Attainment } from './attainment.js';
 import { dateInputValue, formatDay, personName, type People } from './format.js';
 import { DateField } from './goal-section.js';
@@ -85,6 +85,7 @@ export function GoalCard({ goal, number, count, people, readOnly, awareness, reo
   const allowed = selectableStatuses(goal);
   const stepsList = goalList(goal, 'steps');
   const progress = useStepProgress(stepsList);
+  const changedSinceAgreed = useChangedSinceAgreed(goal).length > 0;
 
   // Two people marking at the same moment each saw only their own mark; whoever notices first
   // sets the status the marks call for (both would write the same value).
@@ -143,6 +144,7 @@ export function GoalCard({ goal, number, count, people, readOnly, awareness, reo
           Goal {number}
         </p>
         <span className={`goal-pill goal-pill--${status}`}>{GOAL_STATUS_LABELS[status]}</span>
+        {changedSinceAgreed && <span className="goal-pill goal-pill--changed">Changed since agreed</span>}
         {editors.map((editor) => (
           <span key={editor.key} className="goal-card__editing" style={{ '--editor-color': editor.color } as CSSProperties}>
             <span className="goal-card__editing-dot" aria-hidden="true" />

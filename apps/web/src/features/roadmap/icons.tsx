@@ -1,5 +1,5 @@
 /** Small line icons for the roadmap's buttons; always decorative (the button carries the name). */
-type IconName = 'grip' | 'chevron' | 'up' | 'down' | 'remove' | 'check' | 'archive' | 'restore' | 'plus';
+type IconName = 'grip' | 'chevron' | 'up' | 'down' | 'remove' | 'check' | 'archive' | 'restore' | 'plus' | 'alert';
 
 const PATHS: Record<IconName, string> = {
   grip: 'M9 5.5h.01M15 5.5h.01M9 12h.01M15 12h.01M9 18.5h.01M15 18.5h.01',
@@ -11,6 +11,7 @@ const PATHS: Record<IconName, string> = {
   archive: 'M4 7h16M5.5 7v11.5h13V7M10 11h4M3.5 4h17v3h-17z',
   restore: 'M4 12a8 8 0 1 0 2.4-5.7M4 4.5v4h4',
   plus: 'M12 5v14M5 12h14',
+  alert: 'M12 3.5l9.5 16.5h-19zM12 10v4.5M12 17.5h.01',
 };
 
 export function Icon({ name, size = 18 }: { name: IconName; size?: number }) {
