@@ -60,7 +60,7 @@ interface Slot {
 type Target = { workspaceId: string; doc: DocName; documentId?: string; readOnly?: boolean };
 
 /** Refusals that made the room try the update (and rebuild its staging copy). */
-const COSTLY_REFUSALS: ReadonlySet<string> = new Set(['SHAPE_VIOLATION', 'PERMISSION_DENIED', 'INVALID_MESSAGE', 'READ_ONLY']);
+const COSTLY_REFUSALS: ReadonlySet<string> = new Set(['SHAPE_VIOLATION', 'PERMISSION_DENIED', 'INVALID_MESSAGE', 'OUT_OF_SYNC', 'READ_ONLY']);
 
 /** How long an HTTP version request waits for pending updates to be written. */
 const VERSION_FLUSH_TIMEOUT_MS = 5_000;
@@ -442,8 +442,7 @@ class Registry implements RoomRegistry {
    */
   private async unload(key: DocKey, slot: Slot): Promise<void> {
     const room = slot.room;
-    if (!room || room.state !== 'open' || !room.usable) return;
-    room.state = 'unloading';
+    if (!room || !room.beginUnload()) return;
     try {
       for (;;) {
         await room.flush();
@@ -465,7 +464,7 @@ class Registry implements RoomRegistry {
       if (!room.usable) return;
       this.deps.logger.error('room.unload_failed', { documentId: room.documentId, ...describeError(error) });
     }
-    if (room.state === 'unloading') room.state = 'open';
+    room.cancelUnload();
     if (room.refs === 0 && !this.closing) this.scheduleIdle(key, slot);
   }
 

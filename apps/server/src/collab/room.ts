@@ -19,7 +19,7 @@ import { fromConnection, ownerOf, type ChangeOrigin } from './origin.js';
 import { Presence, type PresenceSettings } from './presence.js';
 import { OutgoingMessage, type RoomConnection, type SaveStatus, type SyncOutcome } from './room-registry.js';
 import type { CollabStore } from './store.js';
-import type { LogTarget, QueuedUpdate, UpdateLog } from './update-log.js';
+import type { LogTarget, UpdateLog } from './update-log.js';
 
 export interface RoomSettings {
   maxMessageBytes: number;
@@ -104,7 +104,7 @@ export class Room implements LogTarget {
   readonly documentId: string;
   readonly doc: Y.Doc;
   private readOnlyState: boolean;
-  state: RoomState = 'open';
+  private stateNow: RoomState = 'open';
 
   /** The last seq given to an accepted update. */
   seq: number;
@@ -112,7 +112,6 @@ export class Room implements LogTarget {
   durableSeq: number;
   /** The latest checkpoint covers the log up to this seq. */
   checkpointSeq: number;
-  readonly unwritten: QueuedUpdate[] = [];
   lease: LeaseClaim;
 
   private readonly connections = new Set<RoomConnection>();
@@ -164,9 +163,25 @@ export class Room implements LogTarget {
     this.readOnlyState = readOnly;
   }
 
+  get state(): RoomState {
+    return this.stateNow;
+  }
+
+  /** Starts unloading (the registry writes what is pending and checkpoints); false when it cannot. */
+  beginUnload(): boolean {
+    if (this.stateNow !== 'open' || !this.usable) return false;
+    this.stateNow = 'unloading';
+    return true;
+  }
+
+  /** Someone joined while it unloaded: it stays open. */
+  cancelUnload(): void {
+    if (this.stateNow === 'unloading') this.stateNow = 'open';
+  }
+
   /** Whether the room is still usable (not closed, not failed). */
   get usable(): boolean {
-    return this.state !== 'closed' && !this.broken;
+    return this.stateNow !== 'closed' && !this.broken;
   }
 
   // ---- connections ----
@@ -278,7 +293,7 @@ export class Room implements LogTarget {
     // to every check, and surface later inside someone else's update. Refused: a client that
     // really has them sends them along after a fresh sync step 1.
     const refusal = staged.pending
-      ? new RoomError('INVALID_MESSAGE', 'The update depends on changes the server does not have; sync again.')
+      ? new RoomError('OUT_OF_SYNC', 'The update depends on changes the server does not have; sync again.')
       : staged.transactions !== 1
         ? new RoomError('INVALID_MESSAGE', 'The update could not be checked.')
         : null;
@@ -375,7 +390,7 @@ export class Room implements LogTarget {
     while (index < this.waiters.length && this.waiters[index]!.seq <= lastSeq) this.waiters[index++]!.resolve();
     if (index > 0) this.waiters = this.waiters.slice(index);
     if (this.saveState === 'unsaved') {
-      if (this.unwritten.length === 0) this.saveState = 'saved';
+      if (this.durableSeq === this.seq) this.saveState = 'saved';
       this.broadcastStatus();
     }
     this.scheduleCheckpoint();
@@ -389,7 +404,7 @@ export class Room implements LogTarget {
 
   /** Another process holds the document now: nothing queued here may be confirmed. */
   fencedOut(): void {
-    this.options.logger.warn('room.lease_lost', { documentId: this.documentId, unwritten: this.unwritten.length });
+    this.options.logger.warn('room.lease_lost', { documentId: this.documentId, unwritten: this.seq - this.durableSeq });
     this.fail('lease_lost');
   }
 
@@ -435,7 +450,7 @@ export class Room implements LogTarget {
 
   private bytesSince(seq: number): number {
     let bytes = 0;
-    for (const update of this.unwritten) if (update.seq > seq) bytes += update.update.byteLength;
+    for (const update of this.options.updateLog.unwrittenOf(this)) if (update.seq > seq) bytes += update.update.byteLength;
     return bytes;
   }
 
@@ -504,7 +519,7 @@ export class Room implements LogTarget {
 
   /** Frees the room. Updates still unwritten are reported and dropped with it (shutdown only). */
   destroy(): void {
-    this.state = 'closed';
+    this.stateNow = 'closed';
     this.clearCheckpointTimer();
     if (this.presenceSweep) clearInterval(this.presenceSweep);
     this.presenceSweep = null;

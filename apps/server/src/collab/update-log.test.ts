@@ -4,7 +4,6 @@ import { createLogger } from '../logger.js';
 import { UpdateLog, type LogTarget, type QueuedUpdate } from './update-log.js';
 
 class FakeRoom implements LogTarget {
-  readonly unwritten: QueuedUpdate[] = [];
   readonly writtenUpTo: number[] = [];
   readonly lease = { owner: 'this-process', token: 1 };
   failures = 0;
@@ -87,10 +86,10 @@ describe('the update log', () => {
     log.append(room, room.next());
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(room.writtenUpTo).toEqual([]);
-    expect(room.unwritten).toHaveLength(1);
+    expect(log.unwrittenOf(room)).toHaveLength(1);
     open();
     await until(() => room.writtenUpTo.length === 1);
-    expect(room.unwritten).toHaveLength(0);
+    expect(log.unwrittenOf(room)).toHaveLength(0);
     log.close();
   });
 
@@ -140,7 +139,7 @@ describe('the update log', () => {
 
     expect(room.failures).toBe(3);
     expect(seqsOf(store.writes, 'doc')).toEqual([1, 2, 3, 4, 5]);
-    expect(room.unwritten).toHaveLength(0);
+    expect(log.unwrittenOf(room)).toHaveLength(0);
     log.close();
   });
 
@@ -158,7 +157,7 @@ describe('the update log', () => {
 
     expect(broken.writtenUpTo).toEqual([]);
     expect(broken.failures).toBeGreaterThan(0);
-    expect(broken.unwritten).toHaveLength(1);
+    expect(log.unwrittenOf(broken)).toHaveLength(1);
     expect(seqsOf(store.writes, 'healthy')).toEqual([1, 2]);
     log.close();
   });
@@ -174,7 +173,7 @@ describe('the update log', () => {
     await until(() => taken.fenced === 1 && mine.writtenUpTo.length === 1);
 
     expect(taken.writtenUpTo).toEqual([]);
-    expect(taken.unwritten).toEqual([]);
+    expect(log.unwrittenOf(taken)).toEqual([]);
     expect(log.pendingBytes).toBe(0);
     expect(seqsOf(store.writes, 'taken')).toEqual([]);
     expect(seqsOf(store.writes, 'mine')).toEqual([1]);

@@ -11,8 +11,6 @@ export interface LogTarget {
   readonly documentId: string;
   /** The lease its writes are fenced by. */
   readonly lease: LeaseClaim;
-  /** Accepted updates not yet durably written, oldest first. Only the log removes from it. */
-  readonly unwritten: QueuedUpdate[];
   /** The oldest `count` updates, up to `lastSeq`, are now durably stored. */
   written(count: number, lastSeq: number): void;
   /** A write failed; the updates stay queued and will be retried. */
@@ -62,7 +60,8 @@ interface Backoff {
  * connection) is retried room by room, so one bad document cannot hold up the others.
  */
 export class UpdateLog {
-  private readonly waiting = new Set<LogTarget>();
+  /** Each room's accepted updates not yet durably written, oldest first: the log's own queues. */
+  private readonly queues = new Map<LogTarget, QueuedUpdate[]>();
   private readonly backoff = new Map<LogTarget, Backoff>();
   /** Rooms to write one at a time after a batch failed on its data. */
   private readonly solo = new Set<LogTarget>();
@@ -84,21 +83,27 @@ export class UpdateLog {
     this.maxConcurrent = Math.max(1, options.maxConcurrentWrites ?? 1);
   }
 
+  /** `target`'s accepted updates not yet written, oldest first. */
+  unwrittenOf(target: LogTarget): readonly QueuedUpdate[] {
+    return this.queues.get(target) ?? [];
+  }
+
   /** Bytes of accepted updates not yet written, over all rooms (bounded: see MAX_UNSAVED_BYTES). */
   pendingBytes = 0;
 
   /** Queues an accepted update of `target` (seqs must increase). */
   append(target: LogTarget, update: QueuedUpdate): void {
-    target.unwritten.push(update);
+    const queue = this.queues.get(target);
+    if (queue) queue.push(update);
+    else this.queues.set(target, [update]);
     this.pendingBytes += update.update.byteLength;
-    this.waiting.add(target);
     this.schedule();
   }
 
   /** Updates accepted but not yet written, over all rooms. */
   get pending(): number {
     let count = 0;
-    for (const target of this.waiting) count += target.unwritten.length;
+    for (const queue of this.queues.values()) count += queue.length;
     return count;
   }
 
@@ -107,11 +112,10 @@ export class UpdateLog {
    * failed, and confirms none of it). A write in flight for it finds nothing to confirm.
    */
   drop(target: LogTarget): void {
-    for (const update of target.unwritten) this.pendingBytes -= update.update.byteLength;
-    target.unwritten.length = 0;
+    for (const update of this.queues.get(target) ?? []) this.pendingBytes -= update.update.byteLength;
+    this.queues.delete(target);
     this.backoff.delete(target);
     this.solo.delete(target);
-    if (!this.inFlight.has(target)) this.waiting.delete(target);
   }
 
   /** Stops writing (after the rooms flushed what they could). */
@@ -156,8 +160,8 @@ export class UpdateLog {
     if (this.backoff.size === 0 || this.closed) return;
     const now = Date.now();
     let earliest = Infinity;
-    for (const target of this.waiting) {
-      if (target.unwritten.length === 0 || this.inFlight.has(target)) continue;
+    for (const [target, queue] of this.queues) {
+      if (queue.length === 0 || this.inFlight.has(target)) continue;
       const until = this.backoff.get(target)?.until;
       if (until !== undefined && until > now) earliest = Math.min(earliest, until);
     }
@@ -172,9 +176,9 @@ export class UpdateLog {
     const parts: Part[] = [];
     let rows = 0;
     let bytes = 0;
-    for (const target of this.waiting) {
-      if (target.unwritten.length === 0) {
-        if (!this.inFlight.has(target)) this.waiting.delete(target);
+    for (const [target, queue] of this.queues) {
+      if (queue.length === 0) {
+        if (!this.inFlight.has(target)) this.queues.delete(target);
         this.solo.delete(target);
         continue;
       }
@@ -185,14 +189,14 @@ export class UpdateLog {
       const alone = this.solo.has(target);
       if (alone && parts.length > 0) continue;
       let count = 0;
-      for (const update of target.unwritten) {
+      for (const update of queue) {
         if (rows >= this.maxRows || (rows > 0 && bytes + update.update.byteLength > this.maxBytes)) break;
         count++;
         rows++;
         bytes += update.update.byteLength;
       }
       if (count === 0) break;
-      parts.push({ target, updates: target.unwritten.slice(0, count) });
+      parts.push({ target, updates: queue.slice(0, count) });
       if (alone) break;
     }
     return parts;
@@ -232,7 +236,7 @@ export class UpdateLog {
         part.target.fencedOut();
         continue;
       }
-      for (const update of part.target.unwritten.splice(0, part.updates.length)) this.pendingBytes -= update.update.byteLength;
+      for (const update of this.queues.get(part.target)?.splice(0, part.updates.length) ?? []) this.pendingBytes -= update.update.byteLength;
       part.target.written(part.updates.length, part.updates[part.updates.length - 1]!.seq);
     }
   }

@@ -139,7 +139,7 @@ describe.each(testBackends())('bad input on %s', (kind) => {
       const middle = Y.encodeStateVector(copy);
       (goal.get('why') as Y.Text).insert(0, 'depends on the goal');
       const second = Y.encodeStateAsUpdate(copy, middle);
-      expect(await client.sync(key, encodeSyncUpdate(second))).toMatchObject({ ok: false, code: 'INVALID_MESSAGE' });
+      expect(await client.sync(key, encodeSyncUpdate(second))).toMatchObject({ ok: false, code: 'OUT_OF_SYNC' });
       // Sent together with what it depends on, it is fine.
       expect(await client.sync(key, encodeSyncUpdate(Y.encodeStateAsUpdate(copy, start)))).toMatchObject({ ok: true });
       await expectIntact(pair, ['first']);

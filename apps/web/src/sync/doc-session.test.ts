@@ -178,6 +178,34 @@ describe('DocSession', () => {
     expect(join.mock.calls.map(([request]) => request.reopen === true)).toEqual([false, false, true]);
   });
 
+  it('sends an edit the server could not take for now again by itself, after a pause, and then says saved', () => {
+    vi.useFakeTimers();
+    const server = new MemoryServer();
+    const client = open(server, 'Sam');
+    server.flush();
+    server.refuseNext = 'NOT_SAVED'; // e.g. too much unsaved while the database is away
+    addGoal(client.session.doc, { title: 'Journal', proposedBy: 'client' });
+    server.flush();
+    expect(client.session.saveStatus).toBe('unsaved');
+    expect(storedTitles(server)).toEqual([]);
+
+    vi.advanceTimersByTime(2_000);
+    server.flush();
+    expect(storedTitles(server)).toEqual(['Journal']);
+    expect(client.session.saveStatus).toBe('saved');
+  });
+
+  it('joins again when its update builds on changes the server does not have', () => {
+    const server = new MemoryServer();
+    const client = open(server, 'Sam');
+    server.flush();
+    server.refuseNext = 'OUT_OF_SYNC';
+    addGoal(client.session.doc, { title: 'Walk', proposedBy: 'client' });
+    server.flush();
+    expect(storedTitles(server)).toEqual(['Walk']);
+    expect(client.session.saveStatus).toBe('saved');
+  });
+
   it('keeps each local edit on the device until the server confirms it stored', async () => {
     const server = new MemoryServer();
     const outbox = new MemoryOutbox();

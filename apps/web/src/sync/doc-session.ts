@@ -63,6 +63,11 @@ export interface PresenceState {
 /** Join failures after which retrying cannot help: the document stays closed. */
 const FATAL_CODES: ReadonlySet<SyncErrorCode> = new Set(['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_REQUEST', 'INVALID_MESSAGE']);
 const JOIN_RETRY_MS = [1_000, 2_000, 5_000, 10_000, 15_000] as const;
+/** Refusals the server may lift on a later try (busy, saving backlog): the edits stay, and a fresh sync sends them again after a pause. */
+const RESEND_LATER: ReadonlySet<SyncErrorCode> = new Set(['NOT_SAVED', 'RATE_LIMITED', 'QUOTA_EXCEEDED', 'LOAD_FAILED', 'INTERNAL', 'TIMEOUT']);
+const RESEND_LATER_MS = [2_000, 5_000, 10_000, 20_000, 30_000] as const;
+/** Answers that mean "join again": the join's sync step 2 carries whatever the server lacks. */
+const JOIN_AGAIN: ReadonlySet<SyncErrorCode> = new Set(['NOT_JOINED', 'OUT_OF_SYNC']);
 
 /** The origin of updates read back from the device: local edits, but not new ones (they are kept already). */
 const RESTORED = Symbol('restored from the outbox');
@@ -102,6 +107,8 @@ export class DocSession {
   /** The server accepted a join once: later joins (after a reconnect) open nothing new. */
   private openedOnce = false;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private resendTimer: ReturnType<typeof setTimeout> | null = null;
+  private resendAttempts = 0;
   private destroyed = false;
   private readonly nextEntryId = outboxEntryIds();
   /** Reading back what the outbox kept; the first join waits for it. Null once done. */
@@ -247,14 +254,14 @@ export class DocSession {
 
   handleError(error: DocError): void {
     if (this.destroyed) return;
-    if (error.code === 'NOT_JOINED') {
+    if (JOIN_AGAIN.has(error.code)) {
       // The server forgot us (e.g. it restarted the room): join again, which re-syncs.
       if (this.transport.connected) this.handleConnect();
       return;
     }
     const problem = { code: error.code, message: error.message };
     if (FATAL_CODES.has(error.code)) this.handleFatal(problem);
-    else this.dispatch({ type: 'refused', id: null, problem });
+    else this.refuse(null, problem);
   }
 
   /** Leaves the document and frees it. The session cannot be used afterwards. */
@@ -343,6 +350,9 @@ export class DocSession {
     this.step2Sent = false;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
+    // A join is on its way (or the connection is gone): it carries what a pending resend would.
+    if (this.resendTimer) clearTimeout(this.resendTimer);
+    this.resendTimer = null;
   }
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
@@ -380,12 +390,25 @@ export class DocSession {
       if (epoch !== this.epoch || this.destroyed) return;
       if (result.ok) {
         if (tracked) this.dispatch({ type: 'acked', id });
-      } else if (result.code === 'NOT_JOINED') {
+        this.resendAttempts = 0;
+      } else if (JOIN_AGAIN.has(result.code)) {
         this.handleConnect();
       } else {
-        this.dispatch({ type: 'refused', id, problem: { code: result.code, message: result.message } });
+        this.refuse(id, { code: result.code, message: result.message });
       }
     });
+  }
+
+  /** A refusal: shown; one the server may lift later is tried again, after a pause, by joining afresh. */
+  private refuse(id: number | null, problem: SyncProblem): void {
+    this.dispatch({ type: 'refused', id, problem });
+    if (!RESEND_LATER.has(problem.code) || this.resendTimer) return;
+    const delay = RESEND_LATER_MS[Math.min(this.resendAttempts, RESEND_LATER_MS.length - 1)];
+    this.resendAttempts++;
+    this.resendTimer = setTimeout(() => {
+      this.resendTimer = null;
+      if (!this.destroyed && this.transport.connected) this.handleConnect();
+    }, delay);
   }
 
   private dispatch(event: SyncEvent): void {

@@ -32,6 +32,7 @@ const REFUSED_FOR_GOOD: ReadonlySet<SyncErrorCode> = new Set([
   'NOT_FOUND',
   'INVALID_MESSAGE',
   'UPDATE_TOO_LARGE',
+  'DOCUMENT_TOO_LARGE',
   'SHAPE_VIOLATION',
   'PERMISSION_DENIED',
   'READ_ONLY',
@@ -139,6 +140,8 @@ export function reduceSync(state: DocSyncState, event: SyncEvent): DocSyncState 
         unsent: state.unsent || state.inFlight.length > 0,
         inFlight: [],
         carrying: {},
+        // A refusal that may pass on a later try is tried again by this very join.
+        refused: state.refused && !isRefusedForGood(state.refused.code) ? null : state.refused,
       };
     case 'joined':
       return { ...state, role: event.role, readOnly: event.readOnly };

@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'DOCUMENT_TOO_LARGE',
   'QUOTA_EXCEEDED',
   'NOT_SAVED',
+  'OUT_OF_SYNC',
   'SHAPE_VIOLATION',
   'PERMISSION_DENIED',
   'READ_ONLY',
@@ -41,9 +42,12 @@ export const CLOSE_CODES = {
   SHAPE_VIOLATION: 4422,
   PERMISSION_DENIED: 4423,
   READ_ONLY: 4424,
-  RATE_LIMITED: 4429,
   QUOTA_EXCEEDED: 4429,
   LOAD_FAILED: 4503,
+  /** Retryable (45xx: stock providers reconnect): slow down, then send again. */
+  RATE_LIMITED: 4529,
+  /** Retryable: the update builds on changes the server does not have; a fresh sync sends them. */
+  OUT_OF_SYNC: 4509,
   /** Retryable: the server cannot take more unsaved edits right now; the client keeps them. */
   NOT_SAVED: 4503,
 } as const satisfies Partial<Record<ErrorCode, number>>;
@@ -66,6 +70,7 @@ export const HTTP_STATUS = {
   DOCUMENT_TOO_LARGE: 413,
   QUOTA_EXCEEDED: 403,
   NOT_SAVED: 503,
+  OUT_OF_SYNC: 409,
   SHAPE_VIOLATION: 422,
   PERMISSION_DENIED: 403,
   READ_ONLY: 409,
