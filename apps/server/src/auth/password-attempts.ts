@@ -13,8 +13,16 @@ import { hashToken, newToken } from './crypto.js';
  * carries a token bound to that account. Sent only to the auth routes, which are the only
  * ones that read it.
  */
-export const DEVICE_COOKIE = 'alliance_device';
+const DEVICE_COOKIE = 'alliance_device';
 const DEVICE_COOKIE_PATH = '/api/auth';
+
+/**
+ * The device cookie's name: in production `__Secure-` prefixed (it is always Secure there; it
+ * cannot be `__Host-`, which needs Path=/), the plain name elsewhere.
+ */
+export function deviceCookieName(env: Pick<Env, 'NODE_ENV'>): string {
+  return env.NODE_ENV === 'production' ? `__Secure-${DEVICE_COOKIE}` : DEVICE_COOKIE;
+}
 /** A shared computer may be the known device of a few accounts; beyond that the oldest goes. */
 const MAX_DEVICE_TOKENS = 4;
 /** Browsers cap cookie lifetimes at 400 days; a device unused that long is forgotten. */
@@ -27,7 +35,7 @@ type Limits = Pick<typeof AUTH_LIMITS, 'passwordPerAccount' | 'passwordPerDevice
 
 export interface PasswordAttemptsDeps {
   db: Kysely<Database>;
-  env: Pick<Env, 'PUBLIC_URL' | 'TRUST_PROXY'>;
+  env: Pick<Env, 'NODE_ENV' | 'PUBLIC_URL' | 'TRUST_PROXY'>;
   store: RateLimitStore;
   limits?: Limits;
 }
@@ -50,10 +58,11 @@ export function createPasswordAttempts(deps: PasswordAttemptsDeps) {
   const perAccount = new RateLimiter(deps.store, 'password-account', limits.passwordPerAccount);
   const perDevice = new RateLimiter(deps.store, 'password-device', limits.passwordPerDevice);
   const perAddress = new RateLimiter(deps.store, 'password-address', limits.passwordPerAddress);
+  const cookieName = deviceCookieName(deps.env);
 
   /** The device tokens the browser sent (unchecked). */
   const presentedTokens = (c: Context): string[] =>
-    (getCookie(c, DEVICE_COOKIE) ?? '')
+    (getCookie(c, cookieName) ?? '')
       .split('.')
       .filter((token) => TOKEN_PATTERN.test(token))
       .slice(0, MAX_DEVICE_TOKENS);
@@ -116,11 +125,11 @@ export function createPasswordAttempts(deps: PasswordAttemptsDeps) {
       const token = newToken();
       await addLoginDevice(deps.db, { id: hashToken(token), userId });
       const tokens = [token, ...presentedTokens(c)].slice(0, MAX_DEVICE_TOKENS);
-      setCookie(c, DEVICE_COOKIE, tokens.join('.'), {
+      setCookie(c, cookieName, tokens.join('.'), {
         httpOnly: true,
         sameSite: 'Strict',
         path: DEVICE_COOKIE_PATH,
-        secure: isHttps(c, deps.env),
+        secure: deps.env.NODE_ENV === 'production' || isHttps(c, deps.env),
         maxAge: DEVICE_TTL_DAYS * 86_400,
       });
     },

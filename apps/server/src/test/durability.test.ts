@@ -138,6 +138,37 @@ describe.each(testBackends())('durability on %s', { timeout: 240_000 }, (kind) =
     expect(goalTitles(await loggedDoc(server.db.db, pair.workspaceId, 'roadmap'))).toEqual(['one', 'two', 'three']);
   });
 
+  it('keeps only so much unsaved during an outage: past MAX_UNSAVED_BYTES edits get a retryable NOT_SAVED, and arrive once it is over', async () => {
+    const outage = failingWrites();
+    const server = await realtimeServer({ env: { UPDATE_LOG_RETRY_MAX_MS: '100', MAX_UNSAVED_BYTES: '3000' }, wrapStore: outage.wrap });
+    const pair = await createMemberPair(server.db.db);
+    const therapist = await socketClient(server.url, pair.therapist.cookie);
+    const a = await therapist.join(pair.workspaceId, 'roadmap');
+    await therapist.settled();
+
+    outage.state.failing = true;
+    const answers: Promise<Ack<UpdateResult | null>>[] = [];
+    for (let index = 0; index < 12; index++) {
+      addGoal(a.doc, { title: `goal ${index}`, why: 'w'.repeat(300), proposedBy: 'therapist' });
+      answers.push(therapist.lastAck());
+    }
+    // The first ones wait (accepted, unsaved); the rest are refused for now, never confirmed.
+    const refused = await Promise.race([Promise.all(answers.slice(-1)), new Promise<null>((resolve) => setTimeout(() => resolve(null), 5_000))]);
+    expect(refused?.[0]).toMatchObject({ ok: false, code: 'NOT_SAVED' });
+
+    outage.state.failing = false;
+    const settled = await Promise.all(answers);
+    const confirmed = settled.filter((ack) => ack.ok).length;
+    expect(confirmed).toBeGreaterThan(0);
+    expect(confirmed).toBeLessThan(12);
+    expect(goalTitles(await loggedDoc(server.db.db, pair.workspaceId, 'roadmap'))).toHaveLength(confirmed);
+
+    // The client kept them all: a fresh sync (what the web app does after a pause) stores the rest.
+    const again = await socketClient(server.url, pair.therapist.cookie);
+    await again.join(pair.workspaceId, 'roadmap', a.doc);
+    await waitFor(async () => goalTitles(await loggedDoc(server.db.db, pair.workspaceId, 'roadmap')).length === 12, 'every goal stored after the outage');
+  });
+
   // A network cut exists only for a database on the other end of a connection: this test is
   // defined for Postgres alone (PGlite's outage is the failing update log above).
   const itWithNetworkDatabase = kind === 'postgres' ? it : () => {};

@@ -107,7 +107,10 @@ describe('the compiled server that npm start runs', () => {
       });
       expect(signup.status).toBe(201);
       const [line, ...others] = signup.headers.getSetCookie();
-      expect(others).toEqual([]);
+      // The only other cookie is the device cookie of the login throttle: Secure too, and prefixed.
+      expect(others).toHaveLength(1);
+      expect(others[0]).toMatch(/^__Secure-alliance_device=[\w.-]{20,};/);
+      expect(others[0]!.split(';').map((part) => part.trim())).toEqual(expect.arrayContaining(['Secure', 'HttpOnly', 'Path=/api/auth']));
       const [pair, ...attributes] = line!.split(';').map((part) => part.trim());
       expect(pair).toMatch(/^__Host-alliance_session=[\w-]{20,}$/);
       expect(attributes).toEqual(expect.arrayContaining(['Path=/', 'HttpOnly', 'Secure', 'SameSite=Lax']));
