@@ -138,21 +138,22 @@ function WordsChange({ label, before, after }: { label: string; before: string; 
   return (
     <p className="words-change">
       <span className="words-change__label">{label}: </span>
-      {diffWords(before, after).map((run, index) =>
-        run.kind === 'same' ? (
-          <span key={index}>{run.text}</span>
-        ) : run.kind === 'removed' ? (
-          <del key={index}>
-            <span className="visually-hidden">removed: </span>
-            {run.text}
-          </del>
-        ) : (
-          <ins key={index}>
-            <span className="visually-hidden">added: </span>
-            {run.text}
-          </ins>
-        ),
-      )}
+      {diffWords(before, after).map((run, index) => {
+        if (run.kind === 'same') return <span key={index}>{run.text}</span>;
+        // The spaces around a change stay outside its mark, so only words are struck or underlined.
+        const [, lead = '', words = '', trail = ''] = /^(\s*)([\s\S]*?)(\s*)$/.exec(run.text) ?? [];
+        const Mark = run.kind === 'removed' ? 'del' : 'ins';
+        return (
+          <span key={index}>
+            {lead}
+            <Mark>
+              <span className="visually-hidden">{run.kind === 'removed' ? 'removed: ' : 'added: '}</span>
+              {words}
+            </Mark>
+            {trail}
+          </span>
+        );
+      })}
     </p>
   );
 }
