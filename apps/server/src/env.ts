@@ -44,6 +44,8 @@ const envSchema = z.object({
   MAX_OPEN_DOCS_PER_USER: z.coerce.number().int().positive().default(60),
   /** Refused updates one person may send per minute before their updates are refused unread for a while (each refusal costs the server work). */
   MAX_REFUSALS_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  /** Realtime messages one connection may send per second, sustained (a burst of eight times as many). */
+  MAX_MESSAGES_PER_SECOND: z.coerce.number().int().positive().default(50),
   /** Realtime connections one person may have at once (both endpoints together). */
   MAX_CONNECTIONS_PER_USER: z.coerce.number().int().positive().default(30),
   /** Workspaces one therapist may create. */

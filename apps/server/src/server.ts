@@ -4,6 +4,7 @@ import { createDb, expireAllLeases, migrateToLatest, type Db } from '@alliance/d
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { createLiveConnections } from './auth/live-connections.js';
+import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './collab/budget.js';
 import { createRoomRegistry, type RegistrySettings } from './collab/create-room-registry.js';
 import type { Env } from './env.js';
 import { WorkspaceEvents } from './events/workspace-events.js';
@@ -44,6 +45,11 @@ export function registrySettings(env: Env): RegistrySettings {
   };
 }
 
+/** What one realtime connection may send, from the environment. */
+export function connectionLimits(env: Env): ConnectionLimits {
+  return { ...DEFAULT_CONNECTION_LIMITS, messagesPerSecond: env.MAX_MESSAGES_PER_SECOND, messageBurst: 8 * env.MAX_MESSAGES_PER_SECOND };
+}
+
 /** Starts the whole server (HTTP API, web app, both realtime transports) on one port. */
 export async function startServer(env: Env, options: { logger?: Logger } = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(env.LOG_LEVEL);
@@ -68,8 +74,9 @@ export async function startServer(env: Env, options: { logger?: Logger } = {}): 
     const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => resolve(server as HttpServer)) as HttpServer;
   });
   const quota = new ConnectionQuota(env.MAX_CONNECTIONS_PER_USER);
-  const io = attachSocketIo(httpServer, { db: db.db, env, logger, rooms, events, liveConnections, quota });
-  const yws = attachYWebsocket(httpServer, { db: db.db, env, logger, rooms, liveConnections, quota });
+  const limits = connectionLimits(env);
+  const io = attachSocketIo(httpServer, { db: db.db, env, logger, rooms, events, liveConnections, quota, limits });
+  const yws = attachYWebsocket(httpServer, { db: db.db, env, logger, rooms, liveConnections, quota, limits });
 
   const stopHousekeeping = startHousekeeping({ db: db.db, logger });
   const stopTimers = () => {

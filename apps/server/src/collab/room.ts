@@ -277,7 +277,9 @@ export class Room implements LogTarget {
     }
     // While the database is unreachable edits wait in memory: only up to a point. Past it the
     // sender keeps them and sends them again later (a retryable refusal, never a confirmation).
-    if (this.options.updateLog.pendingBytes + update.byteLength > this.options.settings.maxUnsavedBytes) {
+    // (With nothing waiting, any update goes: one larger than the cap must still get through.)
+    const waiting = this.options.updateLog.pendingBytes;
+    if (waiting > 0 && waiting + update.byteLength > this.options.settings.maxUnsavedBytes) {
       throw new RoomError('NOT_SAVED', 'The server cannot take more unsaved edits right now; yours are kept and sent again shortly.');
     }
 

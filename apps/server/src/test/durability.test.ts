@@ -1,6 +1,6 @@
 import { createDb, findDocument, insertCheckpoint, appendUpdates, lastSeq, listCheckpoints, listUpdatesAfter, migrateToLatest, type Database } from '@alliance/db';
 import { createTestDatabase } from '@alliance/db/testing';
-import { addGoal, snapshotRoadmap, type Ack, type UpdateResult } from '@alliance/shared';
+import { addGoal, encodeSyncUpdate, snapshotRoadmap, type Ack, type UpdateResult } from '@alliance/shared';
 import type { Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -167,6 +167,33 @@ describe.each(testBackends())('durability on %s', { timeout: 240_000 }, (kind) =
     const again = await socketClient(server.url, pair.therapist.cookie);
     await again.join(pair.workspaceId, 'roadmap', a.doc);
     await waitFor(async () => goalTitles(await loggedDoc(server.db.db, pair.workspaceId, 'roadmap')).length === 12, 'every goal stored after the outage');
+  });
+
+  it('never confirms an update the live document did not integrate exactly as checked, and reloads the room', async () => {
+    const server = await realtimeServer({ provokes: ['room.diverged'] });
+    const pair = await createMemberPair(server.db.db);
+    const writer = await socketClient(server.url, pair.client.cookie);
+    const watcher = await socketClient(server.url, pair.therapist.cookie);
+    const a = await writer.join(pair.workspaceId, 'roadmap');
+    await watcher.join(pair.workspaceId, 'roadmap');
+    addGoal(a.doc, { title: 'checked and stored', proposedBy: 'client' });
+    expect(await writer.lastAck()).toMatchObject({ ok: true });
+
+    // A fault: the live document gets the next update behind the pipeline's back, so it no longer
+    // holds what the staging copy checked against.
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, Y.encodeStateAsUpdate(a.doc));
+    const before = Y.encodeStateVector(copy);
+    addGoal(copy, { title: 'not integrated as checked', proposedBy: 'client' });
+    const update = Y.encodeStateAsUpdate(copy, before);
+    await server.rooms.withDocument({ workspaceId: pair.workspaceId, doc: 'roadmap' }, (live) => Y.applyUpdate(live, update));
+    expect(await writer.sync(a.key, encodeSyncUpdate(update))).toMatchObject({ ok: false, code: 'INTERNAL' });
+
+    // Nothing of it is stored; every member is asked to join again, and the reloaded room is the stored one.
+    await waitFor(() => watcher.errors.some((error) => error.code === 'NOT_JOINED'), 'the members asked to join again');
+    expect(goalTitles(await loggedDoc(server.db.db, pair.workspaceId, 'roadmap'))).toEqual(['checked and stored']);
+    const fresh = await socketClient(server.url, pair.therapist.cookie);
+    expect(goalTitles((await fresh.join(pair.workspaceId, 'roadmap')).doc)).toEqual(['checked and stored']);
   });
 
   // A network cut exists only for a database on the other end of a connection: this test is

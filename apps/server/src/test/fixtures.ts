@@ -34,7 +34,7 @@ import type { RoomRegistry } from '../collab/room-registry.js';
 import { createCollabStore, type CollabStore } from '../collab/store.js';
 import { sessionCookieName } from '../auth/sessions.js';
 import { loadEnv, type Env } from '../env.js';
-import { registrySettings } from '../server.js';
+import { connectionLimits, registrySettings } from '../server.js';
 import { invariantLogger } from './invariants.js';
 import { closeOnce } from '../shutdown.js';
 import { ConnectionQuota } from '../transports/connection-quota.js';
@@ -388,7 +388,14 @@ export interface RealtimeServer {
  */
 export async function startRealtimeServer(
   kind: DbKind,
-  options: { env?: Record<string, string>; wrapStore?: (store: CollabStore) => CollabStore; database?: TestDatabase; databaseUrl?: string } = {},
+  options: {
+    env?: Record<string, string>;
+    wrapStore?: (store: CollabStore) => CollabStore;
+    database?: TestDatabase;
+    databaseUrl?: string;
+    /** Broken-invariant events the test provokes on purpose (see invariantLogger). */
+    provokes?: string[];
+  } = {},
 ): Promise<RealtimeServer> {
   const database = options.database ?? (await createTestDatabase(kind));
   const databaseUrl = options.databaseUrl ?? database.databaseUrl;
@@ -397,7 +404,7 @@ export async function startRealtimeServer(
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATA_DIR: database.dataDir }),
     ...options.env,
   });
-  const invariants = invariantLogger(env.LOG_LEVEL);
+  const invariants = invariantLogger(env.LOG_LEVEL, options.provokes);
   const logger = invariants.logger;
   const db = createDb({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
   await migrateToLatest(db.db);
@@ -410,8 +417,9 @@ export async function startRealtimeServer(
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const quota = new ConnectionQuota(env.MAX_CONNECTIONS_PER_USER);
   const liveConnections = createLiveConnections({ db: db.db, logger, recheckEveryMs: env.SESSION_RECHECK_MS });
-  const io = attachSocketIo(httpServer, { db: db.db, env, logger, rooms, liveConnections, quota });
-  const yws = attachYWebsocket(httpServer, { db: db.db, env, logger, rooms, liveConnections, quota });
+  const limits = connectionLimits(env);
+  const io = attachSocketIo(httpServer, { db: db.db, env, logger, rooms, liveConnections, quota, limits });
+  const yws = attachYWebsocket(httpServer, { db: db.db, env, logger, rooms, liveConnections, quota, limits });
   const { port } = httpServer.address() as AddressInfo;
   const closeServer = closeOnce({ httpServer, transports: [io, yws], rooms, db, beforeDatabase: () => liveConnections.stop() });
   const close = async () => {

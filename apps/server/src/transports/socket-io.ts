@@ -54,6 +54,12 @@ function userRoom(userId: string): string {
 
 /** Room for the event name, key and packet framing around the largest accepted message. */
 const FRAME_HEADROOM_BYTES = 64 * 1024;
+/**
+ * Refusals of what a well-behaved client never sends. Others (the server busy or saving a
+ * backlog, a race with the other person) say nothing about the client and are not counted.
+ */
+const CLIENT_FAULTS: ReadonlySet<ErrorCode> = new Set(['INVALID_MESSAGE', 'UPDATE_TOO_LARGE', 'SHAPE_VIOLATION', 'PERMISSION_DENIED']);
+
 /** A page opens three documents at most; this bounds what one socket can hold open. */
 const MAX_DOCS_PER_SOCKET = 16;
 
@@ -153,9 +159,9 @@ export function attachSocketIo(httpServer: HttpServer, deps: TransportDeps): { i
     const joining = new Set<DocKey>();
     const { userId } = socket.data;
     const budget = new ConnectionBudget(deps.limits);
-    /** A refused update: after too many in a row the socket is dropped. */
-    const countRefusal = (key: unknown): void => {
-      if (!budget.refused()) return;
+    /** A refused update the client should never have sent: after too many in a row the socket is dropped. */
+    const countRefusal = (key: unknown, code: ErrorCode): void => {
+      if (!CLIENT_FAULTS.has(code) || !budget.refused()) return;
       fail(key, 'RATE_LIMITED', 'Too many refused changes: disconnected.');
       socket.disconnect(true);
     };
@@ -244,7 +250,7 @@ export function attachSocketIo(httpServer: HttpServer, deps: TransportDeps): { i
       } catch (error) {
         const { code, message: text } = toClientError(error, logger, 'socketio.sync_failed');
         refuse(code, text);
-        countRefusal(key);
+        countRefusal(key, code);
         return;
       }
       budget.accepted();
