@@ -76,7 +76,7 @@ describe('the account page', () => {
 
     const ended = laptop.getByText('Your session has ended. Log in again to keep working.');
     await ended.waitFor({ timeout: 30_000 });
-    expect(new URL(laptop.url()).pathname).toBe(`/w/${workspaceId}`);
+    await expect.poll(() => new URL(laptop.url()).pathname, WAIT).toBe(`/w/${workspaceId}`);
     await shot(laptop, 'session-ended-desktop');
     await logIn(laptop, DANA.password);
     await laptop.getByText('Wrong email or password.').waitFor(WAIT);
@@ -97,7 +97,8 @@ describe('the account page', () => {
     await phone.emulateMedia({ colorScheme: 'light' });
     await question.getByRole('button', { name: 'Log out everywhere' }).click();
     await phone.getByText('You are logged out on every device, this one included.').waitFor(WAIT);
-    expect(new URL(phone.url()).pathname).toBe('/login');
+    // The login page shows first; its address follows a moment later.
+    await expect.poll(() => new URL(phone.url()).pathname, WAIT).toBe('/login');
     await shot(phone, 'logged-out-everywhere-phone-360');
     await ended.waitFor({ timeout: 30_000 });
 

@@ -55,10 +55,11 @@ function userRoom(userId: string): string {
 /** Room for the event name, key and packet framing around the largest accepted message. */
 const FRAME_HEADROOM_BYTES = 64 * 1024;
 /**
- * Refusals of what a well-behaved client never sends. Others (the server busy or saving a
- * backlog, a race with the other person) say nothing about the client and are not counted.
+ * Refusals of what a well-behaved client does not keep sending (an update built on a refused
+ * one is out of sync: our client joins again at the first). Others — the server busy or saving
+ * a backlog — say nothing about the client and are not counted.
  */
-const CLIENT_FAULTS: ReadonlySet<ErrorCode> = new Set(['INVALID_MESSAGE', 'UPDATE_TOO_LARGE', 'SHAPE_VIOLATION', 'PERMISSION_DENIED']);
+const CLIENT_FAULTS: ReadonlySet<ErrorCode> = new Set(['INVALID_MESSAGE', 'UPDATE_TOO_LARGE', 'SHAPE_VIOLATION', 'PERMISSION_DENIED', 'OUT_OF_SYNC']);
 
 /** A page opens three documents at most; this bounds what one socket can hold open. */
 const MAX_DOCS_PER_SOCKET = 16;
@@ -207,6 +208,8 @@ export function attachSocketIo(httpServer: HttpServer, deps: TransportDeps): { i
           let roomSession: RoomSession;
           const connection = new SocketConnection(socket, key, userId, session.user.name, access.role, () => {
             if (joined.get(key) === roomSession) joined.delete(key);
+            // The room let go of this connection: its hold (and the person's count of open documents) goes too.
+            roomSession?.leave();
           });
           try {
             roomSession = await rooms.join(access, connection);
