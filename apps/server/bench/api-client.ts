@@ -1,9 +1,14 @@
 const REQUEST_TIMEOUT_MS = 30_000;
 
-/** One person using the HTTP API: keeps the session cookie from signup and reuses it. */
+/** One person using the HTTP API: keeps the cookies from signup (the session's among them) and sends them back. */
 export class ApiClient {
-  cookie = '';
+  private readonly jar = new Map<string, string>();
   constructor(readonly baseUrl: string) {}
+
+  /** The Cookie header this person's browser would send. */
+  get cookie(): string {
+    return [...this.jar].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
 
   async post<T>(path: string, body: unknown = {}): Promise<T> {
     const response = await fetch(`${this.baseUrl}${path}`, {
@@ -13,8 +18,10 @@ export class ApiClient {
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
     for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      if (pair && /^[^=]+=.+/.test(pair)) this.cookie = pair;
+      const match = /^([^=;]+)=([^;]*)/.exec(line);
+      if (!match) continue;
+      if (match[2]) this.jar.set(match[1]!, match[2]);
+      else this.jar.delete(match[1]!);
     }
     const text = await response.text();
     if (!response.ok) throw new Error(`POST ${path} → ${response.status} ${text.slice(0, 200)}`);
