@@ -14,6 +14,7 @@ import { accessLogRoutes } from './routes/access-log.js';
 import { authRoutes } from './routes/auth.js';
 import { exportRoutes } from './routes/export.js';
 import { healthRoutes } from './routes/health.js';
+import { historyRoutes } from './routes/history.js';
 import { inviteRoutes } from './routes/invites.js';
 import { meRoutes } from './routes/me.js';
 import { createRuntimeSampler, metricsRoutes } from './routes/metrics.js';
@@ -36,6 +37,7 @@ export function createApi(deps: AppDeps) {
     .route('/auth', authRoutes(deps))
     .route('/me', meRoutes(deps))
     .route('/workspaces/:id/docs', versionRoutes(deps))
+    .route('/workspaces/:id/docs', historyRoutes(deps))
     .route('/workspaces/:id/export', exportRoutes(deps))
     .route('/workspaces/:id/terms', termsRoutes(deps))
     .route('/workspaces/:id/sessions', therapySessionRoutes(deps))

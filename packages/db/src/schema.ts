@@ -112,6 +112,19 @@ export interface DocCheckpointsTable {
   kind: 'auto' | 'session' | 'named';
   created_by: string | null;
   created_at: CreatedAt;
+  /** The state holds exactly the log up to `up_to_seq` (older checkpoints could hold a little more). */
+  exact: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
+/** A version people see: the document as the log had it at `seq`. */
+export interface DocVersionsTable {
+  id: Generated<string>;
+  document_id: string;
+  seq: number;
+  kind: 'periodic' | 'session' | 'named';
+  label: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
 }
 
 export interface AuditEventsTable {
@@ -164,6 +177,7 @@ export interface Database {
   documents: DocumentsTable;
   doc_updates: DocUpdatesTable;
   doc_checkpoints: DocCheckpointsTable;
+  doc_versions: DocVersionsTable;
   doc_clients: DocClientsTable;
   doc_leases: DocLeasesTable;
   audit_events: AuditEventsTable;
@@ -180,6 +194,7 @@ export type Invite = Selectable<InvitesTable>;
 export type DocumentRow = Selectable<DocumentsTable>;
 export type DocUpdate = Selectable<DocUpdatesTable>;
 export type DocCheckpoint = Selectable<DocCheckpointsTable>;
+export type DocVersion = Selectable<DocVersionsTable>;
 export type AuditEvent = Selectable<AuditEventsTable>;
 export type TherapySession = Selectable<TherapySessionsTable>;
 export type WorkspaceTerms = Selectable<WorkspaceTermsTable>;

@@ -12,6 +12,7 @@ export * from './doc/update-content.js';
 export * from './doc/kinds.js';
 export * from './doc/staging.js';
 export * from './doc/text-diff.js';
+export * from './doc/restore.js';
 export * from './protocol/errors.js';
 export * from './protocol/events.js';
 export * from './protocol/yjs-messages.js';

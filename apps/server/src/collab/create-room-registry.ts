@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { Database, DocCheckpoint } from '@alliance/db';
+import type { Database, DocVersion } from '@alliance/db';
 import { DOC_KINDS, docKey, newDocOfKind, type DocKey, type DocName } from '@alliance/shared';
 import type { Kysely } from 'kysely';
 import * as Y from 'yjs';
@@ -156,10 +156,12 @@ class Registry implements RoomRegistry {
     return this.session(room, connection);
   }
 
-  async createVersion(input: CreateVersionInput): Promise<DocCheckpoint> {
+  async createVersion(input: CreateVersionInput): Promise<DocVersion> {
     return this.withRoom(input, async (room) => {
       await withDeadline(room.flush(), VERSION_FLUSH_TIMEOUT_MS, () => new RoomError('LOAD_FAILED', 'Recent edits are not saved yet; please try again.'));
-      return room.writeCheckpoint({ kind: input.kind, label: input.label, createdBy: input.userId });
+      const version = await room.writeCheckpoint({ kind: input.kind, label: input.label, createdBy: input.userId });
+      if (!version) throw new RoomError('LOAD_FAILED', 'The version could not be saved; please try again.');
+      return version;
     });
   }
 
@@ -167,7 +169,7 @@ class Registry implements RoomRegistry {
     return this.withRoom(target, async (room) => read(room.doc));
   }
 
-  async change(target: { workspaceId: string; doc: DocName }, origin: Omit<ChangeOrigin, 'connection'>, edit: (doc: Y.Doc) => void): Promise<boolean> {
+  async change(target: { workspaceId: string; doc: DocName }, origin: Omit<ChangeOrigin, 'connection'>, edit: (doc: Y.Doc) => void): Promise<number | null> {
     return this.withRoom(target, async (room) => {
       // A copy with a Yjs client id of its own, so the change is recorded under the author's id.
       const copy = new Y.Doc();
@@ -176,10 +178,13 @@ class Registry implements RoomRegistry {
         const updates: Uint8Array[] = [];
         copy.on('update', (update: Uint8Array) => updates.push(update));
         edit(copy);
-        if (updates.length === 0) return false;
-        await room.receiveUpdate({ ...origin, connection: null }, updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates));
+        if (updates.length === 0) return null;
+        const before = room.seq;
+        const durable = room.receiveUpdate({ ...origin, connection: null }, updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates));
+        const seq = room.seq > before ? room.seq : null;
+        await durable;
         this.deps.logger.debug('room.server_change', { documentId: room.documentId, reason: origin.reason });
-        return true;
+        return seq;
       } finally {
         copy.destroy();
       }

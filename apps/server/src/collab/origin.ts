@@ -19,6 +19,14 @@ export interface ChangeOrigin {
 /** Why the server changes a document itself. */
 export type ServerChangeReason = 'drafts.shared';
 
+/** Why the server changes a document at a member's request (recorded as that member's change). */
+export type RequestedChangeReason = 'restore';
+
+/** A change the server makes because a member asked for it: theirs, judged on its shape (the route decided they may). */
+export function forMember(userId: string, role: Role, reason: RequestedChangeReason): Omit<ChangeOrigin, 'connection'> {
+  return { author: { kind: 'member', userId }, role, reason };
+}
+
 /** A member's edit, as it arrives on one of their connections. */
 export function fromConnection(connection: RoomConnection): ChangeOrigin {
   return { author: { kind: 'member', userId: connection.userId }, role: connection.role, reason: null, connection };

@@ -1,4 +1,4 @@
-import type { DocCheckpoint } from '@alliance/db';
+import type { DocVersion } from '@alliance/db';
 import { frameYWebsocket, MESSAGE_AWARENESS, MESSAGE_SYNC, type DocKey, type DocName, type ErrorCode, type Role, type SaveState } from '@alliance/shared';
 import type * as Y from 'yjs';
 import type { ChangeOrigin } from './origin.js';
@@ -86,7 +86,7 @@ export interface CreateVersionInput {
   workspaceId: string;
   doc: DocName;
   label: string | null;
-  kind: DocCheckpoint['kind'];
+  kind: DocVersion['kind'];
   userId: string | null;
 }
 
@@ -119,16 +119,17 @@ export interface RoomRegistry {
   /** Opens the document (one load, however many join at once) and attaches the connection. */
   join(access: DocAccess, connection: RoomConnection): Promise<RoomSession>;
   /** Saves a version of the document as it is now (after writing its pending updates). */
-  createVersion(input: CreateVersionInput): Promise<DocCheckpoint>;
+  createVersion(input: CreateVersionInput): Promise<DocVersion>;
   /** Runs `read` on the document as it is now (the open room's, or loaded for the call). */
   withDocument<T>(target: { workspaceId: string; doc: DocName }, read: (doc: Y.Doc) => T): Promise<T>;
   /**
    * The one entry point for changes the server makes: `edit` runs on a copy of the document as
    * it is now, and the difference goes through the same checks (as `origin.role`), client-id
    * rules and update log as a member's edit, recorded with `origin`'s author and reason.
-   * Resolves once stored, with whether anything changed; throws RoomError when refused.
+   * Resolves once stored, with the seq of the change (null when it changed nothing); throws
+   * RoomError when refused.
    */
-  change(target: { workspaceId: string; doc: DocName }, origin: Omit<ChangeOrigin, 'connection'>, edit: (doc: Y.Doc) => void): Promise<boolean>;
+  change(target: { workspaceId: string; doc: DocName }, origin: Omit<ChangeOrigin, 'connection'>, edit: (doc: Y.Doc) => void): Promise<number | null>;
   /** Tells open rooms that a workspace became read-only (archived) or writable again. */
   setReadOnly(workspaceId: string, readOnly: boolean): void;
   stats(): RoomStats;

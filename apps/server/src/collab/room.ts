@@ -1,4 +1,4 @@
-import type { ClientClaim, DocCheckpoint, LeaseClaim } from '@alliance/db';
+import type { ClientClaim, DocVersion, LeaseClaim, NewVersion } from '@alliance/db';
 import {
   decodeSyncMessage,
   encodeSyncStep1,
@@ -15,6 +15,7 @@ import {
 import * as Y from 'yjs';
 import { describeError, type Logger } from '../logger.js';
 import { RoomError } from './errors.js';
+import { stateAt } from './history.js';
 import { fromConnection, ownerOf, type ChangeOrigin } from './origin.js';
 import { Presence, type PresenceSettings } from './presence.js';
 import { OutgoingMessage, type RoomConnection, type SaveStatus, type SyncOutcome } from './room-registry.js';
@@ -286,7 +287,8 @@ export class Room implements LogTarget {
     const staging = (this.staging ??= new StagingDoc(this.kind, Y.encodeStateAsUpdate(this.doc)));
     let staged;
     try {
-      staged = staging.try(update, origin.role, Date.now());
+      // The server's own changes (a restore, shared drafts) are judged on their shape only: who may ask for one is decided where it is asked for.
+      staged = staging.try(update, origin.role, Date.now(), origin.reason !== null);
     } catch {
       this.resetStaging();
       throw new RoomError('INVALID_MESSAGE', 'The update could not be read.');
@@ -432,22 +434,30 @@ export class Room implements LogTarget {
   // ---- checkpoints ----
 
   /**
-   * Saves the whole state as a checkpoint covering the log up to the last durable seq. It waits
-   * (briefly) for a moment when nothing accepted is unwritten, so that the state holds exactly
-   * the log up to that seq; under a steady stream of edits it may hold a little more, which
-   * loading replays again harmlessly (applying an update twice changes nothing).
+   * Saves a checkpoint holding exactly the log up to the last durable seq (and, with `version`,
+   * the version people see at that seq). It waits briefly for a moment when nothing accepted is
+   * unwritten, then encodes the live document; under a steady stream of edits it builds the
+   * state from the database instead (the latest exact checkpoint and the log after it), so a
+   * checkpoint never holds more than its seq says.
    */
-  async writeCheckpoint(input: { kind: DocCheckpoint['kind']; label: string | null; createdBy: string | null }): Promise<DocCheckpoint> {
+  async writeCheckpoint(version: NewVersion | null = null): Promise<DocVersion | null> {
     for (let tries = 0; tries < CHECKPOINT_QUIET_TRIES && this.seq !== this.durableSeq; tries++) await this.flush();
     if (this.broken) throw new RoomError('LOAD_FAILED', 'The document was closed; please try again.');
     const upToSeq = this.durableSeq;
-    const state = Y.encodeStateAsUpdate(this.doc);
+    let state: Uint8Array;
+    if (this.seq === upToSeq) {
+      state = Y.encodeStateAsUpdate(this.doc);
+    } else {
+      const exact = await stateAt(this.options.store, this.kind, this.documentId, upToSeq);
+      state = Y.encodeStateAsUpdate(exact);
+      exact.destroy();
+    }
     this.validate('checkpoint');
-    const checkpoint = await this.options.store.insertCheckpoint({ documentId: this.documentId, upToSeq, state, lease: this.lease, ...input });
+    const written = await this.options.store.insertCheckpoint({ documentId: this.documentId, upToSeq, state, lease: this.lease, version });
     this.bytes = state.byteLength + this.bytesSince(upToSeq);
     if (upToSeq > this.checkpointSeq) this.checkpointSeq = upToSeq;
     if (this.durableSeq <= this.checkpointSeq) this.clearCheckpointTimer();
-    return checkpoint;
+    return written.version;
   }
 
   private bytesSince(seq: number): number {
@@ -467,7 +477,8 @@ export class Room implements LogTarget {
     if (this.checkpointing) return this.checkpointing;
     if (this.durableSeq <= this.checkpointSeq || !this.usable) return RESOLVED;
     this.clearCheckpointTimer();
-    const write = () => (!this.usable ? RESOLVED : this.writeCheckpoint({ kind: 'auto', label: null, createdBy: null }).then(() => {}));
+    // Each automatic checkpoint is also a periodic version people can open.
+    const write = () => (!this.usable ? RESOLVED : this.writeCheckpoint({ kind: 'periodic', label: null, createdBy: null }).then(() => {}));
     this.checkpointing = (this.options.checkpointSlot ? this.options.checkpointSlot(write) : write()).then(
       () => {
         this.checkpointing = null;

@@ -1,6 +1,7 @@
 import {
   acquireLease,
   appendFencedUpdates,
+  exactCheckpointAtOrBefore,
   findDocument,
   insertDocClients,
   insertFencedCheckpoint,
@@ -14,20 +15,22 @@ import {
   type DocCheckpoint,
   type FencedAppendResult,
   type FencedBatch,
+  type DocVersion,
   type LeaseClaim,
   type LoggedUpdate,
+  type NewVersion,
 } from '@alliance/db';
 import type { Kysely } from 'kysely';
 
 export interface NewCheckpoint {
   documentId: string;
   upToSeq: number;
+  /** Exactly the log up to `upToSeq`. */
   state: Uint8Array;
-  kind: DocCheckpoint['kind'];
-  label: string | null;
-  createdBy: string | null;
   /** Written only while this lease holds. */
   lease: LeaseClaim;
+  /** The version people see that this checkpoint stands for, if any (saved with it). */
+  version?: NewVersion | null;
 }
 
 /**
@@ -37,11 +40,13 @@ export interface NewCheckpoint {
 export interface CollabStore {
   findDocumentId(workspaceId: string, doc: string): Promise<string | undefined>;
   latestCheckpoint(documentId: string): Promise<DocCheckpoint | undefined>;
-  listUpdatesAfter(documentId: string, afterSeq: number): Promise<LoggedUpdate[]>;
+  listUpdatesAfter(documentId: string, afterSeq: number, upToSeq?: number): Promise<LoggedUpdate[]>;
+  /** The latest checkpoint holding exactly the log up to a seq at or before `seq`. */
+  exactCheckpointAtOrBefore(documentId: string, seq: number): Promise<DocCheckpoint | undefined>;
   /** One statement for every batch (group commit), fenced by each document's lease. */
   appendUpdates(batches: FencedBatch[]): Promise<FencedAppendResult>;
-  /** Throws when the lease no longer holds. */
-  insertCheckpoint(checkpoint: NewCheckpoint): Promise<DocCheckpoint>;
+  /** Throws LeaseLostError when the lease no longer holds. */
+  insertCheckpoint(checkpoint: NewCheckpoint): Promise<{ checkpoint: Omit<DocCheckpoint, 'state'>; version: DocVersion | null }>;
   listDocClients(documentId: string): Promise<ClientClaim[]>;
   insertDocClients(documentId: string, claims: ClientClaim[]): Promise<void>;
   acquireLease(documentId: string, owner: string, ttlMs: number): Promise<number | null>;
@@ -61,12 +66,13 @@ export function createCollabStore(db: Kysely<Database>): CollabStore {
   return {
     findDocumentId: async (workspaceId, doc) => (await findDocument(db, workspaceId, doc))?.id,
     latestCheckpoint: (documentId) => latestCheckpoint(db, documentId),
-    listUpdatesAfter: (documentId, afterSeq) => listUpdatesAfter(db, documentId, afterSeq),
+    listUpdatesAfter: (documentId, afterSeq, upToSeq) => listUpdatesAfter(db, documentId, afterSeq, upToSeq),
+    exactCheckpointAtOrBefore: (documentId, seq) => exactCheckpointAtOrBefore(db, documentId, seq),
     appendUpdates: (batches) => appendFencedUpdates(db, batches),
     insertCheckpoint: async (checkpoint) => {
-      const row = await insertFencedCheckpoint(db, checkpoint);
-      if (!row) throw new LeaseLostError();
-      return row;
+      const written = await insertFencedCheckpoint(db, checkpoint);
+      if (!written) throw new LeaseLostError();
+      return written;
     },
     listDocClients: (documentId) => listDocClients(db, documentId),
     insertDocClients: (documentId, claims) => insertDocClients(db, documentId, claims),

@@ -1,7 +1,9 @@
-import { findCheckpoint, listCheckpoints, recordAudit, recordView, type DocCheckpoint, type VersionRow } from '@alliance/db';
-import { createVersionInput, docParams, versionParams, type VersionDto } from '@alliance/shared';
+import { findVersion, listVersions, recordAudit, recordView, type DocVersion } from '@alliance/db';
+import { createVersionInput, DOC_KINDS, docParams, versionParams, type VersionDto } from '@alliance/shared';
+import * as Y from 'yjs';
 import { Hono } from 'hono';
 import { resolveDocAccess } from '../collab/access.js';
+import { historySource, stateAt } from '../collab/history.js';
 import { RoomError } from '../collab/errors.js';
 import type { DocAccess } from '../collab/room-registry.js';
 import type { AppDeps, AppEnv } from '../http/context.js';
@@ -12,14 +14,15 @@ import { limitBody } from '../middleware/body-limit.js';
 import { noStore } from '../middleware/no-store.js';
 import { currentUser, requireSession } from '../middleware/session.js';
 
-function toVersionDto(row: VersionRow | DocCheckpoint): VersionDto {
+export function toVersionDto(row: DocVersion): VersionDto {
   return {
     id: row.id,
     label: row.label,
-    kind: row.kind,
+    // Periodic versions keep their first name on the wire.
+    kind: row.kind === 'periodic' ? 'auto' : row.kind,
     createdAt: row.created_at.toISOString(),
     createdBy: row.created_by,
-    upToSeq: row.up_to_seq,
+    upToSeq: row.seq,
   };
 }
 
@@ -40,8 +43,9 @@ export async function requireDocAccess(deps: Pick<AppDeps, 'db'>, userId: string
 const unknownDocument = () => notFound('No such document.');
 
 /**
- * Versions of a document (mounted at /api/workspaces/:id/docs): the checkpoints, each the
- * whole document as it was. Listing, saving and opening one are recorded in the access log.
+ * Versions of a document (mounted at /api/workspaces/:id/docs): points of its update log that
+ * people see (periodic, session, named), each opened as the log had it then. Listing, saving and
+ * opening one are recorded in the access log.
  */
 export function versionRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
@@ -51,7 +55,7 @@ export function versionRoutes(deps: AppDeps) {
       const user = currentUser(c);
       const { id, doc } = c.req.valid('param');
       const access = await requireDocAccess(deps, user.id, id, doc);
-      const rows = await listCheckpoints(deps.db, access.documentId);
+      const rows = await listVersions(deps.db, access.documentId);
       await recordView(deps.db, { workspaceId: id, userId: user.id, action: 'version.list', target: doc, read: readKindOf(c) });
       return c.json<VersionDto[]>(rows.map(toVersionDto), 200);
     })
@@ -60,21 +64,25 @@ export function versionRoutes(deps: AppDeps) {
       const { id, doc } = c.req.valid('param');
       const { label } = c.req.valid('json');
       await requireDocAccess(deps, user.id, id, doc);
-      const checkpoint = await deps.rooms.createVersion({ workspaceId: id, doc, label, kind: 'named', userId: user.id });
+      const version = await deps.rooms.createVersion({ workspaceId: id, doc, label, kind: 'named', userId: user.id });
       await recordAudit(deps.db, { workspaceId: id, userId: user.id, action: 'version.create', target: doc });
       // The other member's version list refreshes. Not for the client's private drafts: even
       // the moment they saved one is theirs alone.
       if (doc !== 'drafts') deps.events.workspaceChanged(id, 'versions');
-      return c.json<VersionDto>(toVersionDto(checkpoint), 201);
+      return c.json<VersionDto>(toVersionDto(version), 201);
     })
     .get('/:doc/versions/:versionId/state', validate('param', versionParams, unknownDocument), async (c) => {
       const user = currentUser(c);
       const { id, doc, versionId } = c.req.valid('param');
       const access = await requireDocAccess(deps, user.id, id, doc);
-      const checkpoint = await findCheckpoint(deps.db, access.documentId, versionId);
-      if (!checkpoint) throw notFound('No such version.');
+      const version = await findVersion(deps.db, access.documentId, versionId);
+      if (!version) throw notFound('No such version.');
+      // Exactly the log up to the version's seq, whatever checkpoints exist.
+      const state = await stateAt(historySource(deps.db), DOC_KINDS[doc], access.documentId, version.seq);
+      const bytes = Y.encodeStateAsUpdate(state);
+      state.destroy();
       await recordView(deps.db, { workspaceId: id, userId: user.id, action: 'version.view', target: doc, read: readKindOf(c) });
-      return c.body(new Uint8Array(checkpoint.state), 200, {
+      return c.body(new Uint8Array(bytes), 200, {
         'Content-Type': 'application/octet-stream',
       });
     });

@@ -39,6 +39,8 @@ export function describeAction(action: string, target: string | null): string {
       return `saved a version of ${docName(target)}`;
     case 'version.view':
       return `opened a saved version of ${docName(target)}`;
+    case 'doc.restore':
+      return `restored ${docName(target)} from an earlier version`;
     case 'audit.view':
       return 'looked at this access log';
     default:

@@ -1,6 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, testBackends } from '../testing.js';
-import { acquireLease, appendFencedUpdates, listDocClients, listUpdatesAfter, releaseLease, renewLeases } from './documents.repository.js';
+import {
+  acquireLease,
+  appendFencedUpdates,
+  exactCheckpointAtOrBefore,
+  insertCheckpoint,
+  insertFencedCheckpoint,
+  listCheckpoints,
+  listDocClients,
+  listUpdatesAfter,
+  listVersions,
+  releaseLease,
+  renewLeases,
+  thinCheckpoints,
+} from './documents.repository.js';
 import { createUser } from './users.repository.js';
 import { createWorkspace } from './workspaces.repository.js';
 
@@ -74,5 +87,40 @@ describe.each(testBackends())('the fenced update log on %s', (kind) => {
     expect(retry).toEqual({ added: 0, fencedOut: [] });
     await releaseLease(handle.db, roadmap, 'process-a', tokenA);
     await releaseLease(handle.db, feedback, 'process-b', tokenB);
+  });
+});
+
+describe.each(testBackends())('checkpoints and versions on %s', (kind) => {
+  let handle: Awaited<ReturnType<typeof openTestDb>>;
+  let documentId: string;
+  beforeAll(async () => {
+    handle = await openTestDb(kind);
+    const userId = (await createUser(handle.db, { email: 'v@example.com', name: 'Vi', passwordHash: 'x' }))!.id;
+    const workspace = await createWorkspace(handle.db, { title: 'W', therapistId: userId, docs: [{ name: 'roadmap', initialUpdate: null }] });
+    documentId = (await handle.db.selectFrom('documents').select('id').where('workspace_id', '=', workspace.id).executeTakeFirstOrThrow()).id;
+  });
+  afterAll(async () => {
+    await handle.drop();
+  });
+
+  it('thins checkpoints to the latest and one exact per stretch of the log, keeping every version', async () => {
+    const token = (await acquireLease(handle.db, documentId, 'p', 60_000))!;
+    const lease = { owner: 'p', token };
+    for (const seq of [100, 400, 900, 1_200, 1_500, 2_100]) {
+      await insertFencedCheckpoint(handle.db, { documentId, upToSeq: seq, state: new Uint8Array([0, 0]), lease, version: { kind: 'periodic', label: null, createdBy: null } });
+    }
+    // An older, inexact checkpoint (from before they were exact) beyond every exact one is kept only if it is the latest.
+    await insertCheckpoint(handle.db, { documentId, upToSeq: 50, state: new Uint8Array([0, 0]), kind: 'auto' });
+    expect(await thinCheckpoints(handle.db)).toBe(4);
+    expect((await listCheckpoints(handle.db, documentId)).map((row) => row.up_to_seq)).toEqual([2_100, 1_500, 900]);
+    expect((await exactCheckpointAtOrBefore(handle.db, documentId, 1_499))?.up_to_seq).toBe(900);
+    expect((await listVersions(handle.db, documentId)).map((version) => version.seq).sort((a, b) => a - b)).toEqual([100, 400, 900, 1_200, 1_500, 2_100]);
+    expect(await thinCheckpoints(handle.db)).toBe(0);
+  });
+
+  it('writes a checkpoint and its version in one statement, and neither without the lease', async () => {
+    const written = await insertFencedCheckpoint(handle.db, { documentId, upToSeq: 3_000, state: new Uint8Array([0, 0]), lease: { owner: 'someone else', token: 1 }, version: { kind: 'named', label: 'x', createdBy: null } });
+    expect(written).toBeUndefined();
+    expect((await listVersions(handle.db, documentId)).some((version) => version.label === 'x')).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { Database, DocCheckpoint } from '../schema.js';
+import type { Database, DocCheckpoint, DocVersion } from '../schema.js';
 
 type Db = Kysely<Database>;
 
@@ -80,24 +80,58 @@ export async function insertCheckpoint(
     .executeTakeFirstOrThrow();
 }
 
+/** A version to save with a checkpoint, at its seq. */
+export interface NewVersion {
+  kind: DocVersion['kind'];
+  label: string | null;
+  createdBy: string | null;
+}
+
 /**
- * Inserts a checkpoint if the writer still holds the document's lease (a process that lost it
- * must not save a state the new holder never saw). Returns undefined when it does not.
+ * Inserts an exact checkpoint (its state holds the log up to `upToSeq`, nothing more) if the
+ * writer still holds the document's lease — a process that lost it must not save a state the
+ * new holder never saw — and, in the same statement, the version it stands for, if any.
+ * Returns undefined when the lease no longer holds.
  */
 export async function insertFencedCheckpoint(
   db: Db,
-  input: { documentId: string; upToSeq: number; state: Uint8Array; kind: DocCheckpoint['kind']; label?: string | null; createdBy?: string | null; lease: LeaseClaim },
-): Promise<DocCheckpoint | undefined> {
-  const result = await sql<DocCheckpoint>`
-    insert into doc_checkpoints (document_id, up_to_seq, state, kind, label, created_by)
-    select ${input.documentId}::uuid, ${input.upToSeq}::bigint, ${input.state}::bytea, ${input.kind}::text, ${input.label ?? null}::text, ${input.createdBy ?? null}::uuid
-    where exists (
-      select 1 from doc_leases
-      where document_id = ${input.documentId}::uuid and owner = ${input.lease.owner} and token = ${input.lease.token}::bigint
+  input: { documentId: string; upToSeq: number; state: Uint8Array; lease: LeaseClaim; version?: NewVersion | null },
+): Promise<{ checkpoint: Omit<DocCheckpoint, 'state'>; version: DocVersion | null } | undefined> {
+  const version = input.version ?? null;
+  const result = await sql<Omit<DocCheckpoint, 'state'> & { version_id: string | null }>`
+    with checkpoint as (
+      insert into doc_checkpoints (document_id, up_to_seq, state, kind, exact)
+      select ${input.documentId}::uuid, ${input.upToSeq}::bigint, ${input.state}::bytea, 'auto', true
+      where exists (
+        select 1 from doc_leases
+        where document_id = ${input.documentId}::uuid and owner = ${input.lease.owner} and token = ${input.lease.token}::bigint
+      )
+      returning id, document_id, up_to_seq, kind, label, created_by, created_at, exact
+    ), version as (
+      insert into doc_versions (document_id, seq, kind, label, created_by)
+      select document_id, up_to_seq, ${version?.kind ?? 'periodic'}::text, ${version?.label ?? null}::text, ${version?.createdBy ?? null}::uuid
+      from checkpoint where ${version !== null}::boolean
+      returning id
     )
-    returning *
+    select checkpoint.*, (select id from version) as version_id from checkpoint
   `.execute(db);
-  return result.rows[0];
+  const row = result.rows[0];
+  if (!row) return undefined;
+  const { version_id: versionId, ...checkpoint } = row;
+  return { checkpoint, version: versionId ? ((await findVersion(db, input.documentId, versionId)) ?? null) : null };
+}
+
+/** The latest checkpoint whose state holds exactly the log up to a seq at or before `seq`. */
+export async function exactCheckpointAtOrBefore(db: Db, documentId: string, seq: number): Promise<DocCheckpoint | undefined> {
+  return db
+    .selectFrom('doc_checkpoints')
+    .selectAll()
+    .where('document_id', '=', documentId)
+    .where('exact', '=', true)
+    .where('up_to_seq', '<=', seq)
+    .orderBy('up_to_seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 export async function latestCheckpoint(db: Db, documentId: string): Promise<DocCheckpoint | undefined> {
@@ -111,20 +145,70 @@ export async function latestCheckpoint(db: Db, documentId: string): Promise<DocC
     .executeTakeFirst();
 }
 
-export type VersionRow = Omit<DocCheckpoint, 'state'>;
-
-export async function listCheckpoints(db: Db, documentId: string): Promise<VersionRow[]> {
+/** The checkpoints of a document (internal: what loading starts from), without their states. */
+export async function listCheckpoints(db: Db, documentId: string): Promise<Omit<DocCheckpoint, 'state'>[]> {
   return db
     .selectFrom('doc_checkpoints')
-    .select(['id', 'document_id', 'up_to_seq', 'label', 'kind', 'created_by', 'created_at'])
+    .select(['id', 'document_id', 'up_to_seq', 'label', 'kind', 'created_by', 'created_at', 'exact'])
     .where('document_id', '=', documentId)
-    .orderBy('created_at', 'desc')
     .orderBy('up_to_seq', 'desc')
+    .orderBy('created_at', 'desc')
     .execute();
 }
 
-export async function findCheckpoint(db: Db, documentId: string, id: string): Promise<DocCheckpoint | undefined> {
-  return db.selectFrom('doc_checkpoints').selectAll().where('document_id', '=', documentId).where('id', '=', id).executeTakeFirst();
+/** Checkpoints kept per this many seqs of a document's log, so any state is a short replay away. */
+export const CHECKPOINT_SPACING = 1_000;
+
+/**
+ * Thins checkpoints: per document, the latest one (what loading starts from) and, for each
+ * stretch of CHECKPOINT_SPACING seqs, its latest exact one (what the state at a seq starts from)
+ * stay; the others go. Versions do not depend on them: each is the log replayed to its seq.
+ * Returns how many were deleted.
+ */
+export async function thinCheckpoints(db: Db): Promise<number> {
+  const result = await sql`
+    delete from doc_checkpoints c using (
+      select id from (
+        select id, exact,
+          row_number() over (partition by document_id order by up_to_seq desc, created_at desc) as newest,
+          row_number() over (partition by document_id, exact, up_to_seq / ${CHECKPOINT_SPACING} order by up_to_seq desc, created_at desc) as in_stretch
+        from doc_checkpoints
+      ) ranked
+      where newest > 1 and (not exact or in_stretch > 1)
+    ) doomed
+    where c.id = doomed.id
+  `.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+// ---- versions: points of the log people see ----
+
+export async function listVersions(db: Db, documentId: string): Promise<DocVersion[]> {
+  return db.selectFrom('doc_versions').selectAll().where('document_id', '=', documentId).orderBy('created_at', 'desc').orderBy('seq', 'desc').execute();
+}
+
+export async function findVersion(db: Db, documentId: string, id: string): Promise<DocVersion | undefined> {
+  return db.selectFrom('doc_versions').selectAll().where('document_id', '=', documentId).where('id', '=', id).executeTakeFirst();
+}
+
+/** One logged update as history lists it: where, when and by whom (never its content). */
+export interface LoggedChange {
+  seq: number;
+  createdAt: Date;
+  userId: string | null;
+  serverReason: string | null;
+}
+
+/** The logged updates after `afterSeq`, oldest first, at most `limit`. */
+export async function listChanges(db: Db, documentId: string, afterSeq: number, limit: number): Promise<LoggedChange[]> {
+  return db
+    .selectFrom('doc_updates')
+    .select(['seq', 'created_at as createdAt', 'user_id as userId', 'server_reason as serverReason'])
+    .where('document_id', '=', documentId)
+    .where('seq', '>', afterSeq)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
 }
 
 // ---- the fenced update log ----

@@ -12,7 +12,7 @@ export const VIEW_ACTIONS = ['workspace.view', 'terms.view', 'doc.open', 'versio
 export type ViewAction = (typeof VIEW_ACTIONS)[number];
 
 /** Actions whose target is a document name: hidden from a member who may not open that document. */
-export const DOC_AUDIT_ACTIONS = ['doc.open', 'version.list', 'version.create', 'version.view'] as const;
+export const DOC_AUDIT_ACTIONS = ['doc.open', 'version.list', 'version.create', 'version.view', 'doc.restore'] as const;
 
 /** The documents a member in `role` may not open: their log shows nothing done to them. */
 export function docsHiddenFrom(role: Role): DocName[] {

@@ -34,6 +34,22 @@ export const docParams = z.object({ id: z.uuid(), doc: z.enum(DOC_NAMES) });
 export const versionParams = docParams.extend({ versionId: z.uuid() });
 export const inviteParams = z.object({ token: z.string().min(20).max(200) });
 export const exportQuery = z.object({ format: z.enum(['json', 'md']).default('json') });
+/** Paging the history of a document: updates after `after`, at most `limit`. */
+export const historyQuery = z.object({ after: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(1_000).default(200) });
+/** A point of a document's log. */
+export const stateQuery = z.object({ seq: z.coerce.number().int().min(0) });
+/** A point of a document's history: a version's id, or `seq:N` (right after update N). */
+export const historyPoint = z.union([z.uuid(), z.string().regex(/^seq:\d{1,12}$/, 'a version id or seq:N')]);
+export const compareQuery = z.object({ from: historyPoint, to: historyPoint });
+/**
+ * What to restore from a point of history: the whole document, or one goal (optionally one of
+ * its steps) of the roadmap, or one card of the board.
+ */
+export const restoreInput = z
+  .object({ versionId: historyPoint, goalId: z.string().min(1).max(64).optional(), stepId: z.string().min(1).max(64).optional(), cardId: z.string().min(1).max(64).optional() })
+  .refine((input) => !(input.cardId && input.goalId), 'a goal or a card, not both')
+  .refine((input) => !input.stepId || input.goalId, 'a step is restored with its goal');
+export type RestoreInput = z.input<typeof restoreInput>;
 
 export const roleSchema = z.enum(ROLES);
 

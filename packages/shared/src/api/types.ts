@@ -72,3 +72,31 @@ export interface AuditEventDto {
   userName: string | null;
   createdAt: string;
 }
+
+/** Who made a logged change, as the server recorded it (never what the client said). */
+export type HistoryActorDto =
+  | { kind: 'member'; userId: string; role: Role; name: string; /** The server made it at their request (e.g. a restore). */ via?: string }
+  | { kind: 'server'; reason: string };
+
+export interface HistoryChangeDto {
+  seq: number;
+  createdAt: string;
+  actor: HistoryActorDto;
+}
+
+/** `GET /api/workspaces/:id/docs/:doc/history`: the accepted updates, oldest first. */
+export interface HistoryPageDto {
+  changes: HistoryChangeDto[];
+  /** Pass as `after` for the next page; null when this page reached the end. */
+  next: number | null;
+  /** The last logged seq of the document. */
+  lastSeq: number;
+}
+
+/** `POST …/restore`: the change the restore made, and the point to restore from to undo it. */
+export interface RestoreResultDto {
+  /** The seq of the restore (null: the document already read as the version). */
+  seq: number | null;
+  /** Restoring from here undoes it: the document just before the restore. */
+  undo: string | null;
+}

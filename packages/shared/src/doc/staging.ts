@@ -31,7 +31,7 @@ export interface StagedUpdate {
  */
 export class StagingDoc {
   readonly doc: Y.Doc;
-  private current: { role: Role; now: number; result: StagedUpdate } | null = null;
+  private current: { role: Role; now: number; trusted: boolean; result: StagedUpdate } | null = null;
 
   constructor(
     private readonly kind: DocKind,
@@ -43,10 +43,14 @@ export class StagingDoc {
     this.doc.on('update', this.onUpdate);
   }
 
-  /** Applies `update` as made by `role` at the server's time `now`, and judges it. Throws when the bytes are not an update. */
-  try(update: Uint8Array, role: Role, now: number): StagedUpdate {
+  /**
+   * Applies `update` as made by `role` at the server's time `now`, and judges it. `trusted`: the
+   * server made the change itself (from its own records, e.g. a restore): only its shape is
+   * judged; who may ask for it was decided where it was asked for. Throws when the bytes are not an update.
+   */
+  try(update: Uint8Array, role: Role, now: number, trusted = false): StagedUpdate {
     const result: StagedUpdate = { verdict: null, effective: null, pending: false, transactions: 0 };
-    this.current = { role, now, result };
+    this.current = { role, now, trusted, result };
     try {
       Y.applyUpdate(this.doc, update);
     } finally {
@@ -67,7 +71,7 @@ export class StagingDoc {
     if (!current) return;
     current.result.transactions++;
     if (current.result.transactions > 1 || current.result.verdict) return;
-    current.result.verdict = judgeChange(this.kind, readChangeSet(transaction), current.role, current.now);
+    current.result.verdict = judgeChange(this.kind, readChangeSet(transaction), current.role, current.now, current.trusted);
   };
 
   private readonly onUpdate = (update: Uint8Array): void => {

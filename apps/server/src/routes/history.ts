@@ -1,0 +1,125 @@
+import { findVersion, lastSeq, listChanges, listMembers, recordAudit, recordView, type Database, type LoggedChange, type MemberRow } from '@alliance/db';
+import {
+  DOC_KINDS,
+  docParams,
+  historyQuery,
+  restoreBoard,
+  restoreCard,
+  restoreGoal,
+  restoreInput,
+  restoreRoadmap,
+  restoreStep,
+  stateQuery,
+  type HistoryActorDto,
+  type HistoryPageDto,
+  type RestoreResultDto,
+} from '@alliance/shared';
+import type { Kysely } from 'kysely';
+import { Hono } from 'hono';
+import * as Y from 'yjs';
+import { historySource, stateAt } from '../collab/history.js';
+import { forMember } from '../collab/origin.js';
+import type { AppDeps, AppEnv } from '../http/context.js';
+import { AppError, forbidden, notFound } from '../http/errors.js';
+import { readKindOf } from '../http/read-kind.js';
+import { validate } from '../http/validate.js';
+import { limitBody } from '../middleware/body-limit.js';
+import { noStore } from '../middleware/no-store.js';
+import { currentUser, requireSession } from '../middleware/session.js';
+import { requireDocAccess } from './versions.js';
+
+const unknownDocument = () => notFound('No such document.');
+
+/** Who made a logged change, from the server's own record: the member's id, or the server's reason. */
+export function actorOf(change: Pick<LoggedChange, 'userId' | 'serverReason'>, members: ReadonlyMap<string, MemberRow>): HistoryActorDto {
+  if (change.userId === null) return { kind: 'server', reason: change.serverReason ?? 'unknown' };
+  const member = members.get(change.userId);
+  return {
+    kind: 'member',
+    userId: change.userId,
+    role: member?.role ?? 'client',
+    name: member?.name ?? 'A former member',
+    ...(change.serverReason ? { via: change.serverReason } : {}),
+  };
+}
+
+/** The seq a point of history names (a version's id, or `seq:N`), checked against the log. */
+export async function resolvePoint(db: Kysely<Database>, documentId: string, point: string): Promise<number> {
+  const seq = point.startsWith('seq:') ? Number(point.slice(4)) : (await findVersion(db, documentId, point))?.seq;
+  if (seq === undefined) throw notFound('No such version.');
+  if (seq > (await lastSeq(db, documentId))) throw notFound('The document has no update with this number yet.');
+  return seq;
+}
+
+/**
+ * The history of a document (mounted at /api/workspaces/:id/docs): every accepted update with
+ * who made it and when, and the document exactly as it was after any of them. Members only, as
+ * for the document itself (the client's drafts are the client's alone); reading it counts as
+ * looking at the document's saved versions in the access log.
+ */
+export function historyRoutes(deps: AppDeps) {
+  return new Hono<AppEnv>()
+    .use(noStore)
+    .use(requireSession)
+    .get('/:doc/history', validate('param', docParams, unknownDocument), validate('query', historyQuery), async (c) => {
+      const user = currentUser(c);
+      const { id, doc } = c.req.valid('param');
+      const { after, limit } = c.req.valid('query');
+      const access = await requireDocAccess(deps, user.id, id, doc);
+      const [changes, last, members] = await Promise.all([
+        listChanges(deps.db, access.documentId, after, limit + 1),
+        lastSeq(deps.db, access.documentId),
+        listMembers(deps.db, id),
+      ]);
+      const byId = new Map(members.map((member) => [member.userId, member]));
+      const page = changes.slice(0, limit);
+      await recordView(deps.db, { workspaceId: id, userId: user.id, action: 'version.view', target: doc, read: readKindOf(c) });
+      return c.json<HistoryPageDto>(
+        {
+          changes: page.map((change) => ({ seq: change.seq, createdAt: change.createdAt.toISOString(), actor: actorOf(change, byId) })),
+          next: changes.length > limit ? page.at(-1)!.seq : null,
+          lastSeq: last,
+        },
+        200,
+      );
+    })
+    .get('/:doc/state', validate('param', docParams, unknownDocument), validate('query', stateQuery), async (c) => {
+      const user = currentUser(c);
+      const { id, doc } = c.req.valid('param');
+      const { seq } = c.req.valid('query');
+      const access = await requireDocAccess(deps, user.id, id, doc);
+      if (seq > (await lastSeq(deps.db, access.documentId))) throw notFound('The document has no update with this number yet.');
+      const state = await stateAt(historySource(deps.db), DOC_KINDS[doc], access.documentId, seq);
+      const bytes = Y.encodeStateAsUpdate(state);
+      state.destroy();
+      await recordView(deps.db, { workspaceId: id, userId: user.id, action: 'version.view', target: doc, read: readKindOf(c) });
+      return c.body(new Uint8Array(bytes), 200, { 'Content-Type': 'application/octet-stream' });
+    })
+    .post('/:doc/restore', limitBody(), validate('param', docParams, unknownDocument), validate('json', restoreInput), async (c) => {
+      const user = currentUser(c);
+      const { id, doc } = c.req.valid('param');
+      const input = c.req.valid('json');
+      const access = await requireDocAccess(deps, user.id, id, doc);
+      // Who may restore what follows who may write what: the roadmap is both people's, cards are the client's.
+      if (doc !== 'roadmap' && access.role !== 'client') throw forbidden('Only the client restores cards: they are their words.');
+      if (doc === 'roadmap' ? input.cardId !== undefined : input.goalId !== undefined) throw new AppError(400, 'VALIDATION_FAILED', doc === 'roadmap' ? 'The roadmap has goals, not cards.' : 'The board has cards, not goals.');
+      const seq = await resolvePoint(deps.db, access.documentId, input.versionId);
+      const version = await stateAt(historySource(deps.db), DOC_KINDS[doc], access.documentId, seq);
+      let found = true;
+      let restored: number | null;
+      try {
+        restored = await deps.rooms.change({ workspaceId: id, doc }, forMember(user.id, access.role, 'restore'), (current) => {
+          if (input.stepId && input.goalId) found = restoreStep(current, version, input.goalId, input.stepId);
+          else if (input.goalId) found = restoreGoal(current, version, input.goalId);
+          else if (input.cardId) found = restoreCard(current, version, input.cardId);
+          else if (doc === 'roadmap') restoreRoadmap(current, version);
+          else restoreBoard(current, version);
+        });
+      } finally {
+        version.destroy();
+      }
+      if (!found) throw notFound(input.cardId ? 'That card is not in this version.' : input.stepId ? 'That step (or its goal) is not in this version or not in the roadmap now.' : 'That goal is not in this version.');
+      await recordAudit(deps.db, { workspaceId: id, userId: user.id, action: 'doc.restore', target: doc });
+      return c.json<RestoreResultDto>({ seq: restored, undo: restored === null ? null : `seq:${restored - 1}` }, 201);
+    });
+}
