@@ -468,3 +468,48 @@ export async function crashLoadPhase(ctx: BenchContext): Promise<CrashLoadResult
     restartMs,
   };
 }
+
+export interface HistoryResult {
+  updates: number;
+  /** GET …/state?seq=N at random points of the history (HTTP round trip, ms). */
+  stateMs: { samples: number; median: number; max: number };
+  versions: number;
+  /** GET …/versions with that many versions (ms). */
+  versionListMs: { samples: number; median: number; max: number };
+}
+
+function spread(samples: number[]): { samples: number; median: number; max: number } {
+  return { samples: samples.length, median: round(median(samples), 2), max: round(Math.max(...samples), 2) };
+}
+
+async function timed(run: () => Promise<Response>): Promise<number> {
+  const started = performance.now();
+  const response = await run();
+  await response.arrayBuffer();
+  if (!response.ok) throw new Error(`history request answered ${response.status}`);
+  return performance.now() - started;
+}
+
+/**
+ * Looking back: a document with a long history (`BENCH_COLD_UPDATES` updates), the state at
+ * random points of it (what the replay slider asks for), and its list of versions once it has
+ * `BENCH_HISTORY_VERSIONS` of them.
+ */
+export async function historyPhase(ctx: BenchContext, workspace: BenchWorkspace): Promise<HistoryResult> {
+  const written = await writeHistory(ctx, workspace.id, ctx.config.coldUpdates);
+  written.session.close();
+  const base = `${ctx.ours.url}/api/workspaces/${workspace.id}/docs/roadmap`;
+  const headers = { cookie: ctx.therapist.cookie };
+  const last = written.updates + 1;
+  const stateSamples: number[] = [];
+  for (let index = 0; index < 40; index++) {
+    const seq = 1 + Math.floor(Math.random() * last);
+    stateSamples.push(await timed(() => fetch(`${base}/state?seq=${seq}`, { headers })));
+  }
+  const versions = ctx.config.historyVersions;
+  await mapConcurrent(versions, 8, (index) => ctx.therapist.post(`/api/workspaces/${workspace.id}/docs/roadmap/versions`, { label: `Version ${index}` }));
+  const listSamples: number[] = [];
+  for (let index = 0; index < 10; index++) listSamples.push(await timed(() => fetch(`${base}/versions`, { headers })));
+  ctx.stalls['history'] = (await fetchMetrics(ctx.ours.url)).eventLoopDelayMs.max;
+  return { updates: written.updates, stateMs: spread(stateSamples), versions, versionListMs: spread(listSamples) };
+}

@@ -1,6 +1,6 @@
 import type { BenchConfig } from './config.js';
 import { DRAIN_MS, type LoadResult } from './load.js';
-import type { ColdLoadResult, CrashLoadResult, MemoryResult, PropagationRun } from './phases.js';
+import type { ColdLoadResult, CrashLoadResult, HistoryResult, MemoryResult, PropagationRun } from './phases.js';
 import { round } from './stats.js';
 
 export type PropagationResult = PropagationRun;
@@ -36,6 +36,7 @@ export interface BenchResults {
   confirmation: LoadResult | null;
   coldLoad: ColdLoadResult | null;
   coldLoadAfterKill: CrashLoadResult | null;
+  history: HistoryResult | null;
   memory: MemoryResult | null;
   stallsMs: Record<string, number>;
   serverProblems: string[];
@@ -47,6 +48,8 @@ export interface BenchResults {
 const PROPAGATION_RATIO_MAX = 1;
 const CONFIRM_P99_MAX_MS = 5;
 const COLD_LOAD_MAX_MS = 50;
+const HISTORY_STATE_MAX_MS = 50;
+const VERSION_LIST_MAX_MS = 50;
 const MEMORY_PER_ROOM_MAX_KB = 150;
 const STALL_MAX_MS = 50;
 /** The reference's p99 at 200 rooms on a quiet 2-core machine (DESIGN.md). */
@@ -107,6 +110,11 @@ export function checkTargets(results: Omit<BenchResults, 'targets'>, config: Pic
   if (crash) {
     checks.push({ name: `cold load after SIGKILL (checkpoint + tail), max`, value: crash.maxMs, unit: 'ms', target: `< ${COLD_LOAD_MAX_MS}`, pass: crash.maxMs < COLD_LOAD_MAX_MS });
     checks.push({ name: 'every confirmed update survives SIGKILL', value: crash.durable ? 1 : 0, unit: '', target: 'yes', pass: crash.durable });
+  }
+  const history = results.history;
+  if (history) {
+    checks.push({ name: `state at any point of a ${history.updates}-update document, max`, value: history.stateMs.max, unit: 'ms', target: `< ${HISTORY_STATE_MAX_MS}`, pass: history.stateMs.max < HISTORY_STATE_MAX_MS });
+    checks.push({ name: `version list of ${history.versions} versions, max`, value: history.versionListMs.max, unit: 'ms', target: `< ${VERSION_LIST_MAX_MS}`, pass: history.versionListMs.max < VERSION_LIST_MAX_MS });
   }
   if (results.memory) {
     // RSS growth under-reports when the heap reuses pages freed earlier, so the larger of RSS
@@ -239,6 +247,13 @@ export function formatReport(results: BenchResults): string {
   if (crash) {
     out.push(`  after SIGKILL with the rooms open (≥ ${crash.updates} updates each; restart ${fmt(crash.restartMs / 1000, 1)} s; log tail after the latest checkpoint: ${crash.tails ? crash.tails.join(', ') : 'n/a on PGlite'}):`);
     out.push(`  first load of the new process ${fmt(crash.firstLoadMs)} ms (warm-up, not counted); loads (ms): ${crash.samplesMs.map((ms) => fmt(ms)).join(', ')}  →  median ${fmt(crash.medianMs)}, max ${fmt(crash.maxMs)}; every confirmed update present: ${crash.durable ? 'yes' : 'NO'}`);
+  }
+
+  const history = results.history;
+  if (history) {
+    out.push('', `History: a document of ${history.updates} logged updates (HTTP round trips, ms)`);
+    out.push(`  state at a random point: median ${fmt(history.stateMs.median)}, max ${fmt(history.stateMs.max)} over ${history.stateMs.samples}`);
+    out.push(`  version list with ${history.versions} versions: median ${fmt(history.versionListMs.median)}, max ${fmt(history.versionListMs.max)} over ${history.versionListMs.samples}`);
   }
 
   const memory = results.memory;
