@@ -8,6 +8,9 @@ import {
   type DocName,
   type ReadKind,
   type EndedSessionDto,
+  type HistoryPageDto,
+  type RestoreInput,
+  type RestoreResultDto,
   type TermsDto,
   type TherapySessionDto,
   type TherapySessionsDto,
@@ -207,6 +210,23 @@ export function createVersion(workspaceId: string, doc: DocName, input: CreateVe
 export async function getVersionState(workspaceId: string, doc: DocName, versionId: string): Promise<Uint8Array> {
   const response = await succeeded(() => client.workspaces[':id'].docs[':doc'].versions[':versionId'].state.$get({ param: { id: workspaceId, doc, versionId } }));
   return new Uint8Array(await (response as unknown as Response).arrayBuffer());
+}
+
+/** A page of a document's history: every accepted update after `after`, oldest first, with who made it. */
+export function getHistory(workspaceId: string, doc: DocName, page: { after?: number; limit?: number; read?: ReadKind } = {}): Promise<HistoryPageDto> {
+  const query = { after: String(page.after ?? 0), limit: String(page.limit ?? 1_000) };
+  return call(() => client.workspaces[':id'].docs[':doc'].history.$get({ param: { id: workspaceId, doc }, query }, readOptions(page.read ?? 'refresh')));
+}
+
+/** The whole document exactly as it was after update `seq`: a Yjs update to apply to an empty document. */
+export async function getDocState(workspaceId: string, doc: DocName, seq: number): Promise<Uint8Array> {
+  const response = await succeeded(() => client.workspaces[':id'].docs[':doc'].state.$get({ param: { id: workspaceId, doc }, query: { seq: String(seq) } }, readOptions('refresh')));
+  return new Uint8Array(await (response as unknown as Response).arrayBuffer());
+}
+
+/** Puts a document (or one goal, step or card of it) back as it was at a point, as a new change. */
+export function restoreDoc(workspaceId: string, doc: DocName, input: RestoreInput): Promise<RestoreResultDto> {
+  return call(() => client.workspaces[':id'].docs[':doc'].restore.$post({ param: { id: workspaceId, doc }, json: input }));
 }
 
 /** A page of who opened, changed or exported the workspace, newest first; `before` is the last page's `next`. */

@@ -23,6 +23,7 @@ import { AfterSession } from '../sessions/after-session.js';
 import { SessionBanner } from '../sessions/session-banner.js';
 import { SessionControls } from '../sessions/session-controls.js';
 import { sessionToReflectOn, useTherapySessions } from '../sessions/use-therapy-sessions.js';
+import { HistoryView } from '../history/history-view.js';
 import { VersionsView } from '../versions/versions-view.js';
 import { AccessLog } from './access-log.js';
 import { InvitePanel } from './invite-panel.js';
@@ -66,11 +67,12 @@ export function WorkspacePage({ workspaceId, user }: { workspaceId: string; user
 
 const waitingForClient = (workspace: WorkspaceDto) => workspace.role === 'therapist' && !workspace.members.some((member) => member.role === 'client');
 
-type View = 'roadmap' | 'feedback' | 'versions' | 'terms' | 'access';
+type View = 'roadmap' | 'feedback' | 'versions' | 'history' | 'terms' | 'access';
 const VIEWS: readonly { key: View; label: string }[] = [
   { key: 'roadmap', label: 'Roadmap' },
   { key: 'feedback', label: 'Feedback' },
   { key: 'versions', label: 'Versions' },
+  { key: 'history', label: 'History' },
   { key: 'terms', label: 'How we work' },
   { key: 'access', label: 'Access log' },
 ];
@@ -267,6 +269,7 @@ function WorkspaceView({
           </DocView>
         )}
         {view === 'versions' && <VersionsView workspace={workspace} user={user} />}
+        {view === 'history' && <HistoryView workspace={workspace} user={user} names={names} />}
         {view === 'terms' && <HowWeWork workspace={workspace} terms={terms} onTerms={onTerms} />}
         {view === 'access' && <AccessLog workspaceId={workspace.id} user={user} />}
       </div>

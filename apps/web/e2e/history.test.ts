@@ -1,0 +1,91 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { accessibilityProblems, fieldValue, shot, startBrowserRun, watchPage, type BrowserRun } from './browser.js';
+import { DESKTOP, newContext, openTab, PHONE, saved, startWorkspaceTogether, WAIT } from './people.js';
+
+const goalTitles = (page: Page) => page.locator('.history__roadmap').getByRole('textbox', { name: 'Goal title' });
+
+async function titlesIn(page: Page): Promise<string[]> {
+  return Promise.all((await goalTitles(page).all()).map(fieldValue));
+}
+
+describe('looking back on how the roadmap grew', () => {
+  let run: BrowserRun | undefined;
+  let therapistContext: BrowserContext;
+  let clientContext: BrowserContext;
+  let therapist: Page;
+  let client: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    run = await startBrowserRun();
+    therapistContext = await newContext(run.browser, run.server.url, DESKTOP);
+    therapist = await therapistContext.newPage();
+    watchPage(therapist, problems, 'therapist');
+    clientContext = await newContext(run.browser, run.server.url, PHONE);
+    client = await clientContext.newPage();
+    watchPage(client, problems, 'client');
+    await startWorkspaceTogether(therapist, client, run.server.url, 'Sam — looking back');
+  }, 240_000);
+
+  afterAll(async () => {
+    await therapistContext?.close().catch(() => {});
+    await clientContext?.close().catch(() => {});
+    await run?.stop();
+  }, 60_000);
+
+  async function addGoal(page: Page, title: string): Promise<void> {
+    await page.getByRole('button', { name: 'Add goal', exact: true }).click();
+    await page.keyboard.type(title, { delay: 10 });
+    await saved(page);
+  }
+
+  it('replays the roadmap from the first session to now, marks the sessions, and restores an earlier state as a change that can be undone', async () => {
+    const output = run!.server.output;
+    onTestFailed(() => console.error(`server output (last lines):\n${output().slice(-6_000)}`));
+    await openTab(therapist, 'Roadmap');
+    await openTab(client, 'Roadmap');
+    await addGoal(client, 'Sleep better');
+    await therapist.getByRole('button', { name: 'Start session' }).click();
+    await therapist.getByText('In session').first().waitFor(WAIT);
+    await addGoal(therapist, 'Walk after lunch');
+    await therapist.getByRole('button', { name: 'End session' }).click();
+    await therapist.getByRole('group', { name: /^End this session\?/ }).getByRole('button', { name: 'End session' }).click();
+    await addGoal(client, 'Call my sister');
+
+    await openTab(client, 'History');
+    const slider = client.getByRole('slider', { name: 'Point in the history' });
+    await slider.waitFor(WAIT);
+    await expect.poll(() => titlesIn(client), WAIT).toEqual(['Sleep better', 'Walk after lunch', 'Call my sister']);
+    await client.getByRole('list', { name: 'Sessions' }).getByRole('button', { name: 'Session 1' }).waitFor(WAIT);
+
+    // The beginning: nothing on the roadmap yet; the roadmap there is read only.
+    await slider.fill('1');
+    await expect.poll(() => titlesIn(client), WAIT).toEqual([]);
+    await client.getByText(/^Change 1 of \d+/).waitFor(WAIT);
+
+    // Playing goes from the first session to now.
+    await client.getByRole('button', { name: 'Play on' }).click();
+    await expect.poll(() => client.getByRole('button', { name: 'Pause' }).count(), WAIT).toBe(0);
+    await expect.poll(() => titlesIn(client), WAIT).toEqual(['Sleep better', 'Walk after lunch', 'Call my sister']);
+    await client.getByText(/^Now ·/).waitFor(WAIT);
+
+    // At the start of the session: one goal. Restoring there is a new change both see, and it undoes.
+    await client.getByRole('list', { name: 'Sessions' }).getByRole('button', { name: 'Session 1' }).click();
+    await expect.poll(() => titlesIn(client), WAIT).toEqual(['Sleep better']);
+    expect(await goalTitles(client).first().getAttribute('aria-readonly')).toBe('true');
+    await shot(client, 'history-replay-phone');
+    expect(await accessibilityProblems(client)).toEqual([]);
+    await client.getByRole('button', { name: 'Restore the roadmap as it was here' }).click();
+    await client.getByText(/^The roadmap reads again as it did at change/).waitFor(WAIT);
+    await openTab(therapist, 'Roadmap');
+    await expect.poll(async () => Promise.all((await therapist.getByRole('textbox', { name: 'Goal title' }).all()).map(fieldValue)), WAIT).toEqual(['Sleep better']);
+    await client.getByRole('button', { name: 'Undo the restore' }).click();
+    await expect.poll(async () => Promise.all((await therapist.getByRole('textbox', { name: 'Goal title' }).all()).map(fieldValue)), WAIT).toEqual(['Sleep better', 'Walk after lunch', 'Call my sister']);
+
+    await openTab(therapist, 'History');
+    await therapist.getByRole('slider', { name: 'Point in the history' }).waitFor(WAIT);
+    await shot(therapist, 'history-replay-desktop');
+    expect(problems).toEqual([]);
+  }, 240_000);
+});
