@@ -13,6 +13,8 @@ export * from './doc/kinds.js';
 export * from './doc/staging.js';
 export * from './doc/text-diff.js';
 export * from './doc/restore.js';
+export * from './doc/history-attribution.js';
+export * from './doc/compare.js';
 export * from './protocol/errors.js';
 export * from './protocol/events.js';
 export * from './protocol/yjs-messages.js';

@@ -1,3 +1,4 @@
+import type { DocChange } from '../doc/compare.js';
 import type { DocName, Role } from '../doc/names.js';
 
 /** Response bodies of the HTTP API. */
@@ -99,4 +100,20 @@ export interface RestoreResultDto {
   seq: number | null;
   /** Restoring from here undoes it: the document just before the restore. */
   undo: string | null;
+}
+
+/** One end of a comparison: right after update `seq`, made at `at` (null: the beginning). */
+export interface ComparePointDto {
+  seq: number;
+  at: string | null;
+}
+
+/**
+ * `GET …/compare?from=A&to=B`: what changed from the earlier point to the later one (the two
+ * are put in order), each change with who made it and when.
+ */
+export interface CompareDto {
+  from: ComparePointDto;
+  to: ComparePointDto;
+  changes: DocChange[];
 }

@@ -1,0 +1,140 @@
+import * as Y from 'yjs';
+import type { HistoryActorDto } from '../api/types.js';
+import type { AnyType } from './change-set.js';
+import { defineRoots, type RootSpec } from './shape.js';
+
+/** Who made a change of the log, and when (ISO time). */
+export interface Attribution {
+  actor: HistoryActorDto;
+  at: string;
+}
+
+/** One logged update with the server's record of who sent it and when. */
+export interface LoggedEdit extends Attribution {
+  update: Uint8Array;
+}
+
+/** The last logged edit that touched what `key` names (see `itemKey`, `fieldKey`), or null when none did. */
+export type Attribute = (key: string) => Attribution | null;
+
+/** For comparisons without a log to attribute from. */
+export const noAttribution: Attribute = () => null;
+
+/** The item kind each list of the documents holds, by the list's name (its root's or its field's). */
+const ITEM_OF_LIST: Readonly<Record<string, string>> = {
+  goals: 'goal',
+  steps: 'step',
+  strategies: 'strategy',
+  homework: 'homework',
+  cards: 'card',
+  replies: 'reply',
+};
+
+/** What names an item of a document (a goal, step, card, reply…) for attribution: its being there. */
+export function itemKey(kind: string, id: string): string {
+  return `${kind}:${id}`;
+}
+
+/** What names one field of an item (`title`, `done`…), or one entry of a record field (`agreedBy`, `client`). */
+export function fieldKey(item: string, field: string, entry?: string): string {
+  return entry === undefined ? `${item}.${field}` : `${item}.${field}.${entry}`;
+}
+
+/**
+ * The id of a map, read even when the map was just deleted: a deleted map answers `get` with
+ * undefined, but its entries (now deleted items) still hold their content.
+ */
+function idOf(map: Y.Map<unknown>): string | null {
+  const live = map.get('id');
+  if (typeof live === 'string') return live;
+  const entry = map._map.get('id');
+  const value = entry?.content.getContent()[0];
+  return typeof value === 'string' ? value : null;
+}
+
+/** Reads which items and fields the transactions of one document touch, by `itemKey`/`fieldKey`. */
+class TouchReader {
+  private readonly rootNames = new Map<AnyType, string>();
+
+  constructor(doc: Y.Doc) {
+    for (const [name, type] of doc.share) this.rootNames.set(type, name);
+  }
+
+  /** The key of a map standing for an item: a root map by its name, a listed map by its kind and id. */
+  private keyOfItem(map: AnyType): string | null {
+    const root = this.rootNames.get(map);
+    if (root !== undefined) return root;
+    if (!(map instanceof Y.Map)) return null;
+    const list = map._item?.parent;
+    if (!(list instanceof Y.Array)) return null;
+    const listName = this.rootNames.get(list) ?? list._item?.parentSub ?? null;
+    const kind = listName === null ? undefined : ITEM_OF_LIST[listName];
+    const id = idOf(map as Y.Map<unknown>);
+    return kind && id ? itemKey(kind, id) : null;
+  }
+
+  /** Every key one event touches. */
+  touched(event: Y.YEvent<AnyType>): string[] {
+    const target = event.target;
+    const keys: string[] = [];
+    if (target instanceof Y.Array) {
+      for (const item of [...event.changes.added, ...event.changes.deleted]) {
+        if (!(item.content instanceof Y.ContentType)) continue;
+        const key = this.keyOfItem(item.content.type);
+        if (key) keys.push(key);
+      }
+      return keys;
+    }
+    const own = this.keyOfItem(target);
+    if (own !== null && target instanceof Y.Map) {
+      for (const field of (event as Y.YMapEvent<unknown>).keysChanged) keys.push(fieldKey(own, field));
+      return keys;
+    }
+    // A text or a record field of an item: the field of its owner (and, for a record, each entry).
+    const field = target._item?.parentSub;
+    const owner = target._item?.parent;
+    const ownerKey = field && owner instanceof Y.AbstractType ? this.keyOfItem(owner) : null;
+    if (!field || ownerKey === null) return keys;
+    keys.push(fieldKey(ownerKey, field));
+    if (target instanceof Y.Map) for (const entry of (event as Y.YMapEvent<unknown>).keysChanged) keys.push(fieldKey(ownerKey, field, entry));
+    return keys;
+  }
+}
+
+/** The document replayed from one point to another, and who last touched each part of it on the way. */
+export interface AttributedReplay {
+  /** The document after the last edit (the caller destroys it). */
+  doc: Y.Doc;
+  attribute: Attribute;
+}
+
+/**
+ * Replays logged edits, in order, on a copy of `from` (a document with `roots`), and records for
+ * every item and field the last edit that touched it: who made it and when. Pure: the log is
+ * the input, nothing is read from elsewhere. An edit that Yjs can only apply once a later one
+ * arrives is credited to the later one.
+ */
+export function replayAttributed(from: Y.Doc, roots: Readonly<Record<string, RootSpec>>, edits: Iterable<LoggedEdit>): AttributedReplay {
+  const doc = new Y.Doc();
+  defineRoots(doc, roots);
+  Y.applyUpdate(doc, Y.encodeStateAsUpdate(from));
+  const reader = new TouchReader(doc);
+  const last = new Map<string, Attribution>();
+  let current: Attribution | null = null;
+  const record = (events: Y.YEvent<AnyType>[]) => {
+    if (!current) return;
+    for (const event of events) for (const key of reader.touched(event)) last.set(key, current);
+  };
+  const observed = [...doc.share.values()];
+  for (const type of observed) type.observeDeep(record);
+  try {
+    for (const edit of edits) {
+      current = { actor: edit.actor, at: edit.at };
+      Y.applyUpdate(doc, edit.update);
+    }
+  } finally {
+    current = null;
+    for (const type of observed) type.unobserveDeep(record);
+  }
+  return { doc, attribute: (key) => last.get(key) ?? null };
+}
