@@ -1,5 +1,8 @@
-import { findVersion, lastSeq, listChanges, listMembers, recordAudit, recordView, type Database, type LoggedChange, type MemberRow } from '@alliance/db';
+import { findVersion, lastSeq, listChanges, listEditsBetween, listMembers, recordAudit, recordView, type Database, type LoggedChange, type MemberRow } from '@alliance/db';
 import {
+  compareBoards,
+  compareQuery,
+  compareRoadmaps,
   DOC_KINDS,
   docParams,
   historyQuery,
@@ -8,8 +11,10 @@ import {
   restoreGoal,
   restoreInput,
   restoreRoadmap,
+  replayAttributed,
   restoreStep,
   stateQuery,
+  type CompareDto,
   type HistoryActorDto,
   type HistoryPageDto,
   type RestoreResultDto,
@@ -29,6 +34,13 @@ import { currentUser, requireSession } from '../middleware/session.js';
 import { requireDocAccess } from './versions.js';
 
 const unknownDocument = () => notFound('No such document.');
+
+/**
+ * The most updates a comparison replays. Attributing a change means replaying every update
+ * between the two points; past this many (months of daily work) the points are too far apart
+ * for one answer, and comparing nearer ones is the way.
+ */
+export const MAX_COMPARE_UPDATES = 20_000;
 
 /** Who made a logged change, from the server's own record: the member's id, or the server's reason. */
 export function actorOf(change: Pick<LoggedChange, 'userId' | 'serverReason'>, members: ReadonlyMap<string, MemberRow>): HistoryActorDto {
@@ -53,7 +65,8 @@ export async function resolvePoint(db: Kysely<Database>, documentId: string, poi
 
 /**
  * The history of a document (mounted at /api/workspaces/:id/docs): every accepted update with
- * who made it and when, and the document exactly as it was after any of them. Members only, as
+ * who made it and when, the document exactly as it was after any of them, and what changed
+ * between any two of them, by whom. Members only, as
  * for the document itself (the client's drafts are the client's alone); reading it counts as
  * looking at the document's saved versions in the access log.
  */
@@ -94,6 +107,34 @@ export function historyRoutes(deps: AppDeps) {
       state.destroy();
       await recordView(deps.db, { workspaceId: id, userId: user.id, action: 'version.view', target: doc, read: readKindOf(c) });
       return c.body(new Uint8Array(bytes), 200, { 'Content-Type': 'application/octet-stream' });
+    })
+    .get('/:doc/compare', validate('param', docParams, unknownDocument), validate('query', compareQuery), async (c) => {
+      const user = currentUser(c);
+      const { id, doc } = c.req.valid('param');
+      const query = c.req.valid('query');
+      const access = await requireDocAccess(deps, user.id, id, doc);
+      const points = await Promise.all([resolvePoint(deps.db, access.documentId, query.from), resolvePoint(deps.db, access.documentId, query.to)]);
+      // Compared from the earlier point to the later, whichever order they came in.
+      const [from, to] = points[0] <= points[1] ? points : [points[1], points[0]];
+      if (to - from > MAX_COMPARE_UPDATES) throw new AppError(400, 'BAD_REQUEST', `These two points are more than ${MAX_COMPARE_UPDATES.toLocaleString('en')} changes apart: compare points nearer to each other.`);
+      const [before, edits, members, first] = await Promise.all([
+        stateAt(historySource(deps.db), DOC_KINDS[doc], access.documentId, from),
+        listEditsBetween(deps.db, access.documentId, from, to),
+        listMembers(deps.db, id),
+        from > 0 ? listChanges(deps.db, access.documentId, from - 1, 1) : Promise.resolve([]),
+      ]);
+      const byId = new Map(members.map((member) => [member.userId, member]));
+      const logged = edits.map((edit) => ({ update: edit.update, actor: actorOf(edit, byId), at: edit.createdAt.toISOString() }));
+      const { doc: after, attribute } = replayAttributed(before, DOC_KINDS[doc].roots, logged);
+      try {
+        const changes = doc === 'roadmap' ? compareRoadmaps(before, after, attribute) : compareBoards(before, after, attribute);
+        await recordView(deps.db, { workspaceId: id, userId: user.id, action: 'version.view', target: doc, read: readKindOf(c) });
+        const fromAt = first[0]?.createdAt.toISOString() ?? null;
+        return c.json<CompareDto>({ from: { seq: from, at: fromAt }, to: { seq: to, at: logged.at(-1)?.at ?? fromAt }, changes }, 200);
+      } finally {
+        before.destroy();
+        after.destroy();
+      }
     })
     .post('/:doc/restore', limitBody(), validate('param', docParams, unknownDocument), validate('json', restoreInput), async (c) => {
       const user = currentUser(c);

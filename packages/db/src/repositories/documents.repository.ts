@@ -211,6 +211,23 @@ export async function listChanges(db: Db, documentId: string, afterSeq: number, 
     .execute();
 }
 
+/** A logged update with who sent it and when: what attributing the changes between two points reads. */
+export interface LoggedEditRow extends LoggedChange {
+  update: Uint8Array;
+}
+
+/** The logged updates after `afterSeq` up to `upToSeq`, oldest first, with their content, author and time. */
+export async function listEditsBetween(db: Db, documentId: string, afterSeq: number, upToSeq: number): Promise<LoggedEditRow[]> {
+  return db
+    .selectFrom('doc_updates')
+    .select(['seq', 'update', 'created_at as createdAt', 'user_id as userId', 'server_reason as serverReason'])
+    .where('document_id', '=', documentId)
+    .where('seq', '>', afterSeq)
+    .where('seq', '<=', upToSeq)
+    .orderBy('seq')
+    .execute();
+}
+
 // ---- the fenced update log ----
 
 /** The lease a process holds on a document: its writes count only while it still holds it. */
