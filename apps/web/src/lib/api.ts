@@ -4,6 +4,7 @@ import {
   type AcceptInviteDto,
   type AccessLogDto,
   type ChangePasswordInput,
+  type CompareDto,
   type DecisionPreference,
   type DocName,
   type ReadKind,
@@ -222,6 +223,11 @@ export function getHistory(workspaceId: string, doc: DocName, page: { after?: nu
 export async function getDocState(workspaceId: string, doc: DocName, seq: number): Promise<Uint8Array> {
   const response = await succeeded(() => client.workspaces[':id'].docs[':doc'].state.$get({ param: { id: workspaceId, doc }, query: { seq: String(seq) } }, readOptions('refresh')));
   return new Uint8Array(await (response as unknown as Response).arrayBuffer());
+}
+
+/** What changed between two points of a document's history (a version's id or `seq:N` each), with who made each change and when. */
+export function compareDoc(workspaceId: string, doc: DocName, from: string, to: string): Promise<CompareDto> {
+  return call(() => client.workspaces[':id'].docs[':doc'].compare.$get({ param: { id: workspaceId, doc }, query: { from, to } }));
 }
 
 /** Puts a document (or one goal, step or card of it) back as it was at a point, as a new change. */

@@ -9,6 +9,7 @@ import { useAsync } from '../../lib/use-async.js';
 import { RoadmapView } from '../roadmap/roadmap-view.js';
 import { formatMoment } from '../roadmap/format.js';
 import { useTherapySessions } from '../sessions/use-therapy-sessions.js';
+import { CompareView } from './compare-view.js';
 import { changeAt, replayFrames, sessionMarkers, type ReplayMarker } from './replay.js';
 
 /** How long one step of a replay stays on screen. */
@@ -104,6 +105,7 @@ export function HistoryView({ workspace, user, names }: { workspace: WorkspaceDt
   const sliderId = useId();
   const markersId = useId();
   const [restored, setRestored] = useState<{ from: number; undo: string | null } | null>(null);
+  const [mode, setMode] = useState<'replay' | 'compare'>('replay');
   const [undoing, setUndoing] = useState(false);
   const undo = async (undoPoint: string) => {
     setUndoing(true);
@@ -145,8 +147,18 @@ export function HistoryView({ workspace, user, names }: { workspace: WorkspaceDt
   const current = seq ?? last;
   const atNow = current === last;
   const here = changeAt(changes, current);
+  const modes = <Modes mode={mode} onChange={(next) => (stop(), setMode(next))} />;
+  if (mode === 'compare') {
+    return (
+      <div className="history">
+        {modes}
+        <CompareView workspace={workspace} user={user} sliderSeq={atNow ? null : current} />
+      </div>
+    );
+  }
   return (
     <section className="history" aria-labelledby="history-title">
+      {modes}
       <header className="history__head">
         <h2 id="history-title" className="history__title">
           How the roadmap grew
@@ -220,6 +232,20 @@ export function HistoryView({ workspace, user, names }: { workspace: WorkspaceDt
         {doc ? <RoadmapView key={`${current}`} doc={doc} role={workspace.role} readOnly names={names} awareness={null} /> : <Loading label="Opening the roadmap as it was…" />}
       </div>
     </section>
+  );
+}
+
+/** Replay the history, or compare two points of it. */
+function Modes({ mode, onChange }: { mode: 'replay' | 'compare'; onChange: (mode: 'replay' | 'compare') => void }) {
+  return (
+    <div className="history__modes" role="group" aria-label="Look back by">
+      <Button variant={mode === 'replay' ? 'primary' : 'secondary'} aria-pressed={mode === 'replay'} onClick={() => onChange('replay')}>
+        Replay
+      </Button>
+      <Button variant={mode === 'compare' ? 'primary' : 'secondary'} aria-pressed={mode === 'compare'} onClick={() => onChange('compare')}>
+        Compare two points
+      </Button>
+    </div>
   );
 }
 
