@@ -1,4 +1,4 @@
-import { addGoal, getGoals, type DocKey } from '@alliance/shared';
+import { addGoal, addStep, getGoals, goalList, setStepDone, type DocKey } from '@alliance/shared';
 import * as Y from 'yjs';
 import { mapConcurrent, type ApiClient, type BenchWorkspace } from './api-client.js';
 import { REMOTE, SocketIoSession, YWebsocketDoc, type DocLink } from './clients.js';
@@ -276,7 +276,7 @@ interface WrittenDoc {
  * `minTail` (Postgres only), keeps typing until at least that many logged updates follow the
  * latest checkpoint, so a load after a crash has a tail to replay.
  */
-async function writeHistory(ctx: BenchContext, workspaceId: string, updates: number, minTail = 0): Promise<WrittenDoc> {
+async function writeHistory(ctx: BenchContext, workspaceId: string, updates: number, minTail = 0, edit: (doc: Y.Doc, index: number) => void = typeInWhy): Promise<WrittenDoc> {
   const session = await SocketIoSession.connect(ctx.ours.url, ctx.therapist.cookie);
   const link = await session.join(workspaceId);
   const doc = link.doc;
@@ -307,7 +307,7 @@ async function writeHistory(ctx: BenchContext, workspaceId: string, updates: num
         if (!confirmed) throw new Error(`no confirmation for 30 s while building history (${inFlight} in flight)`);
       }
       if (failed) throw new Error(`update refused while building history: ${failed}`);
-      typeInWhy(doc, typed++);
+      edit(doc, typed++);
     }
     const deadline = performance.now() + 30_000;
     while (inFlight > 0 && performance.now() < deadline) await sleep(10);
@@ -321,6 +321,60 @@ async function writeHistory(ctx: BenchContext, workspaceId: string, updates: num
     await push(Math.min(50, minTail - tail));
   }
   return { workspaceId, writerClientId: doc.clientID, expectedClock: Y.getState(doc.store, doc.clientID), updates: typed, session, key: link.key };
+}
+
+/** Goals of the large roadmap compare is timed on, each with this many steps, and the changes made between its two versions. */
+const LARGE_ROADMAP = { goals: 50, steps: 5, changes: 1_000 };
+
+/** Adds one goal of the large roadmap, with its steps, in one update. */
+function addLargeGoal(doc: Y.Doc, index: number): void {
+  doc.transact(() => {
+    const goal = addGoal(doc, { title: `Goal ${index}: a small step every week`, why: 'Because it matters', proposedBy: 'therapist' });
+    for (let step = 0; step < LARGE_ROADMAP.steps; step++) addStep(goal, `Step ${step + 1} of goal ${index}`);
+  });
+}
+
+/** One of many changes spread over the large roadmap: titles and whys reworded, steps ticked and added, attainment moved, goals replaced. */
+function changeLargeRoadmap(doc: Y.Doc, index: number): void {
+  const goals = getGoals(doc);
+  const goal = goals.get(1 + (index % (goals.length - 1)));
+  doc.transact(() => {
+    const steps = goalList(goal, 'steps');
+    switch (index % 5) {
+      case 0:
+        return (goal.get('title') as Y.Text).insert(0, 'now ');
+      case 1: {
+        const step = steps?.get(index % steps.length);
+        return step && setStepDone(step, step.get('done') !== true, 'therapist');
+      }
+      case 2:
+        return (goal.get('why') as Y.Text).insert(0, 'really ');
+      case 3:
+        return goal.set('attainment', (Math.floor(index / 5) % 5) - 2);
+      default:
+        if (index % 100 !== 4) return void addStep(goal, `One more, ${index}`);
+        goals.delete(1, 1);
+        addLargeGoal(doc, index);
+    }
+  });
+}
+
+/**
+ * Compare on a large roadmap: its goals (with their steps) written and saved as a version, many
+ * changes across it, a second version, then GET …/compare between the two, timed.
+ */
+async function timeCompare(ctx: BenchContext, workspaceId: string): Promise<Pick<HistoryResult, 'compared' | 'compareMs'>> {
+  const save = (label: string) => ctx.therapist.post<{ id: string; upToSeq: number }>(`/api/workspaces/${workspaceId}/docs/roadmap/versions`, { label });
+  (await writeHistory(ctx, workspaceId, LARGE_ROADMAP.goals, 0, addLargeGoal)).session.close();
+  const from = await save('Large roadmap');
+  (await writeHistory(ctx, workspaceId, LARGE_ROADMAP.changes, 0, changeLargeRoadmap)).session.close();
+  const to = await save('Large roadmap, changed');
+  const url = `${ctx.ours.url}/api/workspaces/${workspaceId}/docs/roadmap/compare?from=${from.id}&to=${to.id}`;
+  const headers = { cookie: ctx.therapist.cookie };
+  await timed(() => fetch(url, { headers })); // the first, warming up
+  const samples: number[] = [];
+  for (let index = 0; index < 20; index++) samples.push(await timed(() => fetch(url, { headers })));
+  return { compared: { goals: LARGE_ROADMAP.goals + 1, updates: to.upToSeq - from.upToSeq }, compareMs: spread(samples) };
 }
 
 /** Joins with a fresh connection; the time from doc:join to the first sync being applied. */
@@ -476,6 +530,10 @@ export interface HistoryResult {
   versions: number;
   /** GET …/versions with that many versions (ms). */
   versionListMs: { samples: number; median: number; max: number };
+  /** The large roadmap compared: its goals, and the updates between the two versions. */
+  compared: { goals: number; updates: number };
+  /** GET …/compare between the two versions (ms). */
+  compareMs: { samples: number; median: number; max: number };
 }
 
 function spread(samples: number[]): { samples: number; median: number; max: number } {
@@ -510,6 +568,7 @@ export async function historyPhase(ctx: BenchContext, workspace: BenchWorkspace)
   await mapConcurrent(versions, 8, (index) => ctx.therapist.post(`/api/workspaces/${workspace.id}/docs/roadmap/versions`, { label: `Version ${index}` }));
   const listSamples: number[] = [];
   for (let index = 0; index < 10; index++) listSamples.push(await timed(() => fetch(`${base}/versions`, { headers })));
+  const compare = await timeCompare(ctx, workspace.id);
   ctx.stalls['history'] = (await fetchMetrics(ctx.ours.url)).eventLoopDelayMs.max;
-  return { updates: written.updates, stateMs: spread(stateSamples), versions, versionListMs: spread(listSamples) };
+  return { updates: written.updates, stateMs: spread(stateSamples), versions, versionListMs: spread(listSamples), ...compare };
 }

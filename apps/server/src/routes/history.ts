@@ -1,8 +1,9 @@
 import { findVersion, lastSeq, listChanges, listEditsBetween, listMembers, recordAudit, recordView, type Database, type LoggedChange, type MemberRow } from '@alliance/db';
 import {
-  compareBoards,
+  attributeEdits,
+  compareCardSnapshots,
   compareQuery,
-  compareRoadmaps,
+  compareRoadmapSnapshots,
   DOC_KINDS,
   docParams,
   historyQuery,
@@ -11,10 +12,14 @@ import {
   restoreGoal,
   restoreInput,
   restoreRoadmap,
-  replayAttributed,
   restoreStep,
+  snapshotCards,
+  snapshotRoadmap,
   stateQuery,
   type CompareDto,
+  type DocChange,
+  type DocName,
+  type LoggedEdit,
   type HistoryActorDto,
   type HistoryPageDto,
   type RestoreResultDto,
@@ -53,6 +58,22 @@ export function actorOf(change: Pick<LoggedChange, 'userId' | 'serverReason'>, m
     name: member?.name ?? 'A former member',
     ...(change.serverReason ? { via: change.serverReason } : {}),
   };
+}
+
+/**
+ * What changed from the document as `state` holds it through `edits`, each change attributed
+ * to the last edit that touched it. `state` is read, then moved on to the later point: one
+ * document, no copy (a long history makes a copy cost as much as the comparison).
+ */
+function changesFrom(doc: DocName, state: Y.Doc, edits: readonly LoggedEdit[]): DocChange[] {
+  if (doc === 'roadmap') {
+    const then = snapshotRoadmap(state);
+    const attribute = attributeEdits(state, edits);
+    return compareRoadmapSnapshots(then, snapshotRoadmap(state), attribute);
+  }
+  const then = snapshotCards(state);
+  const attribute = attributeEdits(state, edits);
+  return compareCardSnapshots(then, snapshotCards(state), attribute);
 }
 
 /** The seq a point of history names (a version's id, or `seq:N`), checked against the log. */
@@ -117,7 +138,7 @@ export function historyRoutes(deps: AppDeps) {
       // Compared from the earlier point to the later, whichever order they came in.
       const [from, to] = points[0] <= points[1] ? points : [points[1], points[0]];
       if (to - from > MAX_COMPARE_UPDATES) throw new AppError(400, 'BAD_REQUEST', `These two points are more than ${MAX_COMPARE_UPDATES.toLocaleString('en')} changes apart: compare points nearer to each other.`);
-      const [before, edits, members, first] = await Promise.all([
+      const [state, edits, members, first] = await Promise.all([
         stateAt(historySource(deps.db), DOC_KINDS[doc], access.documentId, from),
         listEditsBetween(deps.db, access.documentId, from, to),
         listMembers(deps.db, id),
@@ -125,16 +146,15 @@ export function historyRoutes(deps: AppDeps) {
       ]);
       const byId = new Map(members.map((member) => [member.userId, member]));
       const logged = edits.map((edit) => ({ update: edit.update, actor: actorOf(edit, byId), at: edit.createdAt.toISOString() }));
-      const { doc: after, attribute } = replayAttributed(before, DOC_KINDS[doc].roots, logged);
+      let changes: DocChange[];
       try {
-        const changes = doc === 'roadmap' ? compareRoadmaps(before, after, attribute) : compareBoards(before, after, attribute);
-        await recordView(deps.db, { workspaceId: id, userId: user.id, action: 'version.view', target: doc, read: readKindOf(c) });
-        const fromAt = first[0]?.createdAt.toISOString() ?? null;
-        return c.json<CompareDto>({ from: { seq: from, at: fromAt }, to: { seq: to, at: logged.at(-1)?.at ?? fromAt }, changes }, 200);
+        changes = changesFrom(doc, state, logged);
       } finally {
-        before.destroy();
-        after.destroy();
+        state.destroy();
       }
+      await recordView(deps.db, { workspaceId: id, userId: user.id, action: 'version.view', target: doc, read: readKindOf(c) });
+      const fromAt = first[0]?.createdAt.toISOString() ?? null;
+      return c.json<CompareDto>({ from: { seq: from, at: fromAt }, to: { seq: to, at: logged.at(-1)?.at ?? fromAt }, changes }, 200);
     })
     .post('/:doc/restore', limitBody(), validate('param', docParams, unknownDocument), validate('json', restoreInput), async (c) => {
       const user = currentUser(c);

@@ -3,7 +3,7 @@ import type { HistoryActorDto } from '../api/types.js';
 import { snapshotCards, type CardFlag, type CardSnapshot, type FeedbackColumn } from './feedback.js';
 import { fieldKey, itemKey, type Attribute } from './history-attribution.js';
 import { ROLES, type Role } from './names.js';
-import { snapshotRoadmap, type GoalSnapshot, type GoalStatus } from './roadmap.js';
+import { snapshotRoadmap, type GoalSnapshot, type GoalStatus, type RoadmapSnapshot } from './roadmap.js';
 import { diffWords, type TextRun } from './text-diff.js';
 
 /**
@@ -91,9 +91,12 @@ function pairUp<T extends { id: string }>(before: readonly T[], after: readonly 
 
 /** The changes between two states of a roadmap, goal by goal (in the later order; removed goals last). */
 export function compareRoadmaps(before: Y.Doc, after: Y.Doc, attribute: Attribute): RoadmapChange[] {
+  return compareRoadmapSnapshots(snapshotRoadmap(before), snapshotRoadmap(after), attribute);
+}
+
+/** `compareRoadmaps` on snapshots (so that one document can be read, then moved on to the later point). */
+export function compareRoadmapSnapshots(then: RoadmapSnapshot, now: RoadmapSnapshot, attribute: Attribute): RoadmapChange[] {
   const list = new ChangeList<RoadmapChangeBody>(attribute);
-  const then = snapshotRoadmap(before);
-  const now = snapshotRoadmap(after);
   if (then.title !== now.title) list.add({ kind: 'roadmap.title', from: then.title, to: now.title }, fieldKey('meta', 'title'));
   pairUp(then.goals, now.goals, (was, is) => {
     if (was && is) compareGoal(list, was, is);
@@ -169,8 +172,13 @@ function compareHomework(list: ChangeList<RoadmapChangeBody>, of: OfGoal, was: r
 
 /** The changes between two states of the feedback board, card by card (in the later order; removed cards last). */
 export function compareBoards(before: Y.Doc, after: Y.Doc, attribute: Attribute): BoardChange[] {
+  return compareCardSnapshots(snapshotCards(before), snapshotCards(after), attribute);
+}
+
+/** `compareBoards` on snapshots of the cards. */
+export function compareCardSnapshots(then: readonly CardSnapshot[], now: readonly CardSnapshot[], attribute: Attribute): BoardChange[] {
   const list = new ChangeList<BoardChangeBody>(attribute);
-  pairUp(snapshotCards(before), snapshotCards(after), (was, is) => {
+  pairUp(then, now, (was, is) => {
     if (was && is) compareCard(list, was, is);
     else if (is) list.add({ kind: 'card.added', cardId: is.id, card: is.text, column: is.column }, itemKey('card', is.id));
     else if (was) list.add({ kind: 'card.removed', cardId: was.id, card: was.text, column: was.column }, itemKey('card', was.id));

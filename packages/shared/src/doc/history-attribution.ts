@@ -56,6 +56,7 @@ function idOf(map: Y.Map<unknown>): string | null {
 class TouchReader {
   private readonly rootNames = new Map<AnyType, string>();
 
+  /** `doc` must have its roots defined (see `defineRoots`) before edits are applied to it. */
   constructor(doc: Y.Doc) {
     for (const [name, type] of doc.share) this.rootNames.set(type, name);
   }
@@ -101,23 +102,13 @@ class TouchReader {
   }
 }
 
-/** The document replayed from one point to another, and who last touched each part of it on the way. */
-export interface AttributedReplay {
-  /** The document after the last edit (the caller destroys it). */
-  doc: Y.Doc;
-  attribute: Attribute;
-}
-
 /**
- * Replays logged edits, in order, on a copy of `from` (a document with `roots`), and records for
- * every item and field the last edit that touched it: who made it and when. Pure: the log is
- * the input, nothing is read from elsewhere. An edit that Yjs can only apply once a later one
+ * Applies logged edits to `doc`, in order, each as its own transaction, and records for every
+ * item and field the last edit that touched it: who made it and when. Pure: the log is the
+ * input, nothing is read from elsewhere. An edit that Yjs can only apply once a later one
  * arrives is credited to the later one.
  */
-export function replayAttributed(from: Y.Doc, roots: Readonly<Record<string, RootSpec>>, edits: Iterable<LoggedEdit>): AttributedReplay {
-  const doc = new Y.Doc();
-  defineRoots(doc, roots);
-  Y.applyUpdate(doc, Y.encodeStateAsUpdate(from));
+export function attributeEdits(doc: Y.Doc, edits: Iterable<LoggedEdit>): Attribute {
   const reader = new TouchReader(doc);
   const last = new Map<string, Attribution>();
   let current: Attribution | null = null;
@@ -136,5 +127,20 @@ export function replayAttributed(from: Y.Doc, roots: Readonly<Record<string, Roo
     current = null;
     for (const type of observed) type.unobserveDeep(record);
   }
-  return { doc, attribute: (key) => last.get(key) ?? null };
+  return (key) => last.get(key) ?? null;
+}
+
+/** The document replayed from one point to another, and who last touched each part of it on the way. */
+export interface AttributedReplay {
+  /** The document after the last edit (the caller destroys it). */
+  doc: Y.Doc;
+  attribute: Attribute;
+}
+
+/** `attributeEdits` on a copy of `from` (a document with `roots`), which stays as it is. */
+export function replayAttributed(from: Y.Doc, roots: Readonly<Record<string, RootSpec>>, edits: Iterable<LoggedEdit>): AttributedReplay {
+  const doc = new Y.Doc();
+  defineRoots(doc, roots);
+  Y.applyUpdate(doc, Y.encodeStateAsUpdate(from));
+  return { doc, attribute: attributeEdits(doc, edits) };
 }

@@ -72,7 +72,11 @@ export function CompareView({ workspace, user, sliderSeq }: { workspace: Workspa
     setRestored(null);
     setPicked({ ...choice, doc, [end]: value });
   };
-  const label = (value: string | null) => ready?.choices.find((entry) => entry.value === value)?.label ?? value ?? '';
+  const label = (value: string | null) => {
+    const name = ready?.choices.find((entry) => entry.value === value)?.label ?? value ?? '';
+    // "Now" and "The beginning" read lower case inside a sentence.
+    return name === 'Now' || name.startsWith('The ') ? name.charAt(0).toLowerCase() + name.slice(1) : name;
+  };
 
   return (
     <section className="compare" aria-labelledby="compare-title">
