@@ -1,4 +1,5 @@
 import type { AccessActorDto, AccessEntryDto, AccessViewsDto } from '@alliance/shared';
+import { formatRange, type DateOptions } from './dates.js';
 
 const DOC_NAMES: Record<string, string> = { roadmap: 'the roadmap', feedback: 'the feedback board', drafts: 'your private drafts' };
 const docName = (target: string | null) => (target && DOC_NAMES[target]) ?? 'a document';
@@ -89,28 +90,6 @@ export function actorName(actor: AccessActorDto, viewerId: string): string {
   return actor.userId === viewerId ? 'You' : actor.name;
 }
 
-const parts = (iso: string, now: Date, timeZone?: string) => {
-  const date = new Date(iso);
-  const year = (value: Date) => new Intl.DateTimeFormat('en-GB', { year: 'numeric', timeZone }).format(value);
-  const day = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', ...(year(date) === year(now) ? {} : { year: 'numeric' }), timeZone }).format(date);
-  const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(date);
-  return { day, time };
-};
-
-/** "23 Nov, 10:02" (with the year when it is not this year's). */
-export function formatWhen(iso: string, now = new Date(), timeZone?: string): string {
-  const { day, time } = parts(iso, now, timeZone);
-  return `${day}, ${time}`;
-}
-
-/** "23 Nov, 17:45–17:52"; one time when both fall in the same minute; both days when they differ. */
-export function formatSpan(from: string, to: string, now = new Date(), timeZone?: string): string {
-  const start = parts(from, now, timeZone);
-  const end = parts(to, now, timeZone);
-  if (start.day !== end.day) return `${start.day}, ${start.time} – ${end.day}, ${end.time}`;
-  return start.time === end.time ? `${end.day}, ${end.time}` : `${end.day}, ${start.time}–${end.time}`;
-}
-
 export interface AccessLine {
   id: string;
   kind: AccessEntryDto['kind'];
@@ -123,9 +102,9 @@ export interface AccessLine {
 }
 
 /** The access log as lines to read: newest first, as the server sends it, the reader named "You". */
-export function accessLines(entries: readonly AccessEntryDto[], viewerId: string, now = new Date(), timeZone?: string): AccessLine[] {
+export function accessLines(entries: readonly AccessEntryDto[], viewerId: string, dates: DateOptions = {}): AccessLine[] {
   return entries.map((entry) => {
     const what = entry.kind === 'action' ? describeAction(entry.action, entry.target) : entry.kind === 'edits' ? describeEdits(entry.doc, entry.changes, entry.actor) : describeViews(entry.views);
-    return { id: entry.id, kind: entry.kind, who: actorName(entry.actor, viewerId), what, when: formatSpan(entry.from, entry.to, now, timeZone), at: entry.to };
+    return { id: entry.id, kind: entry.kind, who: actorName(entry.actor, viewerId), what, when: formatRange(entry.from, entry.to, dates), at: entry.to };
   });
 }

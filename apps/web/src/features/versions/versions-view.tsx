@@ -6,8 +6,9 @@ import { useConfirmStep } from '../../components/confirm.js';
 import { Field } from '../../components/field.js';
 import { Loading, Notice, Panel } from '../../components/layout.js';
 import { createVersion, errorMessage, listVersions } from '../../lib/api.js';
+import { formatTime } from '../../lib/dates.js';
 import { useResource } from '../../lib/use-resource.js';
-import { automaticSummary, automaticTimes, DOC_TITLES, formatTime, groupVersionsByDay, savedBy, type VersionDay } from './version-list.js';
+import { automaticSummary, automaticTimes, DOC_TITLES, groupVersionsByDay, savedBy, type VersionDay } from './version-list.js';
 import { VersionPage } from './version-page.js';
 
 export type VersionedDoc = 'roadmap' | 'feedback';
