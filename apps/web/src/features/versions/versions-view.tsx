@@ -72,11 +72,6 @@ export function VersionsView({ workspace, user }: { workspace: WorkspaceDto; use
         {versions.state.status === 'loading' && <Loading label="Reading the versions…" />}
         {versions.state.status === 'error' && <Notice tone="error">{errorMessage(versions.state.error)}</Notice>}
         {versions.state.status === 'ready' && <VersionList days={groupVersionsByDay(versions.state.data)} doc={doc} user={user} workspace={workspace} onOpen={openVersion} />}
-        {versions.state.status !== 'loading' && (
-          <Button variant="quiet" onClick={versions.reload}>
-            Refresh
-          </Button>
-        )}
       </div>
     </Panel>
   );
