@@ -70,6 +70,15 @@ export function shortVersionName(version: Pick<VersionDto, 'kind' | 'label'>): s
   return version.label;
 }
 
+/**
+ * A version's name as the list shows it: a session's with its date written in the viewer's
+ * locale ("Session 1 — 23 Nov 2026"), whatever the locale that stored its label.
+ */
+export function versionName(version: Pick<VersionDto, 'kind' | 'label' | 'createdAt'>, options: DateOptions = {}): string {
+  if (version.kind !== 'session' || !version.label) return version.label ?? 'Saved automatically';
+  return `${shortVersionName(version)} — ${formatDate(version.createdAt, options)}`;
+}
+
 export const DOC_TITLES: Record<Exclude<DocName, 'drafts'>, string> = { roadmap: 'Roadmap', feedback: 'Feedback board' };
 
 /** "Roadmap as it was on 23 Nov, 18:29 — Session 1" (the year too when it is not this year's). */
