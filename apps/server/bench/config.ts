@@ -12,7 +12,7 @@ const roomList = z
   .transform((value) => value.split(',').map(Number))
   .optional();
 
-export const PHASES = ['memory', 'propagation', 'confirmation', 'cold', 'history', 'crash'] as const;
+export const PHASES = ['memory', 'propagation', 'confirmation', 'cold', 'history', 'export', 'crash'] as const;
 export type Phase = (typeof PHASES)[number];
 
 const benchEnvSchema = z.object({
@@ -42,6 +42,7 @@ const benchEnvSchema = z.object({
   BENCH_COLD_UPDATES: count,
   /** Cold loads of that document (median and max are reported). */
   BENCH_COLD_REPS: count,
+  /** Versions the history phase saves before timing the version list (the figure is for 1,000). */
   BENCH_HISTORY_VERSIONS: count,
   /** Documents cold-loaded after a SIGKILL and restart (0 skips that phase). */
   BENCH_CRASH_DOCS: count,
@@ -117,7 +118,7 @@ export function loadBenchConfig(source: NodeJS.ProcessEnv = process.env): BenchC
     ackDurationS: env.BENCH_ACK_DURATION_S ?? (quick ? 6 : 20),
     coldUpdates: env.BENCH_COLD_UPDATES ?? 10_000,
     coldReps: env.BENCH_COLD_REPS ?? (quick ? 3 : 7),
-    historyVersions: env.BENCH_HISTORY_VERSIONS ?? (quick ? 200 : 1_000),
+    historyVersions: env.BENCH_HISTORY_VERSIONS ?? 1_000,
     crashDocs: env.BENCH_CRASH_DOCS ?? (quick ? 1 : 3),
     memoryRooms: env.BENCH_MEMORY_ROOMS ?? (quick ? 200 : 1000),
     reference: env.BENCH_REFERENCE ?? true,

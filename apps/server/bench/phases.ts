@@ -572,3 +572,81 @@ export async function historyPhase(ctx: BenchContext, workspace: BenchWorkspace)
   ctx.stalls['history'] = (await fetchMetrics(ctx.ours.url)).eventLoopDelayMs.max;
   return { updates: written.updates, stateMs: spread(stateSamples), versions, versionListMs: spread(listSamples), ...compare };
 }
+
+export interface ExportResult {
+  sessions: number;
+  /** Logged changes of the roadmap (a few dozen per session). */
+  changes: number;
+  /** Versions of the roadmap (each session's, and any automatic ones). */
+  versions: number;
+  /** Size of the client's files (KB). */
+  jsonKB: number;
+  markdownKB: number;
+  /** GET …/export?format=json and ?format=md as the client (HTTP round trip, ms). */
+  jsonMs: { samples: number; median: number; max: number };
+  markdownMs: { samples: number; median: number; max: number };
+}
+
+/** Sends one roadmap change and waits until the server confirms it is stored. */
+function sendConfirmed(link: DocLink, change: () => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onUpdate = (update: Uint8Array, origin: unknown) => {
+      if (origin === REMOTE) return;
+      link.doc.off('update', onUpdate);
+      link.sendUpdate(update, (ok, code) => (ok ? resolve() : reject(new Error(`update refused while building the year: ${code ?? 'unknown'}`))));
+    };
+    link.doc.on('update', onUpdate);
+    change();
+  });
+}
+
+async function timedExport(url: string, cookie: string): Promise<{ ms: number; bytes: number }> {
+  const started = performance.now();
+  const response = await fetch(url, { headers: { cookie } });
+  const body = await response.arrayBuffer();
+  if (!response.ok) throw new Error(`export answered ${response.status}`);
+  return { ms: performance.now() - started, bytes: body.byteLength };
+}
+
+const EXPORT_SESSIONS = 52;
+const EXPORT_CHANGES_PER_SESSION = 36;
+const EXPORT_REPS = 10;
+
+/**
+ * A year of weekly sessions — 52 sessions, each with a few dozen roadmap changes and its
+ * versions — then the client's export of it, as JSON and as Markdown: the whole file read
+ * back each time.
+ */
+export async function exportPhase(ctx: BenchContext, workspace: BenchWorkspace): Promise<ExportResult> {
+  const session = await SocketIoSession.connect(ctx.ours.url, ctx.client.cookie);
+  let typed = 0;
+  try {
+    const link = await session.join(workspace.id);
+    if (!getGoals(link.doc).get(0)) await sendConfirmed(link, () => addGoal(link.doc, { title: 'Walk every day', proposedBy: 'client' }));
+    for (let week = 0; week < EXPORT_SESSIONS; week++) {
+      await ctx.therapist.post(`/api/workspaces/${workspace.id}/sessions`);
+      for (let change = 0; change < EXPORT_CHANGES_PER_SESSION; change++) await sendConfirmed(link, () => typeInWhy(link.doc, typed++));
+      await ctx.therapist.post(`/api/workspaces/${workspace.id}/sessions/current/end`, { timeZone: 'UTC' });
+    }
+  } finally {
+    session.close();
+  }
+  const base = `${ctx.ours.url}/api/workspaces/${workspace.id}/export`;
+  const json: { ms: number; bytes: number }[] = [];
+  const markdown: { ms: number; bytes: number }[] = [];
+  for (let rep = 0; rep < EXPORT_REPS; rep++) {
+    json.push(await timedExport(`${base}?format=json`, ctx.client.cookie));
+    markdown.push(await timedExport(`${base}?format=md`, ctx.client.cookie));
+  }
+  const versions = await ctx.client.get<unknown[]>(`/api/workspaces/${workspace.id}/docs/roadmap/versions`);
+  ctx.stalls['export'] = (await fetchMetrics(ctx.ours.url)).eventLoopDelayMs.max;
+  return {
+    sessions: EXPORT_SESSIONS,
+    changes: typed + 1,
+    versions: versions.length,
+    jsonKB: round(json.at(-1)!.bytes / 1024, 1),
+    markdownKB: round(markdown.at(-1)!.bytes / 1024, 1),
+    jsonMs: spread(json.map((sample) => sample.ms)),
+    markdownMs: spread(markdown.map((sample) => sample.ms)),
+  };
+}

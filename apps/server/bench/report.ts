@@ -1,6 +1,6 @@
 import type { BenchConfig } from './config.js';
 import { DRAIN_MS, type LoadResult } from './load.js';
-import type { ColdLoadResult, CrashLoadResult, HistoryResult, MemoryResult, PropagationRun } from './phases.js';
+import type { ColdLoadResult, CrashLoadResult, ExportResult, HistoryResult, MemoryResult, PropagationRun } from './phases.js';
 import { round } from './stats.js';
 
 export type PropagationResult = PropagationRun;
@@ -37,6 +37,7 @@ export interface BenchResults {
   coldLoad: ColdLoadResult | null;
   coldLoadAfterKill: CrashLoadResult | null;
   history: HistoryResult | null;
+  exported: ExportResult | null;
   memory: MemoryResult | null;
   stallsMs: Record<string, number>;
   serverProblems: string[];
@@ -52,6 +53,7 @@ const HISTORY_STATE_MAX_MS = 50;
 const VERSION_LIST_MAX_MS = 50;
 /** Compare of two versions of a large roadmap */
 const COMPARE_MAX_MS = 100;
+const EXPORT_MAX_MS = 1_000;
 const MEMORY_PER_ROOM_MAX_KB = 150;
 const STALL_MAX_MS = 50;
 /** The reference's p99 at 200 rooms on a quiet 2-core machine (DESIGN.md). */
@@ -118,6 +120,11 @@ export function checkTargets(results: Omit<BenchResults, 'targets'>, config: Pic
     checks.push({ name: `state at any point of a ${history.updates}-update document, max`, value: history.stateMs.max, unit: 'ms', target: `< ${HISTORY_STATE_MAX_MS}`, pass: history.stateMs.max < HISTORY_STATE_MAX_MS });
     checks.push({ name: `version list of ${history.versions} versions, max`, value: history.versionListMs.max, unit: 'ms', target: `< ${VERSION_LIST_MAX_MS}`, pass: history.versionListMs.max < VERSION_LIST_MAX_MS });
     checks.push({ name: `compare of two versions of a ${history.compared.goals}-goal roadmap, max`, value: history.compareMs.max, unit: 'ms', target: `< ${COMPARE_MAX_MS}`, pass: history.compareMs.max < COMPARE_MAX_MS });
+  }
+  const exported = results.exported;
+  if (exported) {
+    checks.push({ name: `export of ${exported.sessions} weekly sessions as JSON, max`, value: exported.jsonMs.max, unit: 'ms', target: `< ${EXPORT_MAX_MS}`, pass: exported.jsonMs.max < EXPORT_MAX_MS });
+    checks.push({ name: `export of ${exported.sessions} weekly sessions as Markdown, max`, value: exported.markdownMs.max, unit: 'ms', target: `< ${EXPORT_MAX_MS}`, pass: exported.markdownMs.max < EXPORT_MAX_MS });
   }
   if (results.memory) {
     // RSS growth under-reports when the heap reuses pages freed earlier, so the larger of RSS
@@ -258,6 +265,13 @@ export function formatReport(results: BenchResults): string {
     out.push(`  state at a random point: median ${fmt(history.stateMs.median)}, max ${fmt(history.stateMs.max)} over ${history.stateMs.samples}`);
     out.push(`  version list with ${history.versions} versions: median ${fmt(history.versionListMs.median)}, max ${fmt(history.versionListMs.max)} over ${history.versionListMs.samples}`);
     out.push(`  compare of two versions of a ${history.compared.goals}-goal roadmap, ${history.compared.updates} updates apart: median ${fmt(history.compareMs.median)}, max ${fmt(history.compareMs.max)} over ${history.compareMs.samples}`);
+  }
+
+  const exported = results.exported;
+  if (exported) {
+    out.push('', `Export: a year of ${exported.sessions} weekly sessions (${exported.changes} roadmap changes, ${exported.versions} roadmap versions), the client's files (HTTP round trips, ms)`);
+    out.push(`  JSON (${fmt(exported.jsonKB, 1)} KB): median ${fmt(exported.jsonMs.median)}, max ${fmt(exported.jsonMs.max)} over ${exported.jsonMs.samples}`);
+    out.push(`  Markdown (${fmt(exported.markdownKB, 1)} KB): median ${fmt(exported.markdownMs.median)}, max ${fmt(exported.markdownMs.max)} over ${exported.markdownMs.samples}`);
   }
 
   const memory = results.memory;

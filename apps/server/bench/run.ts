@@ -15,7 +15,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { createWorkspaces } from './api-client.js';
 import { loadBenchConfig } from './config.js';
-import { coldLoadPhase, confirmationPhase, crashLoadPhase, historyPhase, memoryPhase, propagationPhase, type BenchContext, type Target } from './phases.js';
+import { coldLoadPhase, confirmationPhase, crashLoadPhase, exportPhase, historyPhase, memoryPhase, propagationPhase, type BenchContext, type Target } from './phases.js';
 import { createBenchDatabase, killAllChildren, spawnServer, type BenchDatabase, type ChildServer } from './processes.js';
 import { checkTargets, formatReport, type BenchResults, type PropagationRow } from './report.js';
 import { round } from './stats.js';
@@ -115,9 +115,10 @@ async function main(): Promise<number> {
   // The cold-load document, then the SIGKILL ones (one more than measured: a warm-up).
   const coldDocs = phases.has('cold') || phases.has('crash') ? 2 + config.crashDocs : 0;
   const historyDocs = phases.has('history') ? 1 : 0;
+  const exportDocs = phases.has('export') ? 1 : 0;
   const setupStarted = performance.now();
   console.log(`bench: creating ${loadRooms + coldDocs} workspaces through the HTTP API…`);
-  const people = await createWorkspaces(ours.url, loadRooms + coldDocs + historyDocs, config.setupConcurrency);
+  const people = await createWorkspaces(ours.url, loadRooms + coldDocs + historyDocs + exportDocs, config.setupConcurrency);
   const setupS = round((performance.now() - setupStarted) / 1000, 1);
 
   const ctx: BenchContext = {
@@ -154,8 +155,10 @@ async function main(): Promise<number> {
 
   const confirmation = config.phases.has('confirmation') && config.ackRooms > 0 ? await phase(`durable confirmation at ${config.ackRate} updates/s`, () => confirmationPhase(ctx)) : null;
   const coldLoad = config.phases.has('cold') && config.coldUpdates > 0 && config.coldReps > 0 ? await phase(`cold load of a ${config.coldUpdates}-update document`, () => coldLoadPhase(ctx)) : null;
-  const historyWorkspace = people.workspaces[loadRooms + coldDocs];
+  const historyWorkspace = historyDocs > 0 ? people.workspaces[loadRooms + coldDocs] : undefined;
   const history = historyWorkspace && config.coldUpdates > 0 ? await phase(`history of a ${config.coldUpdates}-update document`, () => historyPhase(ctx, historyWorkspace)) : null;
+  const exportWorkspace = exportDocs > 0 ? people.workspaces[loadRooms + coldDocs + historyDocs] : undefined;
+  const exported = exportWorkspace ? await phase('export of a year of weekly sessions', () => exportPhase(ctx, exportWorkspace)) : null;
   // Last: it kills our server.
   const coldLoadAfterKill = config.phases.has('crash') && config.crashDocs > 0 && config.coldUpdates > 0 ? await phase('cold load after SIGKILL', () => crashLoadPhase(ctx)) : null;
 
@@ -167,12 +170,13 @@ async function main(): Promise<number> {
     node: process.version,
     loadAverageAtStart,
     config: { ...config, phases: [...config.phases], databaseUrl: undefined },
-    setup: { workspaces: loadRooms + coldDocs + historyDocs, setupS },
+    setup: { workspaces: loadRooms + coldDocs + historyDocs + exportDocs, setupS },
     propagation,
     confirmation,
     coldLoad,
     coldLoadAfterKill,
     history,
+    exported,
     memory,
     stallsMs: ctx.stalls,
     serverProblems: ourRuns.flatMap((run) => run.problems).slice(0, 20),

@@ -63,8 +63,9 @@ export async function startServer(env: Env, options: { logger?: Logger } = {}): 
     await db.close();
     throw error;
   }
-  const rooms = createRoomRegistry({ db: db.db, logger, settings: registrySettings(env) });
   const events = new WorkspaceEvents();
+  // The drafts are the client's alone: their versions are nobody else's news.
+  const rooms = createRoomRegistry({ db: db.db, logger, settings: registrySettings(env), onVersion: ({ workspaceId, doc }) => doc !== 'drafts' && events.workspaceChanged(workspaceId, 'versions') });
   const liveConnections = createLiveConnections({ db: db.db, logger, recheckEveryMs: env.SESSION_RECHECK_MS });
   // On Postgres the counters are shared by every process and survive restarts; PGlite runs one process.
   const rateLimitStore: RateLimitStore = db.postgresPool ? { kind: 'postgres', pool: db.postgresPool } : { kind: 'memory' };

@@ -60,6 +60,14 @@ describe('versions of the roadmap and the feedback board', () => {
     await saved(client);
     await saved(therapist);
 
+    // The client has the Versions list open, with nothing from a session in it yet.
+    await openTab(client, 'Versions');
+    await client.getByRole('radio', { name: 'Roadmap' }).waitFor(WAIT);
+    expect(await client.getByRole('radio', { name: 'Roadmap' }).isChecked()).toBe(true);
+    const session = entry(client, /^Session 1 — /);
+    expect(await session.count()).toBe(0);
+    expect(await client.getByRole('button', { name: 'Refresh' }).count()).toBe(0);
+
     // The therapist starts and ends a session.
     await therapist.getByRole('button', { name: 'Start session' }).click();
     await therapist.getByRole('status').filter({ hasText: 'In session' }).waitFor(WAIT);
@@ -67,11 +75,7 @@ describe('versions of the roadmap and the feedback board', () => {
     await therapist.getByRole('group', { name: /^End this session\?/ }).getByRole('button', { name: 'End session' }).click();
     await therapist.getByText(/^Session 1 has ended\./).waitFor(WAIT);
 
-    // The client finds it under Versions, saved by the therapist.
-    await openTab(client, 'Versions');
-    await client.getByRole('radio', { name: 'Roadmap' }).waitFor(WAIT);
-    expect(await client.getByRole('radio', { name: 'Roadmap' }).isChecked()).toBe(true);
-    const session = entry(client, /^Session 1 — /);
+    // Its version appears in the client's open list by itself, saved by the therapist.
     await session.waitFor(WAIT);
     expect(await session.innerText()).toContain('Dana Whitfield');
     expect(await session.innerText()).toContain('End of session');
@@ -141,12 +145,11 @@ describe('versions of the roadmap and the feedback board', () => {
     await entry(therapist, /^Session 1 — /).waitFor(WAIT);
     expect(await (await entry(therapist, /^Session 1 — /).innerText()).includes('You')).toBe(true);
 
-    // The therapist saves one too; the client sees it after Refresh.
+    // The therapist saves one too; it appears in the client's open list by itself.
     await therapist.getByRole('button', { name: 'Save a version' }).click();
     await therapist.getByRole('textbox', { name: 'Name this version' }).fill('Plan for December');
     await therapist.getByRole('button', { name: 'Save version' }).click();
     await entry(therapist, 'Plan for December').waitFor(WAIT);
-    await client.getByRole('button', { name: 'Refresh' }).click();
     await entry(client, 'Plan for December').waitFor(WAIT);
     expect(await entry(client, 'Plan for December').innerText()).toContain('Dana Whitfield');
 

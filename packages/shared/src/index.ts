@@ -22,3 +22,5 @@ export * from './api/schemas.js';
 export * from './api/types.js';
 export * from './api/terms.js';
 export * from './api/access-log.js';
+export * from './api/export.js';
+export * from './api/access-text.js';

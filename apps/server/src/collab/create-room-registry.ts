@@ -47,6 +47,11 @@ export interface RoomRegistryDeps {
   settings: RegistrySettings;
   /** The persistence seam; defaults to the database repositories. Tests wrap it to inject failures. */
   store?: CollabStore;
+  /**
+   * Told of every version saved, whoever or whatever saved it (the end of a session, a named
+   * version, an automatic one), so members' version lists can refresh themselves.
+   */
+  onVersion?: (target: { workspaceId: string; doc: DocName }, version: DocVersion) => void;
 }
 
 interface Slot {
@@ -282,6 +287,7 @@ class Registry implements RoomRegistry {
           settings: this.roomSettings,
           checkpointSlot: (task) => this.checkpointWrites.run(task),
           onFailed: (failed, reason) => this.onRoomFailed(key, failed, reason),
+          onVersion: (saved, version) => this.deps.onVersion?.({ workspaceId: saved.workspaceId, doc: saved.kind.name }, version),
         });
         slot.room = room;
         this.deps.logger.debug('room.loaded', { documentId, checkpointSeq, tail: tail.length, ms: Math.round(performance.now() - started) });

@@ -64,6 +64,8 @@ export interface RoomOptions {
    * was checked): the registry closes it, its members join again and it is loaded afresh.
    */
   onFailed(room: Room, reason: 'lease_lost' | 'diverged'): void;
+  /** A version people can see was saved (a session's, a named one or an automatic one). */
+  onVersion?(room: Room, version: DocVersion): void;
 }
 
 export type RoomState = 'open' | 'unloading' | 'closed';
@@ -457,6 +459,7 @@ export class Room implements LogTarget {
     this.bytes = state.byteLength + this.bytesSince(upToSeq);
     if (upToSeq > this.checkpointSeq) this.checkpointSeq = upToSeq;
     if (this.durableSeq <= this.checkpointSeq) this.clearCheckpointTimer();
+    if (written.version) this.options.onVersion?.(this, written.version);
     return written.version;
   }
 

@@ -23,7 +23,7 @@ function toActor(row: AccessLogRow): AccessActorDto {
   return row.userId === null ? { kind: 'server' } : { kind: 'member', userId: row.userId, name: row.userName ?? 'A former member' };
 }
 
-function toEntryDto(row: AccessLogRow): AccessEntryDto | null {
+export function toEntryDto(row: AccessLogRow): AccessEntryDto | null {
   const base = { id: row.id, actor: toActor(row), from: row.firstAt.toISOString(), to: row.lastAt.toISOString() };
   switch (row.kind) {
     case 'action':

@@ -1,10 +1,9 @@
-import { listAudit } from '@alliance/db';
-import { addGoal, createCard, createReply, createStep, getCards } from '@alliance/shared';
+import { archiveWorkspace, listAudit } from '@alliance/db';
+import { addGoal, createCard, createReply, createStep, getCards, workspaceExportSchema, type WorkspaceExport } from '@alliance/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Y from 'yjs';
 import { createMember, createMemberPair, SocketClient, type Member, type MemberPair } from '../test/fixtures.js';
 import { startTestServer, TestClient, testBackends, type TestServer } from '../test/harness.js';
-import type { WorkspaceExport } from './export.js';
 
 describe.each(testBackends())('workspace export on %s', (kind) => {
   let server: TestServer;
@@ -38,58 +37,131 @@ describe.each(testBackends())('workspace export on %s', (kind) => {
     const drafts = await socket.join(pair.workspaceId, 'drafts');
     drafts.doc.transact(() => getCards(drafts.doc).push([createCard('change', 'A private thought')]));
     await socket.settled();
+    // How we work read, a decision preference said, a session held and a version saved by name.
+    const terms = await http(pair.client).get(`/api/workspaces/${pair.workspaceId}/terms`);
+    expect((await http(pair.client).post(`/api/workspaces/${pair.workspaceId}/terms/acknowledge`, { version: terms.body.version })).status).toBe(200);
+    expect((await http(pair.client).request('PUT', `/api/workspaces/${pair.workspaceId}/terms/decision-preference`, { preference: 'together' })).status).toBe(200);
+    expect((await http(pair.therapist).post(`/api/workspaces/${pair.workspaceId}/sessions`)).status).toBe(201);
+    expect((await http(pair.therapist).post(`/api/workspaces/${pair.workspaceId}/sessions/current/end`, { timeZone: 'UTC' })).status).toBe(200);
+    expect((await http(pair.client).post(`/api/workspaces/${pair.workspaceId}/docs/drafts/versions`, { label: 'My own notes' })).status).toBe(201);
   });
   afterAll(async () => {
     for (const socket of sockets) socket.close();
     await server.stop();
   });
 
-  it('gives the client the roadmap, the feedback and their own drafts as JSON, as a download', async () => {
+  async function exportOf(member: Member, workspaceId = pair.workspaceId): Promise<WorkspaceExport> {
+    const response = await http(member).get(`/api/workspaces/${workspaceId}/export?format=json`);
+    expect(response.status).toBe(200);
+    return workspaceExportSchema.parse(response.body);
+  }
+
+  it('gives the client every section of the workspace as JSON valid against the published schema, as a download', async () => {
     const response = await http(pair.client).get(`/api/workspaces/${pair.workspaceId}/export?format=json`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="alliance-roadmap-[\w-]+\.json"$/);
-    const body = response.body as WorkspaceExport;
-    expect(body.role).toBe('client');
+    const body = workspaceExportSchema.parse(response.body);
+    expect(body).toMatchObject({ schemaVersion: 'alliance.export/2', role: 'client', workspace: { id: pair.workspaceId, title: pair.title, archivedAt: null }, closingReview: null, checkIns: null });
+    expect(body.members.map((member) => member.role).sort()).toEqual(['client', 'therapist']);
     expect(body.roadmap.title).toBe(pair.title);
     expect(body.roadmap.goals[0]).toMatchObject({ title: 'Sleep *better*', why: 'I want calmer\nmornings' });
     expect(body.roadmap.goals[0]!.steps[0]).toMatchObject({ text: 'Lights out at 23:00' });
-    expect(body.feedback.cards[0]).toMatchObject({ text: 'I felt heard', replies: [{ text: 'Glad to hear it', authorRole: 'therapist' }] });
+    expect(body.board.cards[0]).toMatchObject({ text: 'I felt heard', replies: [{ text: 'Glad to hear it', authorRole: 'therapist' }] });
     expect(body.drafts?.cards.map((card) => card.text)).toEqual(['A private thought']);
+
+    // Versions: the session's of both shared documents, and the client's own of the drafts.
+    expect(body.versions.roadmap.filter((version) => version.kind === 'session')).toEqual([expect.objectContaining({ label: expect.stringMatching(/^Session 1 — /), createdBy: pair.therapist.userId })]);
+    expect(body.versions.board.some((version) => version.kind === 'session')).toBe(true);
+    expect(body.versions.drafts?.map((version) => version.label)).toEqual(['My own notes']);
+
+    // Every logged change, with who made it, and the same grouped into edits.
+    const roadmap = body.history.roadmap;
+    expect(roadmap.changes.map((change) => change.seq)).toEqual(roadmap.changes.map((_, index) => index + 1));
+    expect(roadmap.changes.some((change) => change.actor.kind === 'member' && change.actor.userId === pair.client.userId && change.actor.role === 'client')).toBe(true);
+    expect(roadmap.edits.reduce((sum, edit) => sum + edit.changes, 0)).toBe(roadmap.changes.length);
+    expect(body.history.board.changes.some((change) => change.actor.kind === 'member' && change.actor.role === 'therapist')).toBe(true);
+    expect(body.history.drafts?.changes.length).toBeGreaterThan(0);
+
+    // How we work, the decision preference, the sessions and the access log.
+    expect(body.terms.acknowledgements.client?.version).toBe(body.terms.version);
+    expect(body.terms.body).toContain('## Confidentiality and its limits');
+    expect(body.decisionPreference?.preference).toBe('together');
+    expect(body.sessions).toEqual([expect.objectContaining({ number: 1, endedAt: expect.any(String) })]);
+    const actions = body.accessLog.flatMap((entry) => (entry.kind === 'action' ? [entry.action] : []));
+    expect(actions).toEqual(expect.arrayContaining(['session.start', 'session.end', 'terms.acknowledge']));
   });
 
-  it('never gives the therapist the client’s drafts', async () => {
-    const json = await http(pair.therapist).get(`/api/workspaces/${pair.workspaceId}/export`);
-    expect(json.status).toBe(200);
-    expect(json.body.drafts).toBeUndefined();
-    expect(JSON.stringify(json.body)).not.toContain('A private thought');
+  it('never gives the therapist the client’s drafts, their versions, their changes or their opening', async () => {
+    const body = await exportOf(pair.therapist);
+    expect(body.role).toBe('therapist');
+    expect(body.drafts).toBeNull();
+    expect(body.versions.drafts).toBeNull();
+    expect(body.history.drafts).toBeNull();
+    expect(body.board.cards.map((card) => card.text)).toEqual(['I felt heard']);
+    const text = JSON.stringify(body);
+    expect(text).not.toContain('A private thought');
+    expect(text).not.toContain('My own notes');
+    expect(text).not.toContain('"target":"drafts"');
+    expect(text).not.toContain('"doc":"drafts"');
     const md = await http(pair.therapist).get(`/api/workspaces/${pair.workspaceId}/export?format=md`);
     expect(md.body).not.toContain('A private thought');
+    expect(md.body).not.toContain('My private drafts');
+    expect(md.body).not.toContain('My own notes');
   });
 
-  it('writes readable Markdown with the document text escaped', async () => {
+  it('writes the same sections as readable Markdown, with the document text escaped', async () => {
     const response = await http(pair.client).get(`/api/workspaces/${pair.workspaceId}/export?format=md`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/markdown/);
     expect(response.headers.get('content-disposition')).toMatch(/\.md"$/);
     const text = response.body as string;
     expect(text).toContain(`# ${pair.title}`);
+    expect(text).toContain('Format alliance.export/2.');
     expect(text).toContain('### Sleep \\*better\\*');
     expect(text).toContain('- [ ] Lights out at 23:00');
     expect(text).toContain('### How power feels here');
     expect(text).toContain('- I felt heard');
     expect(text).toContain('  - therapist: Glad to hear it');
-    expect(text).toContain('## My private drafts');
+    for (const heading of ['## Roadmap', '## Feedback board', '## My private drafts', '## Versions', '## Changes', '## How we work', '## How decisions are made', '## Sessions', '## Closing review', '## Access log']) {
+      expect(text).toContain(`\n${heading}\n`);
+    }
+    expect(text).toMatch(/- \d{4}-\d\d-\d\d \d\d:\d\d UTC — Session 1 — .+ \(end of a session, up to change \d+\)/);
+    expect(text).toMatch(/- \d{4}-\d\d-\d\d \d\d:\d\d.* — Client: \d+ changes? \(2–3\)/);
+    expect(text).toMatch(/— Client confirmed reading How we work\n/);
+    expect(text).toMatch(/— Therapist ended session 1\n/);
+    expect(text).toContain('We decide together (said on ');
+    expect(text).toMatch(/- Session 1: \d{4}-\d\d-\d\d/);
+    // The therapist's headings of How we work sit under the file's own.
+    expect(text).toContain('\n### Confidentiality and its limits\n');
+    expect(text).toContain('My own notes');
   });
 
-  it('refuses strangers and unknown formats, and records every export', async () => {
+  it('exports an archived workspace, which can no longer be changed, just the same', async () => {
+    const archived = await createMemberPair(server.db.db);
+    await archiveWorkspace(server.db.db, archived.workspaceId);
+    const body = await exportOf(archived.client, archived.workspaceId);
+    expect(body.workspace.archivedAt).not.toBeNull();
+    expect(body.drafts).toEqual({ cards: [] });
+    const md = await http(archived.client).get(`/api/workspaces/${archived.workspaceId}/export?format=md`);
+    expect(md.status).toBe(200);
+    expect(md.body).toContain('; archived ');
+  });
+
+  it('refuses strangers and unknown formats, and records every export in the access log', async () => {
     const stranger = await createMember(server.db.db, 'Stranger');
-    expect((await http(stranger).get(`/api/workspaces/${pair.workspaceId}/export`)).status).toBe(404);
+    const refused = await http(stranger).get(`/api/workspaces/${pair.workspaceId}/export`);
+    expect(refused.status).toBe(404);
+    expect(refused.body.error.code).toBe('NOT_FOUND');
     expect((await http(null).get(`/api/workspaces/${pair.workspaceId}/export`)).status).toBe(401);
     const xml = await http(pair.client).get(`/api/workspaces/${pair.workspaceId}/export?format=xml`);
     expect(xml.status).toBe(400);
     expect(xml.body.error.code).toBe('VALIDATION_FAILED');
     const exports = (await listAudit(server.db.db, pair.workspaceId)).filter((event) => event.action === 'export');
-    expect(exports.length).toBeGreaterThanOrEqual(3);
-    expect(exports.some((event) => event.target === 'md')).toBe(true);
+    expect(exports.some((event) => event.target === 'md' && event.user_id === pair.client.userId)).toBe(true);
+    expect(exports.some((event) => event.target === 'json' && event.user_id === pair.therapist.userId)).toBe(true);
+    expect(exports.some((event) => event.user_id === stranger.userId)).toBe(false);
+    // The next export lists the earlier ones.
+    const later = await exportOf(pair.client);
+    expect(later.accessLog.filter((entry) => entry.kind === 'action' && entry.action === 'export').length).toBe(exports.length);
   });
 });

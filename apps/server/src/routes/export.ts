@@ -1,16 +1,20 @@
-import { recordAudit } from '@alliance/db';
+import { findDocument, listAccessLog, listChanges, listMembers, listTherapySessions, listVersions, recordAudit, type WorkspaceForUser } from '@alliance/db';
 import {
   canOpenDoc,
+  docsHiddenFrom,
+  EXPORT_SCHEMA_VERSION,
   exportQuery,
-  FEEDBACK_COLUMN_LABELS,
-  FEEDBACK_COLUMNS,
+  groupIntoEdits,
   snapshotCards,
   snapshotRoadmap,
   workspaceParams,
-  type CardSnapshot,
+  type AccessCursor,
+  type AccessEntryDto,
   type DocName,
-  type RoadmapSnapshot,
-  type Role,
+  type ExportChange,
+  type ExportDocumentHistory,
+  type ExportVersion,
+  type WorkspaceExport,
 } from '@alliance/shared';
 import { Hono } from 'hono';
 import type * as Y from 'yjs';
@@ -20,22 +24,26 @@ import { requireMembership } from '../http/membership.js';
 import { validate } from '../http/validate.js';
 import { noStore } from '../middleware/no-store.js';
 import { currentUser, requireSession } from '../middleware/session.js';
+import { toEntryDto } from './access-log.js';
+import { exportMarkdown } from './export-markdown.js';
+import { actorOf } from './history.js';
+import { loadTerms } from './terms.js';
+import { toSessionDto } from './therapy-sessions.js';
+import { toVersionDto } from './versions.js';
 
-/** What an export holds: everything the caller can see in the workspace, nothing more. */
-export interface WorkspaceExport {
-  workspace: { id: string; title: string; archivedAt: string | null };
-  exportedAt: string;
-  /** The caller's role: the client's export also holds their private drafts. */
-  role: Role;
-  roadmap: RoadmapSnapshot;
-  feedback: { cards: CardSnapshot[] };
-  drafts?: { cards: CardSnapshot[] };
-}
+export type { WorkspaceExport };
+
+/** How the export names each document: the feedback document is "the board" to people. */
+const EXPORT_DOCS = { roadmap: 'roadmap', board: 'feedback', drafts: 'drafts' } as const satisfies Record<string, DocName>;
+const CHANGES_PAGE = 5_000;
+const ACCESS_PAGE = 1_000;
 
 /**
- * The caller's copy of a workspace (mounted at /api/workspaces/:id/export): the roadmap and the
- * feedback board, plus the client's own drafts when the client asks. JSON for machines,
- * Markdown for people; always a download.
+ * The caller's copy of a workspace (mounted at /api/workspaces/:id/export): everything they can
+ * see in it, in the documented, versioned format of `workspaceExportSchema` (JSON for
+ * machines) or the same sections in readable Markdown; always a download, and recorded in the
+ * access log. The client's drafts are only ever in the client's own export. Reading only, so
+ * an archived workspace exports like any other.
  */
 export function exportRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
@@ -43,27 +51,91 @@ export function exportRoutes(deps: AppDeps) {
     .use(requireSession)
     .get('/', validate('param', workspaceParams, () => notFound('No such workspace.')), validate('query', exportQuery), async (c) => {
       const user = currentUser(c);
-      const { id } = c.req.valid('param');
       const { format } = c.req.valid('query');
-      const workspace = await requireMembership(deps.db, id, user.id);
-      const read = <T>(doc: DocName, snapshot: (ydoc: Y.Doc) => T): Promise<T> => deps.rooms.withDocument({ workspaceId: id, doc }, snapshot);
-      const content: WorkspaceExport = {
-        workspace: { id, title: workspace.title, archivedAt: workspace.archivedAt?.toISOString() ?? null },
-        exportedAt: new Date().toISOString(),
-        role: workspace.role,
-        roadmap: await read('roadmap', snapshotRoadmap),
-        feedback: { cards: await read('feedback', snapshotCards) },
-        ...(canOpenDoc(workspace.role, 'drafts') ? { drafts: { cards: await read('drafts', snapshotCards) } } : {}),
-      };
-      await recordAudit(deps.db, { workspaceId: id, userId: user.id, action: 'export', target: format });
+      const workspace = await requireMembership(deps.db, c.req.valid('param').id, user.id);
+      const content = await buildExport(deps, workspace);
+      await recordAudit(deps.db, { workspaceId: workspace.id, userId: user.id, action: 'export', target: format });
       const filename = `alliance-${slug(workspace.title)}-${content.exportedAt.slice(0, 10)}.${format}`;
       c.header('Content-Disposition', `attachment; filename="${filename}"`);
       if (format === 'md') {
         c.header('Content-Type', 'text/markdown; charset=utf-8');
-        return c.body(toMarkdown(content), 200);
+        return c.body(exportMarkdown(content), 200);
       }
       return c.json(content, 200);
     });
+}
+
+/** Everything in the workspace the member can see, as the export format holds it. */
+export async function buildExport(deps: Pick<AppDeps, 'db' | 'rooms'>, workspace: WorkspaceForUser): Promise<WorkspaceExport> {
+  const { id, role } = workspace;
+  const ownsDrafts = canOpenDoc(role, 'drafts');
+  const members = await listMembers(deps.db, id);
+  const byId = new Map(members.map((member) => [member.userId, member]));
+  const read = <T>(doc: DocName, snapshot: (ydoc: Y.Doc) => T): Promise<T> => deps.rooms.withDocument({ workspaceId: id, doc }, snapshot);
+
+  /** A document's versions and attributed history; null for one the member may not open. */
+  const documentRecord = async (doc: DocName): Promise<{ versions: ExportVersion[]; history: ExportDocumentHistory } | null> => {
+    if (!canOpenDoc(role, doc)) return null;
+    const document = await findDocument(deps.db, id, doc);
+    if (!document) return { versions: [], history: { changes: [], edits: [] } };
+    const versions = (await listVersions(deps.db, document.id)).map(toVersionDto).map(({ upToSeq, ...version }) => ({ ...version, seq: upToSeq }));
+    const changes: ExportChange[] = [];
+    for (let after = 0; ; ) {
+      const page = await listChanges(deps.db, document.id, after, CHANGES_PAGE);
+      for (const change of page) changes.push({ seq: change.seq, at: change.createdAt.toISOString(), actor: actorOf(change, byId) });
+      if (page.length < CHANGES_PAGE) break;
+      after = page.at(-1)!.seq;
+    }
+    return { versions, history: { changes, edits: groupIntoEdits(changes) } };
+  };
+
+  const [roadmap, board, drafts, roadmapRecord, boardRecord, draftsRecord, terms, sessions, accessLog] = await Promise.all([
+    read('roadmap', snapshotRoadmap),
+    read('feedback', snapshotCards),
+    ownsDrafts ? read('drafts', snapshotCards) : null,
+    documentRecord(EXPORT_DOCS.roadmap),
+    documentRecord(EXPORT_DOCS.board),
+    documentRecord(EXPORT_DOCS.drafts),
+    loadTerms(deps, id),
+    listTherapySessions(deps.db, id),
+    readAccessLog(deps, workspace),
+  ]);
+  const noHistory: ExportDocumentHistory = { changes: [], edits: [] };
+  return {
+    schemaVersion: EXPORT_SCHEMA_VERSION,
+    exportedAt: new Date().toISOString(),
+    role,
+    workspace: { id, title: workspace.title, createdAt: workspace.createdAt.toISOString(), archivedAt: workspace.archivedAt?.toISOString() ?? null },
+    members: members.map(({ userId, name, role: memberRole }) => ({ userId, name, role: memberRole })),
+    roadmap,
+    board: { cards: board },
+    drafts: drafts ? { cards: drafts } : null,
+    versions: { roadmap: roadmapRecord?.versions ?? [], board: boardRecord?.versions ?? [], drafts: draftsRecord?.versions ?? null },
+    history: { roadmap: roadmapRecord?.history ?? noHistory, board: boardRecord?.history ?? noHistory, drafts: draftsRecord?.history ?? null },
+    terms: { body: terms.body, version: terms.version, updatedAt: terms.updatedAt, acknowledgements: terms.acknowledgements },
+    decisionPreference: terms.decisionPreference && terms.decisionPreferenceAt ? { preference: terms.decisionPreference, at: terms.decisionPreferenceAt } : null,
+    sessions: sessions.map(toSessionDto),
+    accessLog,
+    // Filled with the closing review and both reflections once the therapist has opened one.
+    closingReview: null,
+    checkIns: null,
+  };
+}
+
+/** The whole access log as the member reads it (newest first), page by page. */
+async function readAccessLog(deps: Pick<AppDeps, 'db'>, workspace: WorkspaceForUser): Promise<AccessEntryDto[]> {
+  const entries: AccessEntryDto[] = [];
+  let before: AccessCursor | null = null;
+  for (;;) {
+    const rows = await listAccessLog(deps.db, { workspaceId: workspace.id, hiddenDocs: docsHiddenFrom(workspace.role), before, limit: ACCESS_PAGE });
+    for (const row of rows) {
+      const entry = toEntryDto(row);
+      if (entry) entries.push(entry);
+    }
+    const last = rows.at(-1);
+    if (rows.length < ACCESS_PAGE || !last) return entries;
+    before = { atMicros: last.atMicros, id: last.id };
+  }
 }
 
 function slug(title: string): string {
@@ -76,71 +148,4 @@ function slug(title: string): string {
       .replace(/[\s_-]+/g, '-')
       .slice(0, 60) || 'workspace'
   );
-}
-
-/** Text from the document, made safe to drop into Markdown (no accidental headings or HTML). */
-function inline(text: string): string {
-  return text.replace(/\r?\n+/g, ' ').replace(/([\\`*_[\]<>#|])/g, '\\$1').trim();
-}
-
-function block(text: string, indent = ''): string {
-  return text
-    .split(/\r?\n/)
-    .map((line) => `${indent}> ${inline(line)}`)
-    .join('\n');
-}
-
-const FLAG_LABELS: Record<CardSnapshot['flag'], string> = { none: '', talk: ' _(to talk about)_', repaired: ' _(talked through)_' };
-
-function cardsMarkdown(cards: CardSnapshot[]): string[] {
-  const lines: string[] = [];
-  for (const column of FEEDBACK_COLUMNS) {
-    const inColumn = cards.filter((card) => card.column === column);
-    if (inColumn.length === 0) continue;
-    lines.push(`### ${FEEDBACK_COLUMN_LABELS[column]}`, '');
-    for (const card of inColumn) {
-      lines.push(`- ${inline(card.text) || '_(empty)_'}${FLAG_LABELS[card.flag]}`);
-      for (const reply of card.replies) lines.push(`  - ${reply.authorRole}: ${inline(reply.text)}`);
-    }
-    lines.push('');
-  }
-  if (cards.length === 0) lines.push('_Nothing here yet._', '');
-  return lines;
-}
-
-export function toMarkdown(content: WorkspaceExport): string {
-  const lines: string[] = [`# ${inline(content.roadmap.title || content.workspace.title)}`, '', `Exported ${content.exportedAt.slice(0, 10)}.`, '', '## Roadmap', ''];
-  if (content.roadmap.goals.length === 0) lines.push('_No goals yet._', '');
-  for (const goal of content.roadmap.goals) {
-    lines.push(`### ${inline(goal.title) || '_(untitled goal)_'}`, '');
-    const agreed = Object.keys(goal.agreedBy);
-    lines.push(`- Status: ${goal.status}${agreed.length > 0 ? ` (agreed by ${agreed.join(' and ')})` : ''}`);
-    if (goal.proposedBy) lines.push(`- Proposed by: ${goal.proposedBy}`);
-    if (goal.targetDate) lines.push(`- Target date: ${inline(goal.targetDate)}`);
-    if (goal.attainment !== null) lines.push(`- Attainment: ${goal.attainment > 0 ? '+' : ''}${goal.attainment}`);
-    lines.push('');
-    if (goal.why) lines.push('Why it matters:', '', block(goal.why), '');
-    if (goal.steps.length > 0) {
-      lines.push('Steps:', '');
-      for (const step of goal.steps) lines.push(`- [${step.done ? 'x' : ' '}] ${inline(step.text)}`);
-      lines.push('');
-    }
-    if (goal.strategies.length > 0) {
-      lines.push('Strategies:', '');
-      for (const strategy of goal.strategies) lines.push(`- ${inline(strategy.text)}`);
-      lines.push('');
-    }
-    const homework = goal.homework.filter((item) => item.chosen);
-    if (homework.length > 0) {
-      lines.push('Homework:', '');
-      for (const item of homework) {
-        lines.push(`- [${item.done ? 'x' : ' '}] ${inline(item.text)}${item.due ? ` (due ${inline(item.due)})` : ''}`);
-        if (item.reflection) lines.push(block(item.reflection, '  '));
-      }
-      lines.push('');
-    }
-  }
-  lines.push('## Feedback', '', ...cardsMarkdown(content.feedback.cards));
-  if (content.drafts) lines.push('## My private drafts', '', ...cardsMarkdown(content.drafts.cards));
-  return `${lines.join('\n').trimEnd()}\n`;
 }

@@ -14,7 +14,7 @@ export function requireWritable(workspace: WorkspaceForUser): void {
   if (workspace.archivedAt) throw new AppError(409, 'READ_ONLY', 'This workspace is archived and can no longer be changed.');
 }
 
-async function loadTerms(deps: Pick<AppDeps, 'db'>, workspaceId: string): Promise<TermsDto> {
+export async function loadTerms(deps: Pick<AppDeps, 'db'>, workspaceId: string): Promise<TermsDto> {
   // A workspace starts with the template; the therapist edits it before inviting the client.
   await ensureTerms(deps.db, { workspaceId, body: TERMS_TEMPLATE, userId: null });
   const state = await getTermsState(deps.db, workspaceId);

@@ -11,7 +11,7 @@ import { noStore } from '../middleware/no-store.js';
 import { currentUser, requireSession } from '../middleware/session.js';
 import { requireWritable } from './terms.js';
 
-function toSessionDto(session: TherapySession): TherapySessionDto {
+export function toSessionDto(session: TherapySession): TherapySessionDto {
   return {
     id: session.id,
     number: session.number,

@@ -66,9 +66,6 @@ export function versionRoutes(deps: AppDeps) {
       await requireDocAccess(deps, user.id, id, doc);
       const version = await deps.rooms.createVersion({ workspaceId: id, doc, label, kind: 'named', userId: user.id });
       await recordAudit(deps.db, { workspaceId: id, userId: user.id, action: 'version.create', target: doc });
-      // The other member's version list refreshes. Not for the client's private drafts: even
-      // the moment they saved one is theirs alone.
-      if (doc !== 'drafts') deps.events.workspaceChanged(id, 'versions');
       return c.json<VersionDto>(toVersionDto(version), 201);
     })
     .get('/:doc/versions/:versionId/state', validate('param', versionParams, unknownDocument), async (c) => {

@@ -198,6 +198,14 @@ export function endTherapySession(workspaceId: string, timeZone?: string): Promi
 
 // ---- history and access ----
 
+/**
+ * Where the browser downloads the caller's export of a workspace (a link, so the browser saves
+ * the file itself: nothing is held in the page).
+ */
+export function exportUrl(workspaceId: string, format: 'md' | 'json'): string {
+  return `/api/workspaces/${encodeURIComponent(workspaceId)}/export?format=${format}`;
+}
+
 export function listVersions(workspaceId: string, doc: DocName, read: ReadKind = 'open'): Promise<VersionDto[]> {
   return call(() => client.workspaces[':id'].docs[':doc'].versions.$get({ param: { id: workspaceId, doc } }, readOptions(read)));
 }

@@ -5,7 +5,7 @@ import * as Y from 'yjs';
 import { Button } from '../../components/button.js';
 import { Confirm, useConfirmStep } from '../../components/confirm.js';
 import { CollabText, type CollabTextHandle } from '../../components/collab-text/index.js';
-import { formatWhen } from '../../lib/audit-text.js';
+import { formatDateTime } from '../../lib/dates.js';
 import { publishEditing } from '../../lib/presence.js';
 import { useYArray, useYMap } from '../../sync/hooks.js';
 import { useCardEditors } from './use-card-editors.js';
@@ -85,7 +85,7 @@ export function FeedbackCard({ card, role, readOnly, awareness, names, autoFocus
       <header className="feedback-card__head">
         <span className="feedback-card__by" id={`${textId}-by`}>
           {isClient ? 'Your card' : `From ${clientName}`}
-          <span className="visually-hidden">, written {formatWhen(createdAt)}</span>
+          <span className="visually-hidden">, written {formatDateTime(createdAt)}</span>
         </span>
         {flag !== 'none' && <span className={`flag flag--${flag}`}>{FLAG_LABELS[flag]}</span>}
       </header>
@@ -213,7 +213,7 @@ function ReplyItem({
     <li className={`reply reply--${author}`}>
       <span className="reply__by" id={byId}>
         {name}
-        <span className="reply__when"> · {formatWhen(readString(reply, 'createdAt'))}</span>
+        <span className="reply__when"> · {formatDateTime(readString(reply, 'createdAt'))}</span>
       </span>
       <CollabText ref={field} text={text} awareness={awareness} label="Reply" describedBy={byId} multiline readOnly={!own || readOnly} placeholder="Write a reply" maxLength={20_000} onFocusChange={onFocusChange} className="reply__text" />
     </li>

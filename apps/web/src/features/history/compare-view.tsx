@@ -5,7 +5,8 @@ import { Button } from '../../components/button.js';
 import { Loading, Notice } from '../../components/layout.js';
 import { compareDoc, errorMessage, getHistory, listVersions, restoreDoc } from '../../lib/api.js';
 import { useAsync } from '../../lib/use-async.js';
-import { DOC_TITLES, formatDateTime, shortVersionName } from '../versions/version-list.js';
+import { formatDateTime } from '../../lib/dates.js';
+import { DOC_TITLES, shortVersionName } from '../versions/version-list.js';
 import { byline, describeChange, groupChanges, restoreTarget, type ChangeGroup } from './compare-words.js';
 
 type ComparedDoc = 'roadmap' | 'feedback';

@@ -1,8 +1,7 @@
 import { diffWords, FEEDBACK_COLUMN_LABELS, type CardFlag, type DocChange, type HistoryActorDto, type TextRun } from '@alliance/shared';
 import { FLAG_LABELS } from '../feedback/feedback-card.js';
 import { ATTAINMENT_LEVELS, GOAL_STATUS_LABELS } from '../roadmap/goal-status.js';
-import { formatDay } from '../roadmap/format.js';
-import { formatDateTime, type DateOptions } from '../versions/version-list.js';
+import { formatDateTime, formatDay, type DateOptions } from '../../lib/dates.js';
 
 /** The changes of one goal or card (or of the roadmap itself), as the comparison lists them. */
 export interface ChangeGroup {

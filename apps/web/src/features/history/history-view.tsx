@@ -7,7 +7,7 @@ import { Loading, Notice } from '../../components/layout.js';
 import { errorMessage, getDocState, getHistory, restoreDoc } from '../../lib/api.js';
 import { useAsync } from '../../lib/use-async.js';
 import { RoadmapView } from '../roadmap/roadmap-view.js';
-import { formatMoment } from '../roadmap/format.js';
+import { formatMoment } from '../../lib/dates.js';
 import { useTherapySessions } from '../sessions/use-therapy-sessions.js';
 import { CompareView } from './compare-view.js';
 import { changeAt, replayFrames, sessionMarkers, type ReplayMarker } from './replay.js';

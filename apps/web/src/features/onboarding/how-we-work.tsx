@@ -3,7 +3,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { Button } from '../../components/button.js';
 import { Notice, Panel } from '../../components/layout.js';
 import { errorMessage, saveTerms, setDecisionPreference } from '../../lib/api.js';
-import { formatWhen } from '../../lib/audit-text.js';
+import { formatDateTime } from '../../lib/dates.js';
 import { DecisionPreferenceField } from './decision-preference.js';
 import { termsStanding } from './onboarding.js';
 import { TermsText } from './terms-text.js';
@@ -56,7 +56,7 @@ function TherapistTerms({ workspace, terms, onTerms }: { workspace: WorkspaceDto
               {!client
                 ? 'Not joined yet'
                 : standing.read && clientMark
-                  ? `Read version ${terms.version} · ${formatWhen(clientMark.at)}`
+                  ? `Read version ${terms.version} · ${formatDateTime(clientMark.at)}`
                   : standing.changed
                     ? 'Not yet read this version'
                     : 'Not yet read'}
@@ -89,7 +89,7 @@ function TherapistTerms({ workspace, terms, onTerms }: { workspace: WorkspaceDto
               maxLength={20_000}
               spellCheck
             />
-            <p className="field__hint">Version {terms.version} · last saved {formatWhen(terms.updatedAt)}{dirty ? ' · changes not saved yet' : ''}</p>
+            <p className="field__hint">Version {terms.version} · last saved {formatDateTime(terms.updatedAt)}{dirty ? ' · changes not saved yet' : ''}</p>
           </div>
           <div className="button-row">
             <Button type="submit" variant="primary" busy={busy}>
@@ -145,7 +145,7 @@ function ClientTerms({ workspace, terms, onTerms }: { workspace: WorkspaceDto; t
           How we work
         </h2>
         <TermsText body={terms.body} />
-        {mark && <p className="muted terms-card__meta">You read this version on {formatWhen(mark.at)}. Written by {therapistName}.</p>}
+        {mark && <p className="muted terms-card__meta">You read this version on {formatDateTime(mark.at)}. Written by {therapistName}.</p>}
       </section>
       <Panel>
         <form className="stack" onSubmit={onSubmit}>

@@ -2,7 +2,8 @@ import { changedSinceAgreed, diffWords, ROLES, setAgreement, type AgreedWords, t
 import * as Y from 'yjs';
 import { Button } from '../../components/button.js';
 import { useYMap, useYText } from '../../sync/hooks.js';
-import { formatDay, formatMoment, otherRole, personName, sentenceName, type People } from './format.js';
+import { formatDay, formatMoment } from '../../lib/dates.js';
+import { otherRole, personName, sentenceName, type People } from './format.js';
 import { Icon } from './icons.js';
 
 export interface AgreementProps {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dateInputValue, formatDay, otherRole, personName, sentenceName, type People } from './format.js';
+import { dateInputValue, otherRole, personName, sentenceName, type People } from './format.js';
 
 describe('roadmap wording', () => {
   const therapistView: People = { viewer: 'therapist', names: { therapist: 'you', client: 'Sam Rivera' } };
@@ -10,13 +10,6 @@ describe('roadmap wording', () => {
     expect(sentenceName(therapistView, 'therapist')).toBe('You');
     expect(personName({ viewer: 'client', names: {} }, 'therapist')).toBe('your therapist');
     expect(otherRole('client')).toBe('therapist');
-  });
-
-  it('shows a day without the year in the current year and with it otherwise, and nothing for garbage', () => {
-    const now = new Date('2025-11-30T12:00:00');
-    expect(formatDay('2025-11-23T10:00:00.000Z', now)).not.toMatch(/2025/);
-    expect(formatDay('2024-11-23', now)).toMatch(/2024/);
-    expect(formatDay('not a date', now)).toBe('');
   });
 
   it('reads a stored date into what a date input takes', () => {

@@ -18,7 +18,8 @@ import { CollabText, type CollabTextHandle } from '../../components/collab-text/
 import { useYMap } from '../../sync/hooks.js';
 import { Agreement, useChangedSinceAgreed } from './agreement.js';
 import { Attainment } from './attainment.js';
-import { dateInputValue, formatDay, personName, type People } from './format.js';
+import { formatDay } from '../../lib/dates.js';
+import { dateInputValue, personName, type People } from './format.js';
 import { DateField } from './goal-section.js';
 import { GOAL_STATUS_LABELS } from './goal-status.js';
 import { HomeworkList } from './homework-list.js';

@@ -1,6 +1,7 @@
 import type { VersionDto } from '@alliance/shared';
 import { describe, expect, it } from 'vitest';
-import { automaticSummary, automaticTimes, formatDateTime, groupVersionsByDay, savedBy, shortVersionName, versionHeading } from './version-list.js';
+import { formatDateTime } from '../../lib/dates.js';
+import { automaticSummary, automaticTimes, groupVersionsByDay, savedBy, shortVersionName, versionHeading, versionName } from './version-list.js';
 
 let seq = 0;
 function version(kind: VersionDto['kind'], createdAt: string, label: string | null = null, createdBy: string | null = null): VersionDto {
@@ -79,10 +80,14 @@ describe('savedBy', () => {
 describe('version headings', () => {
   it('says which document, when, and which version', () => {
     const session = version('session', '2026-11-23T18:29:00Z', 'Session 1 — 23 Nov 2026', 'dana');
-    expect(formatDateTime(session.createdAt, GB)).toBe('23 Nov 2026, 18:29');
-    expect(versionHeading('roadmap', session, GB)).toBe('Roadmap as it was on 23 Nov 2026, 18:29 — Session 1');
-    expect(versionHeading('feedback', version('named', '2026-11-23T18:29:00Z', 'Before the break', 'sam'), GB)).toBe('Feedback board as it was on 23 Nov 2026, 18:29 — Before the break');
+    expect(formatDateTime(session.createdAt, GB)).toBe('23 Nov, 18:29');
+    expect(versionHeading('roadmap', session, GB)).toBe('Roadmap as it was on 23 Nov, 18:29 — Session 1');
+    expect(versionHeading('feedback', version('named', '2026-11-23T18:29:00Z', 'Before the break', 'sam'), GB)).toBe('Feedback board as it was on 23 Nov, 18:29 — Before the break');
     expect(shortVersionName(version('auto', '2026-11-23T18:29:00Z'))).toBe('saved automatically');
+    // A session's stored label carries its date in one fixed form: the list writes the viewer's.
+    expect(versionName(session, { ...GB, locale: 'en-US' })).toBe('Session 1 — Nov 23, 2026');
+    expect(versionName(session, GB)).toBe('Session 1 — 23 Nov 2026');
+    expect(versionName(version('named', '2026-11-23T18:29:00Z', 'Before the break', 'sam'), GB)).toBe('Before the break');
     expect(shortVersionName({ kind: 'session', label: 'Session 12 — 1 Jan 2027' })).toBe('Session 12');
   });
 });

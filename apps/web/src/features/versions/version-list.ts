@@ -1,12 +1,5 @@
 import type { DocName, MemberDto, VersionDto } from '@alliance/shared';
-
-/** How dates are written: the viewer's locale and time zone unless a test fixes them. */
-export interface DateOptions {
-  locale?: string;
-  timeZone?: string;
-  /** Today, for leaving out this year's year. */
-  now?: Date;
-}
+import { dayKey, formatDate, formatDateTime, formatDay, formatTime, formatTimeWithSeconds, type DateOptions } from '../../lib/dates.js';
 
 /** The versions saved on one calendar day (in the viewer's time zone), newest first. */
 export interface VersionDay {
@@ -22,15 +15,6 @@ export interface VersionDay {
   automatic: VersionDto[];
 }
 
-function dayKey(date: Date, timeZone?: string): string {
-  // en-CA writes dates as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone }).format(date);
-}
-
-function yearOf(date: Date, timeZone?: string): string {
-  return new Intl.DateTimeFormat('en-GB', { year: 'numeric', timeZone }).format(date);
-}
-
 function newestFirst(a: VersionDto, b: VersionDto): number {
   return Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.upToSeq - a.upToSeq;
 }
@@ -40,19 +24,15 @@ function newestFirst(a: VersionDto, b: VersionDto): number {
  * listed one by one and the automatic saves are gathered, so the list stays short.
  */
 export function groupVersionsByDay(versions: readonly VersionDto[], options: DateOptions = {}): VersionDay[] {
-  const { locale, timeZone, now = new Date() } = options;
-  const long = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone });
-  const short = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone });
   const days: VersionDay[] = [];
   const byKey = new Map<string, VersionDay>();
   for (const version of [...versions].sort(newestFirst)) {
     const at = new Date(version.createdAt);
     if (Number.isNaN(at.getTime())) continue;
-    const key = dayKey(at, timeZone);
+    const key = dayKey(at, options);
     let day = byKey.get(key);
     if (!day) {
-      const label = long.format(at);
-      day = { key, label, shortLabel: yearOf(at, timeZone) === yearOf(now, timeZone) ? short.format(at) : label, marked: [], automatic: [] };
+      day = { key, label: formatDate(at, options), shortLabel: formatDay(at, options), marked: [], automatic: [] };
       byKey.set(key, day);
       days.push(day);
     }
@@ -74,24 +54,13 @@ export function savedBy(version: Pick<VersionDto, 'kind' | 'createdBy'>, viewerI
   return members.find((member) => member.userId === version.createdBy)?.name ?? 'A former member';
 }
 
-/** The time of day a version was saved ("18:29" or "6:29 PM", as the viewer's locale writes it). */
-export function formatTime(iso: string, options: DateOptions = {}): string {
-  return new Intl.DateTimeFormat(options.locale, { timeStyle: 'short', timeZone: options.timeZone }).format(new Date(iso));
-}
-
 /**
  * The times of a day's automatic saves, to tell them apart: to the minute, with the seconds
  * where two fall in the same minute.
  */
 export function automaticTimes(versions: readonly Pick<VersionDto, 'createdAt'>[], options: DateOptions = {}): string[] {
   const minutes = versions.map((version) => formatTime(version.createdAt, options));
-  const seconds = new Intl.DateTimeFormat(options.locale, { timeStyle: 'medium', timeZone: options.timeZone });
-  return minutes.map((time, index) => (minutes.indexOf(time) !== minutes.lastIndexOf(time) ? seconds.format(new Date(versions[index]!.createdAt)) : time));
-}
-
-/** The date and time a version was saved ("23 Nov 2026, 18:29" in en-GB). */
-export function formatDateTime(iso: string, options: DateOptions = {}): string {
-  return new Intl.DateTimeFormat(options.locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: options.timeZone }).format(new Date(iso));
+  return minutes.map((time, index) => (minutes.indexOf(time) !== minutes.lastIndexOf(time) ? formatTimeWithSeconds(versions[index]!.createdAt, options) : time));
 }
 
 /** A version's name without the date a session version carries ("Session 1 — 23 Nov 2026" → "Session 1"). */
@@ -101,9 +70,18 @@ export function shortVersionName(version: Pick<VersionDto, 'kind' | 'label'>): s
   return version.label;
 }
 
+/**
+ * A version's name as the list shows it: a session's with its date written in the viewer's
+ * locale ("Session 1 — 23 Nov 2026"), whatever the locale that stored its label.
+ */
+export function versionName(version: Pick<VersionDto, 'kind' | 'label' | 'createdAt'>, options: DateOptions = {}): string {
+  if (version.kind !== 'session' || !version.label) return version.label ?? 'Saved automatically';
+  return `${shortVersionName(version)} — ${formatDate(version.createdAt, options)}`;
+}
+
 export const DOC_TITLES: Record<Exclude<DocName, 'drafts'>, string> = { roadmap: 'Roadmap', feedback: 'Feedback board' };
 
-/** "Roadmap as it was on 23 Nov 2026, 18:29 — Session 1". */
+/** "Roadmap as it was on 23 Nov, 18:29 — Session 1" (the year too when it is not this year's). */
 export function versionHeading(doc: Exclude<DocName, 'drafts'>, version: Pick<VersionDto, 'kind' | 'label' | 'createdAt'>, options: DateOptions = {}): string {
   return `${DOC_TITLES[doc]} as it was on ${formatDateTime(version.createdAt, options)} — ${shortVersionName(version)}`;
 }

@@ -6,8 +6,10 @@ import { useConfirmStep } from '../../components/confirm.js';
 import { Field } from '../../components/field.js';
 import { Loading, Notice, Panel } from '../../components/layout.js';
 import { createVersion, errorMessage, listVersions } from '../../lib/api.js';
+import { formatTime } from '../../lib/dates.js';
 import { useResource } from '../../lib/use-resource.js';
-import { automaticSummary, automaticTimes, DOC_TITLES, formatTime, groupVersionsByDay, savedBy, type VersionDay } from './version-list.js';
+import { ExportPanel } from '../export/export-panel.js';
+import { automaticSummary, automaticTimes, DOC_TITLES, groupVersionsByDay, savedBy, versionName, type VersionDay } from './version-list.js';
 import { VersionPage } from './version-page.js';
 
 export type VersionedDoc = 'roadmap' | 'feedback';
@@ -71,11 +73,7 @@ export function VersionsView({ workspace, user }: { workspace: WorkspaceDto; use
         {versions.state.status === 'loading' && <Loading label="Reading the versions…" />}
         {versions.state.status === 'error' && <Notice tone="error">{errorMessage(versions.state.error)}</Notice>}
         {versions.state.status === 'ready' && <VersionList days={groupVersionsByDay(versions.state.data)} doc={doc} user={user} workspace={workspace} onOpen={openVersion} />}
-        {versions.state.status !== 'loading' && (
-          <Button variant="quiet" onClick={versions.reload}>
-            Refresh
-          </Button>
-        )}
+        <ExportPanel workspaceId={workspace.id} role={workspace.role} />
       </div>
     </Panel>
   );
@@ -206,7 +204,7 @@ function VersionList({ days, doc, user, workspace, onOpen }: { days: VersionDay[
               {day.marked.map((version) => (
                 <li key={version.id} className={`version-entry version-entry--${version.kind}`}>
                   <button type="button" id={entryId(version.id)} className="version-entry__open" onClick={() => onOpen(version)} aria-describedby={`${entryId(version.id)}-meta`}>
-                    {version.label}
+                    {versionName(version)}
                   </button>
                   <span className="version-entry__meta" id={`${entryId(version.id)}-meta`}>
                     <span className="version-entry__kind">{version.kind === 'session' ? 'End of session' : 'Named'}</span>

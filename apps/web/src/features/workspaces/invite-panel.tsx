@@ -3,6 +3,7 @@ import { useRef, useState } from 'react';
 import { Button } from '../../components/button.js';
 import { Notice, Panel } from '../../components/layout.js';
 import { createInvite, errorMessage } from '../../lib/api.js';
+import { formatDateTime } from '../../lib/dates.js';
 
 type CopyState = 'idle' | 'copied' | 'manual';
 
@@ -79,7 +80,7 @@ export function InvitePanel({ workspaceId }: { workspaceId: string }) {
             value={invite.url}
             onFocus={(event) => event.currentTarget.select()}
           />
-          <p className="field__hint">Expires {new Date(invite.expiresAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}.</p>
+          <p className="field__hint">Expires {formatDateTime(invite.expiresAt)}.</p>
         </div>
       )}
       <p className="success-text" role="status">

@@ -1,0 +1,184 @@
+import { z } from 'zod';
+import { CARD_FLAGS, DRAFT_SHARE, FEEDBACK_COLUMNS } from '../doc/feedback.js';
+import { GOAL_STATUSES } from '../doc/roadmap.js';
+import { VIEW_ACTIONS } from './access-log.js';
+import { DECISION_PREFERENCES } from './terms.js';
+
+/**
+ * The JSON export of a workspace: one zod schema is the single description of the format. The
+ * server's export is checked against it in its tests, `docs/export-schema.json` (a JSON Schema)
+ * is generated from it, and `docs/export-schema.md` explains it for people. A change to the
+ * shape bumps `EXPORT_SCHEMA_VERSION`.
+ */
+export const EXPORT_SCHEMA_VERSION = 'alliance.export/2';
+
+const moment = z.iso.datetime({ offset: true }).describe('A moment, as an ISO 8601 date and time in UTC.');
+const day = z.string().describe('A day as YYYY-MM-DD (a date input’s value), or the ISO moment it was stored as.');
+const role = z.enum(['therapist', 'client']).describe('A member’s role in the workspace.');
+const id = z.string().min(1);
+
+const goalSchema = z
+  .object({
+    id,
+    title: z.string(),
+    why: z.string().describe('Why the goal matters, in the client’s words.'),
+    status: z.enum(GOAL_STATUSES),
+    proposedBy: role.nullable().describe('Who proposed the goal.'),
+    agreedBy: z.partialRecord(role, moment).describe('When each member agreed to the goal.'),
+    targetDate: day.nullable(),
+    attainment: z.number().int().min(-2).max(2).nullable().describe('Goal Attainment Scaling level, −2 (much less than expected) to +2 (much more).'),
+    createdAt: z.string(),
+    archived: z.boolean().describe('Put away from the roadmap (kept, and restorable).'),
+    steps: z.array(z.object({ id, text: z.string(), done: z.boolean(), doneBy: role.nullable(), doneAt: z.string().nullable() })),
+    strategies: z.array(z.object({ id, text: z.string() })),
+    homework: z
+      .array(
+        z.object({
+          id,
+          text: z.string(),
+          due: day.nullable(),
+          done: z.boolean(),
+          reflection: z.string().describe('The client’s reflection on doing it.'),
+          notDoneReason: z.string().describe('Why it was not done, in the client’s words.'),
+          offerId: z.string().nullable().describe('The offer of several options this one belongs to, if any.'),
+          chosen: z.boolean().describe('Chosen by the client (an offered option not chosen is false).'),
+        }),
+      )
+      .describe('Homework offered and chosen between sessions.'),
+  })
+  .describe('One goal of the roadmap with its steps, strategies and homework.');
+
+const cardSchema = z
+  .object({
+    id,
+    column: z.enum(FEEDBACK_COLUMNS).describe('working: what is working; change: what I would change; power: how power feels here; process: how we work.'),
+    text: z.string(),
+    authorRole: role,
+    createdAt: z.string(),
+    flag: z.enum(CARD_FLAGS).describe('none; talk: to talk about in a session; repaired: talked through.'),
+    replies: z.array(z.object({ id, text: z.string(), authorRole: role, createdAt: z.string() })),
+    share: z.enum(DRAFT_SHARE).optional().describe('Drafts only: when the client means to share it.'),
+  })
+  .describe('One card of the feedback board (or of the client’s drafts), with its replies.');
+
+const boardSchema = z.object({ cards: z.array(cardSchema) });
+
+const versionSchema = z
+  .object({
+    id,
+    label: z.string().nullable().describe('Its name (a session’s versions are named after the session); null for automatic ones.'),
+    kind: z.enum(['session', 'named', 'auto']).describe('session: kept when a session ended; named: saved by a member; auto: kept now and then while people work.'),
+    seq: z.number().int().min(0).describe('The last change (see `history`) the version holds.'),
+    createdAt: moment,
+    createdBy: z.string().nullable().describe('The member who saved it (see `members`); null for automatic ones.'),
+  })
+  .describe('A saved version of a document.');
+
+const actorSchema = z
+  .discriminatedUnion('kind', [
+    z.object({
+      kind: z.literal('member'),
+      userId: z.string(),
+      role,
+      name: z.string(),
+      via: z.string().optional().describe('Made by the server at the member’s request (e.g. "restore").'),
+    }),
+    z.object({ kind: z.literal('server'), reason: z.string().describe('Why Alliance made the change itself (e.g. sharing drafts when a session started).') }),
+  ])
+  .describe('Who made a change, from the server’s own record.');
+
+const changeSchema = z.object({ seq: z.number().int().min(1), at: moment, actor: actorSchema }).describe('One accepted change of a document.');
+
+const editSchema = z
+  .object({
+    actor: actorSchema,
+    from: moment,
+    to: moment,
+    firstSeq: z.number().int().min(1),
+    lastSeq: z.number().int().min(1),
+    changes: z.number().int().min(1),
+  })
+  .describe('Consecutive changes by one person with less than five minutes between them, as people think of an edit.');
+
+const documentHistorySchema = z
+  .object({ changes: z.array(changeSchema).describe('Every change, oldest first.'), edits: z.array(editSchema).describe('The same changes grouped into edits, oldest first.') })
+  .describe('The attributed change list of one document.');
+
+const accessActorSchema = z.discriminatedUnion('kind', [z.object({ kind: z.literal('member'), userId: z.string(), name: z.string() }), z.object({ kind: z.literal('server') })]);
+const accessBase = { id, actor: accessActorSchema, from: moment, to: moment };
+const accessEntrySchema = z
+  .discriminatedUnion('kind', [
+    z.object({ ...accessBase, kind: z.literal('action'), action: z.string(), target: z.string().nullable() }),
+    z.object({ ...accessBase, kind: z.literal('edits'), doc: z.enum(['roadmap', 'feedback', 'drafts']), changes: z.number().int().min(1) }),
+    z.object({ ...accessBase, kind: z.literal('views'), views: z.array(z.object({ action: z.enum(VIEW_ACTIONS), target: z.string().nullable() })) }),
+  ])
+  .describe('One line of the access log: an action, a run of edits of one document, or one visit’s reads.');
+
+/** Documents the same for both members, and the client's drafts, which only the client's export holds. */
+function perDocument<T extends z.ZodType>(schema: T) {
+  return z.object({ roadmap: schema, board: schema, drafts: schema.nullable().describe('The client’s private drafts: null in the therapist’s export.') });
+}
+
+export const workspaceExportSchema = z
+  .object({
+    schemaVersion: z.literal(EXPORT_SCHEMA_VERSION),
+    exportedAt: moment,
+    role: role.describe('The role of the member who exported: everything in the file is theirs to see.'),
+    workspace: z.object({ id, title: z.string(), createdAt: moment, archivedAt: moment.nullable().describe('When the workspace became a read-only archive.') }),
+    members: z.array(z.object({ userId: z.string(), name: z.string(), role })).describe('The members, to read the ids elsewhere in the file.'),
+    roadmap: z.object({ title: z.string(), schemaVersion: z.number().int(), goals: z.array(goalSchema) }).describe('The roadmap as it is now.'),
+    board: boardSchema.describe('The feedback board as it is now.'),
+    drafts: boardSchema.nullable().describe('The client’s private drafts: only in the client’s own export, null in the therapist’s.'),
+    versions: perDocument(z.array(versionSchema).describe('Newest first.')).describe('The saved versions of each document.'),
+    history: perDocument(documentHistorySchema).describe('Every change of each document, with who made it and when.'),
+    terms: z
+      .object({
+        body: z.string().describe('The text of How we work (Markdown).'),
+        version: z.number().int().min(1),
+        updatedAt: moment,
+        acknowledgements: z.partialRecord(role, z.object({ version: z.number().int(), at: moment })).describe('The version each member last acknowledged, and when.'),
+      })
+      .describe('How we work, as it is now.'),
+    decisionPreference: z
+      .object({ preference: z.enum(DECISION_PREFERENCES).describe('client: I decide; together: we decide together; therapist: my therapist decides.'), at: moment })
+      .nullable()
+      .describe('How the client would like decisions made; null until they said.'),
+    sessions: z.array(z.object({ id, number: z.number().int().min(1), startedAt: moment, endedAt: moment.nullable() })).describe('The therapy sessions, oldest first.'),
+    accessLog: z.array(accessEntrySchema).describe('Who opened, changed or exported the workspace, newest first (nothing about documents the exporter may not open).'),
+    closingReview: z.null().describe('The closing review with both reflections, once one exists; null before.'),
+    checkIns: z.null().describe('Reserved for check-ins after sessions; null in this version.'),
+  })
+  .describe('Everything in an Alliance workspace that the member who exported it can see.');
+
+export type WorkspaceExport = z.infer<typeof workspaceExportSchema>;
+export type ExportVersion = z.infer<typeof versionSchema>;
+export type ExportChange = z.infer<typeof changeSchema>;
+export type ExportEdit = z.infer<typeof editSchema>;
+export type ExportDocumentHistory = z.infer<typeof documentHistorySchema>;
+
+/** A pause longer than this between one person's changes starts a new edit. */
+export const EXPORT_EDIT_PAUSE_MS = 5 * 60_000;
+
+function sameActor(a: ExportChange['actor'], b: ExportChange['actor']): boolean {
+  return a.kind === 'member' ? b.kind === 'member' && a.userId === b.userId && a.via === b.via : b.kind === 'server' && a.reason === b.reason;
+}
+
+/**
+ * Changes (oldest first) grouped into edits: one person's consecutive changes, each less than
+ * `EXPORT_EDIT_PAUSE_MS` after the one before. Anyone else's change in between starts a new edit.
+ */
+export function groupIntoEdits(changes: readonly ExportChange[], pauseMs = EXPORT_EDIT_PAUSE_MS): ExportEdit[] {
+  const edits: ExportEdit[] = [];
+  let last: ExportEdit | undefined;
+  for (const change of changes) {
+    if (last && sameActor(last.actor, change.actor) && Date.parse(change.at) - Date.parse(last.to) <= pauseMs) {
+      last.to = change.at;
+      last.lastSeq = change.seq;
+      last.changes += 1;
+    } else {
+      last = { actor: change.actor, from: change.at, to: change.at, firstSeq: change.seq, lastSeq: change.seq, changes: 1 };
+      edits.push(last);
+    }
+  }
+  return edits;
+}
