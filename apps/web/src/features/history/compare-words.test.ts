@@ -22,7 +22,8 @@ describe('a comparison in words', () => {
     expect(describeChange(renamed)).toEqual({ what: 'Goal renamed', runs: renamed.runs });
     expect(describeChange(stepDone).what).toBe('Step done: “lights out”');
     expect(describeChange(moved).what).toBe('Card moved from “How power feels here” to “The process”');
-    expect(byline(renamed, 'u-sam', { locale: 'en-GB', timeZone: 'UTC' })).toBe('by Dana Whitfield · 1 Dec 2026, 22:10');
+    expect(byline(renamed, 'u-sam', { locale: 'en-GB', timeZone: 'UTC', now: new Date('2026-06-01T12:00:00Z') })).toBe('by Dana Whitfield · 1 Dec, 22:10');
+    expect(byline(renamed, 'u-sam', { locale: 'en-GB', timeZone: 'UTC', now: new Date('2027-06-01T12:00:00Z') })).toBe('by Dana Whitfield · 1 Dec 2026, 22:10');
     expect(byline(renamed, 'u-dana', { locale: 'en-GB', timeZone: 'UTC' })).toMatch(/^by you · /);
     expect(byline(removed, 'u-sam')).toMatch(/^by Alliance · /);
     expect(byline(stepDone, 'u-sam')).toBe('');
