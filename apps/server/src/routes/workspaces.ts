@@ -30,6 +30,7 @@ import { validate } from '../http/validate.js';
 import { limitBody } from '../middleware/body-limit.js';
 import { noStore } from '../middleware/no-store.js';
 import { currentUser, requireSession } from '../middleware/session.js';
+import { requireWritable } from './terms.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -84,7 +85,7 @@ export function workspaceRoutes(deps: AppDeps) {
       const user = currentUser(c);
       const workspace = await requireMembership(deps.db, c.req.valid('param').id, user.id);
       if (workspace.role !== 'therapist') throw forbidden('Only the therapist can invite someone to this workspace.');
-      if (workspace.archivedAt) throw new AppError(409, 'CONFLICT', 'This workspace is archived.');
+      requireWritable(workspace);
       const members = await listMembers(deps.db, workspace.id);
       if (members.some((member) => member.role === 'client')) throw new AppError(409, 'CONFLICT', 'This workspace already has a client.');
 
