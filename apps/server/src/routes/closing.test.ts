@@ -63,6 +63,7 @@ describe.each(testBackends())('the closing review and the archive on %s', (kind)
     expect(again.status).toBe(200);
     expect(again.body.openedAt).toBe(opened.body.openedAt);
     expect((await members.client.client.get(members.base)).body.openedAt).toBe(opened.body.openedAt);
+    expect((await members.client.client.get(`/api/workspaces/${members.id}`)).body.closingOpenedAt).toBe(opened.body.openedAt);
 
     const stranger = await signUp(server.url, 'Eve');
     expect((await stranger.client.get(members.base)).status).toBe(404);

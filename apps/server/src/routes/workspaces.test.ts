@@ -78,6 +78,7 @@ describe.each(testBackends())('workspaces on %s', (kind) => {
       title: shared.title,
       createdAt: expect.any(String),
       archivedAt: null,
+      closingOpenedAt: null,
       role: 'therapist',
       members: [
         { userId: therapist.id, name: therapist.name, role: 'therapist', joinedAt: expect.any(String) },

@@ -3,6 +3,7 @@ import {
   createInvite,
   createWorkspace,
   expireOpenInvites,
+  findClosingReview,
   listAudit,
   listMembers,
   listWorkspacesForUser,
@@ -73,9 +74,10 @@ export function workspaceRoutes(deps: AppDeps) {
       const user = currentUser(c);
       const workspace = await requireMembership(deps.db, c.req.valid('param').id, user.id);
       await recordView(deps.db, { workspaceId: workspace.id, userId: user.id, action: 'workspace.view', read: readKindOf(c) });
-      const members = await listMembers(deps.db, workspace.id);
+      const [members, closing] = await Promise.all([listMembers(deps.db, workspace.id), findClosingReview(deps.db, workspace.id)]);
       const body: WorkspaceDto = {
         ...toWorkspaceSummaryDto(workspace),
+        closingOpenedAt: closing?.openedAt.toISOString() ?? null,
         members: members.map((member) => ({ userId: member.userId, name: member.name, role: member.role, joinedAt: member.joinedAt.toISOString() })),
         docs: ALL_DOC_KINDS.filter((kind) => kind.canOpen(workspace.role)).map((kind) => kind.name),
       };
