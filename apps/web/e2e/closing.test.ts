@@ -65,6 +65,14 @@ describe('the closing review and the archive', () => {
     await goal.getByRole('radio', { name: '+1 Somewhat more than expected' }).check();
     await goal.getByLabel(/^How hard you expect it to be/).selectOption('2');
     await saved(therapist);
+    // Each says their half of the goal's weight; each sees the other's.
+    await openTab(client, 'Roadmap');
+    const clientGoal = client.locator('.goal-card').first();
+    await clientGoal.getByLabel('How much it matters to you').selectOption('3');
+    await saved(client);
+    await expect.poll(() => goal.getByLabel('How much it matters to Sam Rivera').textContent(), WAIT).toBe('Very');
+    await expect.poll(() => clientGoal.getByLabel('How hard Dana Whitfield expects it to be').textContent(), WAIT).toBe('Moderately');
+    await shot(therapist, 'closing-goal-weights-desktop');
 
     // The client has no closing review until the therapist opens it.
     expect(await client.getByRole('tab', { name: 'Closing review' }).count()).toBe(0);
@@ -72,7 +80,8 @@ describe('the closing review and the archive', () => {
     await therapist.getByRole('button', { name: 'Open the closing review' }).click();
     await therapist.getByRole('heading', { name: 'Looking back together' }).waitFor(WAIT);
     await therapist.getByText('Progress went from somewhat less than expected to somewhat more than expected.').waitFor(WAIT);
-    await therapist.getByText(/^40 means|^At the start/).first().waitFor(WAIT);
+    await therapist.getByText(/^60 means that, taken together, the goals went better than you both expected/).waitFor(WAIT);
+    await therapist.getByText(/goals weighted by how much they matter and how hard they are/).waitFor(WAIT);
 
     // The client is invited.
     await client.getByText(/Dana Whitfield has opened the closing review/).waitFor(WAIT);
@@ -98,6 +107,15 @@ describe('the closing review and the archive', () => {
     await shot(client, 'closing-review-phone');
     expect(await accessibilityProblems(therapist)).toEqual([]);
     expect(await accessibilityProblems(client)).toEqual([]);
+
+    // Printed (the browser's "Save as PDF"): the review alone, without the app around it or its buttons.
+    await therapist.emulateMedia({ media: 'print' });
+    expect(await therapist.getByRole('button', { name: 'Print or save as PDF' }).isVisible()).toBe(false);
+    expect(await therapist.getByRole('tablist').isVisible()).toBe(false);
+    expect(await therapist.getByRole('heading', { name: 'Looking back together' }).isVisible()).toBe(true);
+    expect(await therapist.getByText('Your honesty about what did not fit').isVisible()).toBe(true);
+    await shot(therapist, 'closing-review-print');
+    await therapist.emulateMedia({ media: 'screen' });
 
     await openTab(client, 'Roadmap');
     const title = client.getByRole('textbox', { name: 'Goal title' }).first();
