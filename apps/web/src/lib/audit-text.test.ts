@@ -17,6 +17,14 @@ describe('the access log in plain words', () => {
     expect(describeAction('something.new', null)).toBe('something new');
   });
 
+  it('describes the steps of the closing review', () => {
+    expect(describeAction('closing.open', null)).toBe('began the closing review');
+    expect(describeAction('closing.reflect', null)).toBe('saved a closing reflection');
+    expect(describeAction('closing.confirm', null)).toBe('confirmed the closing review');
+    expect(describeAction('workspace.archive', null)).toBe('confirmed last: the workspace became a read-only archive');
+    expect(describeViews([{ action: 'closing.view', target: null }, { action: 'doc.open', target: 'roadmap' }])).toBe('opened the roadmap and the closing review');
+  });
+
   it('dates a line like "23 Nov, 10:02", with the year only when it differs', () => {
     expect(formatWhen('2026-11-23T10:02:00Z', NOW, 'UTC')).toBe('23 Nov, 10:02');
     expect(formatWhen('2025-01-05T18:30:00Z', NOW, 'UTC')).toBe('5 Jan 2025, 18:30');
