@@ -71,6 +71,15 @@ describe.each(testBackends())('the closing review and the archive on %s', (kind)
     expect((await new TestClient(server.url).get(members.base)).status).toBe(401);
   });
 
+  it('waits for the client: a workspace nobody joined has no closing review to open', async () => {
+    const alone = await signUp(server.url, 'Dana');
+    const id = (await alone.client.post('/api/workspaces', { title: 'Nobody yet' })).body.id as string;
+    const response = await alone.client.post(`/api/workspaces/${id}/closing`);
+    expect(response.status).toBe(409);
+    expect(response.body).toEqual(errorShape('CONFLICT'));
+    expect((await alone.client.get(`/api/workspaces/${id}/closing`)).body.openedAt).toBeNull();
+  });
+
   it('refuses reflections and confirmations before the therapist opens the review', async () => {
     const members = await pair();
     const early = await members.client.client.request('PUT', `${members.base}/reflection`, reflection);
