@@ -91,6 +91,7 @@ describe('the closing review and the archive', () => {
 
     await reflect(client, { helped: 'Being listened to without hurry', keep: 'A walk after lunch', ifHard: 'Read my roadmap, then call' });
     await therapist.getByText('Being listened to without hurry').waitFor(WAIT);
+    await shot(client, 'closing-reflection-phone');
     await reflect(therapist, { helped: 'Your honesty about what did not fit', keep: 'Asking what you would like', ifHard: 'Get in touch; the door stays open' });
     await client.getByText('Your honesty about what did not fit').waitFor(WAIT);
 
