@@ -12,6 +12,7 @@ import { rejectCrossOrigin } from './middleware/csrf.js';
 import { loadSession } from './middleware/session.js';
 import { accessLogRoutes } from './routes/access-log.js';
 import { authRoutes } from './routes/auth.js';
+import { closingRoutes } from './routes/closing.js';
 import { exportRoutes } from './routes/export.js';
 import { healthRoutes } from './routes/health.js';
 import { historyRoutes } from './routes/history.js';
@@ -42,6 +43,7 @@ export function createApi(deps: AppDeps) {
     .route('/workspaces/:id/terms', termsRoutes(deps))
     .route('/workspaces/:id/sessions', therapySessionRoutes(deps))
     .route('/workspaces/:id/access-log', accessLogRoutes(deps))
+    .route('/workspaces/:id/closing', closingRoutes(deps))
     .route('/workspaces', workspaceRoutes(deps))
     .route('/invites', inviteRoutes(deps));
 }

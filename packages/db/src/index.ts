@@ -11,3 +11,4 @@ export * from './repositories/documents.repository.js';
 export * from './repositories/audit.repository.js';
 export * from './repositories/terms.repository.js';
 export * from './repositories/therapy-sessions.repository.js';
+export * from './repositories/closing.repository.js';

@@ -6,6 +6,7 @@ import * as addAuditViewRepeats from './migrations/2026_11_24_100000_add_audit_v
 import * as createLoginDevicesAndRateLimits from './migrations/2026_11_24_120500_create_login_devices_and_rate_limits.js';
 import * as fenceDocuments from './migrations/2026_12_01_000000_fence_documents.js';
 import * as separateVersions from './migrations/2026_12_01_120000_separate_versions_from_checkpoints.js';
+import * as createClosingReviews from './migrations/2026_12_01_220000_create_closing_reviews.js';
 import type { Database } from './schema.js';
 
 /** Migrations are listed here (not read from disk) so they work from source and bundles alike. */
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_24_120500_create_login_devices_and_rate_limits': createLoginDevicesAndRateLimits,
   '2026_12_01_000000_fence_documents': fenceDocuments,
   '2026_12_01_120000_separate_versions_from_checkpoints': separateVersions,
+  '2026_12_01_220000_create_closing_reviews': createClosingReviews,
 };
 
 /** The names of every migration, in order. */

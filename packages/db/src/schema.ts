@@ -166,6 +166,30 @@ export interface TherapySessionsTable {
   ended_by: string | null;
 }
 
+/** The closing review of a workspace, once the therapist has opened it. */
+export interface ClosingReviewsTable {
+  workspace_id: string;
+  opened_at: CreatedAt;
+  opened_by: string | null;
+}
+
+/** A member's closing reflection, in their own words. */
+export interface ClosingReflectionsTable {
+  workspace_id: string;
+  user_id: string;
+  helped: string;
+  keep: string;
+  if_hard: string;
+  updated_at: Timestamp;
+}
+
+/** A member's word that the workspace may become a read-only archive. */
+export interface ClosingConfirmationsTable {
+  workspace_id: string;
+  user_id: string;
+  confirmed_at: CreatedAt;
+}
+
 export interface Database {
   users: UsersTable;
   auth_sessions: AuthSessionsTable;
@@ -184,6 +208,9 @@ export interface Database {
   workspace_terms: WorkspaceTermsTable;
   terms_acknowledgements: TermsAcknowledgementsTable;
   therapy_sessions: TherapySessionsTable;
+  closing_reviews: ClosingReviewsTable;
+  closing_reflections: ClosingReflectionsTable;
+  closing_confirmations: ClosingConfirmationsTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -36,6 +36,7 @@ import { validate } from '../http/validate.js';
 import { limitBody } from '../middleware/body-limit.js';
 import { noStore } from '../middleware/no-store.js';
 import { currentUser, requireSession } from '../middleware/session.js';
+import { requireWritable } from './terms.js';
 import { requireDocAccess } from './versions.js';
 
 const unknownDocument = () => notFound('No such document.');
@@ -161,6 +162,7 @@ export function historyRoutes(deps: AppDeps) {
       const { id, doc } = c.req.valid('param');
       const input = c.req.valid('json');
       const access = await requireDocAccess(deps, user.id, id, doc);
+      requireWritable(access);
       // Who may restore what follows who may write what: the roadmap is both people's, cards are the client's.
       if (doc !== 'roadmap' && access.role !== 'client') throw forbidden('Only the client restores cards: they are their words.');
       if (doc === 'roadmap' ? input.cardId !== undefined : input.goalId !== undefined) throw new AppError(400, 'VALIDATION_FAILED', doc === 'roadmap' ? 'The roadmap has goals, not cards.' : 'The board has cards, not goals.');

@@ -10,8 +10,12 @@ import { limitBody } from '../middleware/body-limit.js';
 import { noStore } from '../middleware/no-store.js';
 import { currentUser, requireSession } from '../middleware/session.js';
 
-export function requireWritable(workspace: WorkspaceForUser): void {
-  if (workspace.archivedAt) throw new AppError(409, 'READ_ONLY', 'This workspace is archived and can no longer be changed.');
+/**
+ * Refuses a change to an archived workspace (read-only for both, on every writing route), given
+ * the workspace or a member's access to one of its documents.
+ */
+export function requireWritable(workspace: Pick<WorkspaceForUser, 'archivedAt'> | { readOnly: boolean }): void {
+  if ('readOnly' in workspace ? workspace.readOnly : workspace.archivedAt) throw new AppError(409, 'READ_ONLY', 'This workspace is archived and can no longer be changed.');
 }
 
 export async function loadTerms(deps: Pick<AppDeps, 'db'>, workspaceId: string): Promise<TermsDto> {
@@ -67,7 +71,7 @@ export function termsRoutes(deps: AppDeps) {
     .post('/acknowledge', limitBody(), validate('param', workspaceParams), validate('json', acknowledgeTermsInput), async (c) => {
       const user = currentUser(c);
       const { id } = c.req.valid('param');
-      await requireMembership(deps.db, id, user.id);
+      requireWritable(await requireMembership(deps.db, id, user.id));
       const current = await loadTerms(deps, id);
       const { version } = c.req.valid('json');
       if (version !== current.version) {

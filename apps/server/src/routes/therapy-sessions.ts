@@ -63,6 +63,7 @@ export function therapySessionRoutes(deps: AppDeps) {
       const { id } = c.req.valid('param');
       const workspace = await requireMembership(deps.db, id, user.id);
       if (workspace.role !== 'therapist') throw forbidden('Only the therapist ends a session.');
+      requireWritable(workspace);
       const open = await findOpenTherapySession(deps.db, id);
       if (!open) throw new AppError(409, 'CONFLICT', 'No session is in progress.');
       const ended = await endTherapySession(deps.db, { workspaceId: id, userId: user.id });

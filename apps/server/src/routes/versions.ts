@@ -13,6 +13,7 @@ import { validate } from '../http/validate.js';
 import { limitBody } from '../middleware/body-limit.js';
 import { noStore } from '../middleware/no-store.js';
 import { currentUser, requireSession } from '../middleware/session.js';
+import { requireWritable } from './terms.js';
 
 export function toVersionDto(row: DocVersion): VersionDto {
   return {
@@ -63,7 +64,7 @@ export function versionRoutes(deps: AppDeps) {
       const user = currentUser(c);
       const { id, doc } = c.req.valid('param');
       const { label } = c.req.valid('json');
-      await requireDocAccess(deps, user.id, id, doc);
+      requireWritable(await requireDocAccess(deps, user.id, id, doc));
       const version = await deps.rooms.createVersion({ workspaceId: id, doc, label, kind: 'named', userId: user.id });
       await recordAudit(deps.db, { workspaceId: id, userId: user.id, action: 'version.create', target: doc });
       return c.json<VersionDto>(toVersionDto(version), 201);

@@ -78,6 +78,7 @@ describe.each(testBackends())('workspaces on %s', (kind) => {
       title: shared.title,
       createdAt: expect.any(String),
       archivedAt: null,
+      closingOpenedAt: null,
       role: 'therapist',
       members: [
         { userId: therapist.id, name: therapist.name, role: 'therapist', joinedAt: expect.any(String) },
@@ -186,12 +187,12 @@ describe.each(testBackends())('workspaces on %s', (kind) => {
       expect(response.body).toEqual(errorShape('CONFLICT'));
     });
 
-    it('refuses an invite into an archived workspace with 409 CONFLICT', async () => {
+    it('refuses an invite into an archived workspace with 409 READ_ONLY', async () => {
       const workspace = await createWorkspace(therapist, 'Ended');
       await server.db.db.updateTable('workspaces').set({ archived_at: new Date() }).where('id', '=', workspace.id).execute();
       const response = await therapist.client.post(`/api/workspaces/${workspace.id}/invites`);
       expect(response.status).toBe(409);
-      expect(response.body).toEqual(errorShape('CONFLICT'));
+      expect(response.body).toEqual(errorShape('READ_ONLY'));
     });
   });
 

@@ -3,6 +3,7 @@ import {
   createInvite,
   createWorkspace,
   expireOpenInvites,
+  findClosingReview,
   listAudit,
   listMembers,
   listWorkspacesForUser,
@@ -30,6 +31,7 @@ import { validate } from '../http/validate.js';
 import { limitBody } from '../middleware/body-limit.js';
 import { noStore } from '../middleware/no-store.js';
 import { currentUser, requireSession } from '../middleware/session.js';
+import { requireWritable } from './terms.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -72,9 +74,10 @@ export function workspaceRoutes(deps: AppDeps) {
       const user = currentUser(c);
       const workspace = await requireMembership(deps.db, c.req.valid('param').id, user.id);
       await recordView(deps.db, { workspaceId: workspace.id, userId: user.id, action: 'workspace.view', read: readKindOf(c) });
-      const members = await listMembers(deps.db, workspace.id);
+      const [members, closing] = await Promise.all([listMembers(deps.db, workspace.id), findClosingReview(deps.db, workspace.id)]);
       const body: WorkspaceDto = {
         ...toWorkspaceSummaryDto(workspace),
+        closingOpenedAt: closing?.openedAt.toISOString() ?? null,
         members: members.map((member) => ({ userId: member.userId, name: member.name, role: member.role, joinedAt: member.joinedAt.toISOString() })),
         docs: ALL_DOC_KINDS.filter((kind) => kind.canOpen(workspace.role)).map((kind) => kind.name),
       };
@@ -84,7 +87,7 @@ export function workspaceRoutes(deps: AppDeps) {
       const user = currentUser(c);
       const workspace = await requireMembership(deps.db, c.req.valid('param').id, user.id);
       if (workspace.role !== 'therapist') throw forbidden('Only the therapist can invite someone to this workspace.');
-      if (workspace.archivedAt) throw new AppError(409, 'CONFLICT', 'This workspace is archived.');
+      requireWritable(workspace);
       const members = await listMembers(deps.db, workspace.id);
       if (members.some((member) => member.role === 'client')) throw new AppError(409, 'CONFLICT', 'This workspace already has a client.');
 

@@ -5,6 +5,8 @@ import {
   type AccessLogDto,
   type ChangePasswordInput,
   type CompareDto,
+  type ClosingReflectionInput,
+  type ClosingReviewDto,
   type DecisionPreference,
   type DocName,
   type ReadKind,
@@ -247,4 +249,26 @@ export function restoreDoc(workspaceId: string, doc: DocName, input: RestoreInpu
 export function getAccessLog(workspaceId: string, page: { before?: string | null; read?: ReadKind } = {}): Promise<AccessLogDto> {
   const query = page.before ? { before: page.before } : {};
   return call(() => client.workspaces[':id']['access-log'].$get({ param: { id: workspaceId }, query }, readOptions(page.read ?? 'open')));
+}
+
+// ---- the closing review ----
+
+/** The closing review: the journey, both reflections and confirmations (before it is opened, `openedAt` is null). */
+export function getClosing(workspaceId: string, read: ReadKind = 'open'): Promise<ClosingReviewDto> {
+  return call(() => client.workspaces[':id'].closing.$get({ param: { id: workspaceId } }, readOptions(read)));
+}
+
+/** The therapist opens the closing review; both are invited to it. */
+export function openClosing(workspaceId: string): Promise<ClosingReviewDto> {
+  return call(() => client.workspaces[':id'].closing.$post({ param: { id: workspaceId } }));
+}
+
+/** Saves the caller's own closing reflection. */
+export function saveClosingReflection(workspaceId: string, input: ClosingReflectionInput): Promise<ClosingReviewDto> {
+  return call(() => client.workspaces[':id'].closing.reflection.$put({ param: { id: workspaceId }, json: input }));
+}
+
+/** The caller confirms the archive; the second confirmation makes the workspace read only. */
+export function confirmClosing(workspaceId: string): Promise<ClosingReviewDto> {
+  return call(() => client.workspaces[':id'].closing.confirm.$post({ param: { id: workspaceId } }));
 }

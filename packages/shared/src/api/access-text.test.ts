@@ -15,6 +15,14 @@ describe('the access log in plain words', () => {
     expect(describeAction('something.new', null)).toBe('something new');
   });
 
+  it('describes the steps of the closing review', () => {
+    expect(describeAction('closing.open', null)).toBe('began the closing review');
+    expect(describeAction('closing.reflect', null)).toBe('saved a closing reflection');
+    expect(describeAction('closing.confirm', null)).toBe('confirmed the closing review');
+    expect(describeAction('workspace.archive', null)).toBe('confirmed last: the workspace became a read-only archive');
+    expect(describeViews([{ action: 'closing.view', target: null }, { action: 'doc.open', target: 'roadmap' }])).toBe('opened the roadmap and the closing review');
+  });
+
   it('counts edits, one change or many, and says when Alliance made them itself', () => {
     expect(describeEdits('roadmap', 12, SAM)).toBe('edited the roadmap — 12 changes');
     expect(describeEdits('feedback', 1, SAM)).toBe('edited the feedback board — 1 change');

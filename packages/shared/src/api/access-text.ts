@@ -45,6 +45,14 @@ export function describeAction(action: string, target: string | null): string {
       return `restored ${docName(target)} from an earlier version`;
     case 'audit.view':
       return 'looked at this access log';
+    case 'closing.open':
+      return 'began the closing review';
+    case 'closing.reflect':
+      return 'saved a closing reflection';
+    case 'closing.confirm':
+      return 'confirmed the closing review';
+    case 'workspace.archive':
+      return 'confirmed last: the workspace became a read-only archive';
     default:
       return action.replace(/[._]/g, ' ');
   }
@@ -75,6 +83,7 @@ export function describeViews(views: AccessViewsDto['views']): string {
     ...(opened('terms.view').length > 0 ? ['How we work'] : []),
     ...versions,
     ...(opened('audit.view').length > 0 ? ['this access log'] : []),
+    ...(opened('closing.view').length > 0 ? ['the closing review'] : []),
   ];
   return parts.length > 0 ? `opened ${listOf(parts)}` : 'opened the workspace';
 }

@@ -28,6 +28,8 @@ export interface WorkspaceDto {
   title: string;
   createdAt: string;
   archivedAt: string | null;
+  /** When the therapist opened the closing review (null: not yet). */
+  closingOpenedAt: string | null;
   role: Role;
   members: MemberDto[];
   docs: DocName[];

@@ -12,10 +12,11 @@ import { applyTextDiff } from './y-helpers.js';
  *
  * Agreement marks are not restored: an agreement is each person's own act, and the server never
  * makes it for them (a restored goal's words read "changed since you agreed" where they differ).
+ * Nor are a goal's weights: how much it matters and how hard it is are each one person's word.
  */
 
 /** Fields of a goal a restore leaves as they are now. */
-const GOAL_KEEPS = new Set(['agreedBy', 'agreedTitle', 'agreedWhy']);
+const GOAL_KEEPS = new Set(['agreedBy', 'agreedTitle', 'agreedWhy', 'importance', 'difficulty']);
 
 function byId<T>(list: Y.Array<T>, id: unknown): { item: Y.Map<unknown>; index: number } | null {
   let index = 0;

@@ -13,7 +13,9 @@ import { ROLES, type Role } from './names.js';
  * - a step's `doneBy`/`doneAt` are written with its tick, as the one who ticks it, at a time
  *   that is not in the future, and cleared with its untick;
  * - a choice of homework is offered by the therapist (`offerId` with `offeredBy`, none chosen
- *   yet) and only the client chooses (`chosen`); a plain task is offered by nobody or its writer.
+ *   yet) and only the client chooses (`chosen`); a plain task is offered by nobody or its writer;
+ * - a goal's weight for Goal Attainment Scaling has two halves, each one person's to say: how
+ *   much it matters (`importance`) is the client's, how hard it is (`difficulty`) the therapist's.
  *
  * Ids, `proposedBy`, `createdAt`, `offerId` and `offeredBy` never change once set (the shape
  * says so, see `MapSpec.once`).
@@ -36,6 +38,10 @@ export const roadmapRules: readonly ChangeRule[] = [
             if (map instanceof Y.Map && [...map.keys()].some((role) => role !== context.role)) return ownMarkOnly(context.role);
           }
           if (change.written.has('status') && writtenValue(change, 'status') === 'agreed' && !bothMarked(goal)) return 'a goal is agreed only when both have marked it';
+          for (const key of keysTouched(change)) {
+            const reason = checkWeightOwner(key, context.role);
+            if (reason) return reason;
+          }
           for (const key of ['steps', 'homework'] as const) {
             const list = writtenValue(change, key);
             if (list instanceof Y.Array) {
@@ -81,6 +87,13 @@ export const roadmapRules: readonly ChangeRule[] = [
 
 const AGREEMENT_KEYS = ['agreedBy', 'agreedTitle', 'agreedWhy'] as const;
 
+/** Refuses a write of the other member's half of a goal's weight. */
+function checkWeightOwner(key: string, role: Role): string | null {
+  if (key === 'importance' && role !== 'client') return 'how much a goal matters is the client’s to say';
+  if (key === 'difficulty' && role !== 'therapist') return 'how hard a goal is expected to be is the therapist’s to say';
+  return null;
+}
+
 function ownMarkOnly(role: Role): string {
   return `only the ${role === 'therapist' ? 'client' : 'therapist'} marks their own agreement`;
 }
@@ -97,6 +110,10 @@ function checkNewGoal(goal: Y.Map<unknown>, context: ChangeContext): string | nu
     if (map instanceof Y.Map && [...map.keys()].some((role) => role !== context.role)) return ownMarkOnly(context.role);
   }
   if (goal.get('status') === 'agreed' && !bothMarked(goal)) return 'a goal is agreed only when both have marked it';
+  for (const key of ['importance', 'difficulty']) {
+    const reason = goal.get(key) != null ? checkWeightOwner(key, context.role) : null;
+    if (reason) return reason;
+  }
   return checkNewItems(goal.get('steps'), checkNewStep, context) ?? checkNewItems(goal.get('homework'), checkNewHomework, context);
 }
 

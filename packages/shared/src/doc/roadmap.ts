@@ -10,6 +10,14 @@ export type GoalStatus = (typeof GOAL_STATUSES)[number];
 export const ATTAINMENT_MIN = -2;
 export const ATTAINMENT_MAX = 2;
 
+/**
+ * How much a goal matters to the client (`importance`, theirs to say) and how hard the
+ * therapist expects it to be (`difficulty`, theirs): 1 a little, 2 moderately, 3 very. Together
+ * they weigh the goal in the Goal Attainment Scaling T-score (see `gasTScore`).
+ */
+export const GOAL_WEIGHT_MIN = 1;
+export const GOAL_WEIGHT_MAX = 3;
+
 /** The longest a goal's title may be. */
 export const MAX_GOAL_TITLE = 2_000;
 
@@ -67,6 +75,8 @@ export const goalSpec: MapSpec = {
     agreedWhy: { kind: 'record', keys: ROLES, value: { kind: 'string', maxLength: DEFAULT_MAX_TEXT } },
     targetDate: isoNullable,
     attainment: { kind: 'number', nullable: true, integer: true, min: ATTAINMENT_MIN, max: ATTAINMENT_MAX },
+    importance: { kind: 'number', nullable: true, integer: true, min: GOAL_WEIGHT_MIN, max: GOAL_WEIGHT_MAX },
+    difficulty: { kind: 'number', nullable: true, integer: true, min: GOAL_WEIGHT_MIN, max: GOAL_WEIGHT_MAX },
     createdAt: isoString,
     archived: { kind: 'boolean' },
     steps: { kind: 'array', of: stepSpec, maxItems: 500 },
@@ -191,6 +201,10 @@ export interface GoalSnapshot {
   agreedBy: Partial<Record<Role, string>>;
   targetDate: string | null;
   attainment: number | null;
+  /** How much it matters to the client, 1–3 (null: not said; older goals have none). */
+  importance: number | null;
+  /** How hard the therapist expects it to be, 1–3 (null: not said). */
+  difficulty: number | null;
   createdAt: string;
   archived: boolean;
   steps: { id: string; text: string; done: boolean; doneBy: Role | null; doneAt: string | null }[];
@@ -239,6 +253,8 @@ export function snapshotGoal(goal: Y.Map<unknown>): GoalSnapshot {
   }
   const status = readString(goal, 'status', 'proposed');
   const attainment = goal.get('attainment');
+  const importance = goal.get('importance');
+  const difficulty = goal.get('difficulty');
   return {
     id: readString(goal, 'id'),
     title: readText(goal, 'title'),
@@ -248,6 +264,8 @@ export function snapshotGoal(goal: Y.Map<unknown>): GoalSnapshot {
     agreedBy,
     targetDate: nullableString(goal, 'targetDate'),
     attainment: typeof attainment === 'number' ? attainment : null,
+    importance: typeof importance === 'number' ? importance : null,
+    difficulty: typeof difficulty === 'number' ? difficulty : null,
     createdAt: readString(goal, 'createdAt'),
     archived: goal.get('archived') === true,
     steps: orderedItems(goal.get('steps')).map((step) => ({
@@ -572,6 +590,25 @@ export function setGoalStatus(goal: Y.Map<unknown>, status: GoalStatus): boolean
   if (!selectableStatuses(goal).includes(status) || goalStatus(goal) === status) return false;
   transact(goal, () => goal.set('status', status));
   return true;
+}
+
+// ---- weights for Goal Attainment Scaling ----
+
+/** Who says what of a goal's weight: the client how much it matters, the therapist how hard it is. */
+export const GOAL_WEIGHT_OWNER = { importance: 'client', difficulty: 'therapist' } as const satisfies Record<string, Role>;
+export type GoalWeightKey = keyof typeof GOAL_WEIGHT_OWNER;
+
+/** The weight a member may set on a goal: importance for the client, difficulty for the therapist. */
+export function weightKeyOf(role: Role): GoalWeightKey {
+  return role === 'client' ? 'importance' : 'difficulty';
+}
+
+/** Sets (or clears, with null) the member's own part of a goal's weight. */
+export function setGoalWeight(goal: Y.Map<unknown>, role: Role, value: number | null): void {
+  if (value !== null && (!Number.isInteger(value) || value < GOAL_WEIGHT_MIN || value > GOAL_WEIGHT_MAX)) throw new RangeError(`a weight is ${GOAL_WEIGHT_MIN} to ${GOAL_WEIGHT_MAX}`);
+  const key = weightKeyOf(role);
+  if ((goal.get(key) ?? null) === value) return;
+  transact(goal, () => goal.set(key, value));
 }
 
 // ---- steps, strategies, homework ----

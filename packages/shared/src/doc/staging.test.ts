@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { createCard, createReply, getCards } from './feedback.js';
 import { DOC_KINDS, type DocKind } from './kinds.js';
 import type { Role } from './names.js';
-import { addGoal, createGoal, createHomework, createStep, getGoals, offerHomework, seedRoadmap, setAgreement, setStepDone } from './roadmap.js';
+import { addGoal, createGoal, createHomework, createStep, getGoals, offerHomework, seedRoadmap, setAgreement, setGoalWeight, setStepDone } from './roadmap.js';
 import { StagingDoc } from './staging.js';
 import { summarizeUpdate } from './update-content.js';
 
@@ -133,6 +133,21 @@ describe('who-said-what on the roadmap', () => {
     expect(roadmapOf(base, 'therapist', (doc) => option(doc).set('chosen', true)).verdict).toMatchObject({ code: 'PERMISSION_DENIED' });
     expect(roadmapOf(base, 'client', (doc) => option(doc).set('chosen', true)).verdict).toBeNull();
     expect(roadmapOf(base, 'therapist', (doc) => option(doc).set('offeredBy', 'client')).verdict).toMatchObject({ code: 'SHAPE_VIOLATION' });
+  });
+
+  it('lets the client say how much a goal matters and the therapist how hard it is, each only their own', () => {
+    const base = roadmap();
+    expect(roadmapOf(base, 'client', (doc) => setGoalWeight(goalIn(doc), 'client', 3)).verdict).toBeNull();
+    expect(roadmapOf(base, 'therapist', (doc) => setGoalWeight(goalIn(doc), 'therapist', 2)).verdict).toBeNull();
+    expect(roadmapOf(base, 'therapist', (doc) => goalIn(doc).set('importance', 3)).verdict).toMatchObject({ code: 'PERMISSION_DENIED', reason: /matters/ });
+    expect(roadmapOf(base, 'client', (doc) => goalIn(doc).set('difficulty', 1)).verdict).toMatchObject({ code: 'PERMISSION_DENIED', reason: /hard/ });
+    expect(roadmapOf(base, 'client', (doc) => goalIn(doc).set('importance', 4)).verdict).toMatchObject({ code: 'SHAPE_VIOLATION' });
+    const withImportance = (doc: Y.Doc) => {
+      const goal = createGoal({ title: 'x', proposedBy: 'therapist' });
+      goal.set('importance', 2);
+      getGoals(doc).push([goal]);
+    };
+    expect(roadmapOf(base, 'therapist', withImportance).verdict).toMatchObject({ code: 'PERMISSION_DENIED' });
   });
 
   it('never lets a text or list be swapped for another, nor a field be removed', () => {

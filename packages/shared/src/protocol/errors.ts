@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'PERMISSION_DENIED',
   'READ_ONLY',
   'NOT_JOINED',
+  'CLOSING_NOT_OPEN',
   'LOAD_FAILED',
   'INTERNAL',
 ] as const;
@@ -75,6 +76,7 @@ export const HTTP_STATUS = {
   PERMISSION_DENIED: 403,
   READ_ONLY: 409,
   NOT_JOINED: 409,
+  CLOSING_NOT_OPEN: 409,
   LOAD_FAILED: 503,
   INTERNAL: 500,
 } as const satisfies Record<ErrorCode, number>;

@@ -38,7 +38,7 @@ function docOf(state: Uint8Array): Y.Doc {
  * The states of the roadmap a replay shows, fetched as they are asked for and kept (a state is a
  * few kilobytes; a long replay asks for a few dozen).
  */
-function useRoadmapAt(workspaceId: string, seq: number | null): { doc: Y.Doc | null; error: unknown } {
+export function useRoadmapAt(workspaceId: string, seq: number | null): { doc: Y.Doc | null; error: unknown } {
   const cache = useRef(new Map<number, Promise<Uint8Array>>());
   const [shown, setShown] = useState<{ seq: number; doc: Y.Doc } | null>(null);
   const [error, setError] = useState<unknown>(null);

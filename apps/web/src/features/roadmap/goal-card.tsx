@@ -19,6 +19,7 @@ import { useYMap } from '../../sync/hooks.js';
 import { Agreement, useChangedSinceAgreed } from './agreement.js';
 import { Attainment } from './attainment.js';
 import { formatDay } from '../../lib/dates.js';
+import { GoalWeights } from './goal-weights.js';
 import { dateInputValue, personName, type People } from './format.js';
 import { DateField } from './goal-section.js';
 import { GOAL_STATUS_LABELS } from './goal-status.js';
@@ -70,6 +71,8 @@ export function GoalCard({ goal, number, count, people, readOnly, awareness, reo
   const status = goalStatus(goal);
   const proposedBy = fields.get('proposedBy');
   const attainment = fields.get('attainment');
+  const importance = fields.get('importance');
+  const difficulty = fields.get('difficulty');
   const targetDate = dateInputValue(fields.get('targetDate'));
   const agreedBy = fields.get('agreedBy');
   const marks = useYMap(agreedBy instanceof Y.Map ? (agreedBy as Y.Map<unknown>) : NO_MARKS);
@@ -242,6 +245,7 @@ export function GoalCard({ goal, number, count, people, readOnly, awareness, reo
             <Agreement goal={goal} marks={marks} people={people} readOnly={readOnly} />
 
             <Attainment goal={goal} goalId={id} value={typeof attainment === 'number' ? attainment : null} readOnly={readOnly} />
+            <GoalWeights goal={goal} importance={typeof importance === 'number' ? importance : null} difficulty={typeof difficulty === 'number' ? difficulty : null} people={people} readOnly={readOnly} />
 
             <StepList goal={goal} steps={stepsList} people={people} readOnly={readOnly} awareness={awareness} announce={announce} />
             <StrategyList goal={goal} strategies={goalList(goal, 'strategies')} readOnly={readOnly} awareness={awareness} announce={announce} />

@@ -19,6 +19,7 @@ import { HowWeWork } from '../onboarding/how-we-work.js';
 import { OnboardingGate } from '../onboarding/onboarding-gate.js';
 import { needsOnboarding } from '../onboarding/onboarding.js';
 import { RoadmapView } from '../roadmap/roadmap-view.js';
+import { ClosingView } from '../closing/closing-view.js';
 import { AfterSession } from '../sessions/after-session.js';
 import { SessionBanner } from '../sessions/session-banner.js';
 import { SessionControls } from '../sessions/session-controls.js';
@@ -67,15 +68,21 @@ export function WorkspacePage({ workspaceId, user }: { workspaceId: string; user
 
 const waitingForClient = (workspace: WorkspaceDto) => workspace.role === 'therapist' && !workspace.members.some((member) => member.role === 'client');
 
-type View = 'roadmap' | 'feedback' | 'versions' | 'history' | 'terms' | 'access';
+type View = 'roadmap' | 'feedback' | 'versions' | 'history' | 'closing' | 'terms' | 'access';
 const VIEWS: readonly { key: View; label: string }[] = [
   { key: 'roadmap', label: 'Roadmap' },
   { key: 'feedback', label: 'Feedback' },
   { key: 'versions', label: 'Versions' },
   { key: 'history', label: 'History' },
+  { key: 'closing', label: 'Closing review' },
   { key: 'terms', label: 'How we work' },
   { key: 'access', label: 'Access log' },
 ];
+
+/** The tabs a member sees: the closing review is the therapist's to open, then both see it. */
+function viewsFor(workspace: WorkspaceDto): readonly { key: View; label: string }[] {
+  return workspace.role === 'therapist' || workspace.closingOpenedAt !== null ? VIEWS : VIEWS.filter((item) => item.key !== 'closing');
+}
 
 /** The open tab, kept in the address (?view=feedback) so a reload or a shared link keeps it. */
 function useView(): [View, (view: View) => void] {
@@ -144,7 +151,9 @@ function WorkspaceView({
   // The therapist's app never opens the client's drafts (the server would refuse it anyway).
   const drafts = useOptionalDoc(workspace.id, 'drafts', isClient);
   const sessions = useTherapySessions(workspace.id);
-  const [view, setView] = useView();
+  const [askedView, setView] = useView();
+  const views = viewsFor(workspace);
+  const view = views.some((item) => item.key === askedView) ? askedView : 'roadmap';
   const [ended, setEnded] = useState<EndedSessionDto | null>(null);
   const [placed, setPlaced] = useState<string | null>(null);
 
@@ -182,8 +191,10 @@ function WorkspaceView({
   const names = useMemo(() => namesOf(workspace, user), [workspace, user]);
   const client = workspace.members.find((member) => member.role === 'client');
   const current = sessions.state.status === 'ready' ? sessions.state.data.current : null;
-  const reflectOn = isClient && sessions.state.status === 'ready' ? sessionToReflectOn(sessions.state.data, sessions.loadedAt) : null;
   const readOnly = workspace.archivedAt !== null;
+  // An archive takes no more feedback, and holds no more sessions.
+  const reflectOn = isClient && !readOnly && sessions.state.status === 'ready' ? sessionToReflectOn(sessions.state.data, sessions.loadedAt) : null;
+  const controls = !isClient && client && !readOnly && sessions.state.status === 'ready';
 
   return (
     <Page width="normal">
@@ -194,16 +205,15 @@ function WorkspaceView({
         </div>
       </WorkspaceTitle>
 
-      {(current || (!isClient && client && sessions.state.status === 'ready')) && (
+      {(current || controls) && (
         <div className="session-row">
           {current && <SessionBanner session={current} />}
-          {!isClient && client && sessions.state.status === 'ready' && (
+          {controls && sessions.state.status === 'ready' && (
             <SessionControls
               workspaceId={workspace.id}
               sessions={sessions.state.data}
               onChanged={sessions.reload}
               onEnded={(result) => setEnded(result)}
-              disabled={readOnly}
             />
           )}
         </div>
@@ -213,6 +223,22 @@ function WorkspaceView({
           <p>
             Session {ended.session.number} has ended. The roadmap and the feedback board were saved as “{ended.label}”.
           </p>
+        </Notice>
+      )}
+
+      {readOnly && (
+        <p className="archive-banner" role="status">
+          <strong>This workspace is an archive.</strong> You both confirmed the closing review, so nothing in it can be changed. You can still read it, replay its history and export it.
+        </p>
+      )}
+      {isClient && workspace.closingOpenedAt && !readOnly && view !== 'closing' && (
+        <Notice>
+          <p>
+            {workspace.members.find((member) => member.role === 'therapist')?.name ?? 'Your therapist'} has opened the closing review: a look back over your work together, with a place for each of you to write, in your own words, what helped.
+          </p>
+          <Button variant="primary" onClick={() => setView('closing')}>
+            Open the closing review
+          </Button>
         </Notice>
       )}
 
@@ -244,11 +270,11 @@ function WorkspaceView({
       )}
 
       <TabRow view={view}>
-        <Tabs idBase="workspace" label="Workspace" items={VIEWS} selected={view} onSelect={setView} />
+        <Tabs idBase="workspace" label="Workspace" items={views} selected={view} onSelect={setView} />
       </TabRow>
 
       <div {...tabPanelProps('workspace', view)} className={`workspace-panel workspace-panel--${view}`}>
-        {view === 'roadmap' && <DocView handle={roadmap} what="the roadmap">{(doc, role, docReadOnly) => <RoadmapView doc={doc} role={role ?? workspace.role} readOnly={docReadOnly} names={names} awareness={roadmap.session.awareness} />}</DocView>}
+        {view === 'roadmap' && <DocView handle={roadmap} what="the roadmap">{(doc, role, docReadOnly) => <RoadmapView doc={doc} role={role ?? workspace.role} readOnly={docReadOnly || readOnly} names={names} awareness={roadmap.session.awareness} />}</DocView>}
         {view === 'feedback' && (
           <DocView handle={feedback} what="the feedback board">
             {(doc, role, docReadOnly) =>
@@ -261,7 +287,7 @@ function WorkspaceView({
                   drafts={drafts?.status === 'ready' ? drafts.doc : null}
                   draftsAwareness={drafts?.session.awareness ?? null}
                   role={role ?? workspace.role}
-                  readOnly={docReadOnly}
+                  readOnly={docReadOnly || readOnly}
                   names={names}
                 />
               )
@@ -270,6 +296,7 @@ function WorkspaceView({
         )}
         {view === 'versions' && <VersionsView workspace={workspace} user={user} />}
         {view === 'history' && <HistoryView workspace={workspace} user={user} names={names} />}
+        {view === 'closing' && <ClosingView workspace={workspace} user={user} names={names} />}
         {view === 'terms' && <HowWeWork workspace={workspace} terms={terms} onTerms={onTerms} />}
         {view === 'access' && <AccessLog workspaceId={workspace.id} user={user} />}
       </div>
