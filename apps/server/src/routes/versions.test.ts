@@ -47,6 +47,31 @@ describe.each(testBackends())('document versions on %s', (kind) => {
     expect(heard).toEqual([`${pair.workspaceId}:versions`, `${pair.workspaceId}:terms`]);
   });
 
+  it('tells the other member when an automatic version is saved while someone edits', async () => {
+    const quick = await startTestServer(kind, { CHECKPOINT_EVERY_MS: '300' });
+    const opened: SocketClient[] = [];
+    try {
+      const pair = await createMemberPair(quick.db.db);
+      const therapistSocket = await SocketClient.connect(quick.url, pair.therapist.cookie);
+      opened.push(therapistSocket);
+      const heard: string[] = [];
+      therapistSocket.socket.on('workspace:changed', (id, change) => heard.push(`${id}:${change}`));
+      const clientSocket = await SocketClient.connect(quick.url, pair.client.cookie);
+      opened.push(clientSocket);
+      const roadmap = await clientSocket.join(pair.workspaceId, 'roadmap');
+      addGoal(roadmap.doc, { title: 'Walk after lunch', proposedBy: 'client' });
+      await clientSocket.settled();
+      await waitFor(() => heard.includes(`${pair.workspaceId}:versions`), 'the therapist hears of the automatic version');
+      const reader = new TestClient(quick.url);
+      reader.cookie = pair.therapist.cookie;
+      const versions = await reader.get(`/api/workspaces/${pair.workspaceId}/docs/roadmap/versions`);
+      expect((versions.body as VersionDto[]).some((version) => version.kind === 'auto')).toBe(true);
+    } finally {
+      for (const socket of opened) socket.close();
+      await quick.stop();
+    }
+  });
+
   it('saves a named version of the document as it is now and serves that state later', async () => {
     const pair = await createMemberPair(server.db.db);
     const { socket, doc } = await editor(pair);

@@ -25,6 +25,7 @@ import { SessionBanner } from '../sessions/session-banner.js';
 import { SessionControls } from '../sessions/session-controls.js';
 import { sessionToReflectOn, useTherapySessions } from '../sessions/use-therapy-sessions.js';
 import { HistoryView } from '../history/history-view.js';
+import { versionName } from '../versions/version-list.js';
 import { VersionsView } from '../versions/versions-view.js';
 import { AccessLog } from './access-log.js';
 import { InvitePanel } from './invite-panel.js';
@@ -221,7 +222,7 @@ function WorkspaceView({
       {!isClient && ended && !current && (
         <Notice>
           <p>
-            Session {ended.session.number} has ended. The roadmap and the feedback board were saved as “{ended.label}”.
+            Session {ended.session.number} has ended. The roadmap and the feedback board were saved as “{versionName({ kind: 'session', label: ended.label, createdAt: ended.session.endedAt ?? ended.session.startedAt })}”.
           </p>
         </Notice>
       )}
