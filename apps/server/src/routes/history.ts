@@ -143,6 +143,7 @@ export function historyRoutes(deps: AppDeps) {
         listEditsBetween(deps.db, access.documentId, from, to),
         listMembers(deps.db, id),
         from > 0 ? listChanges(deps.db, access.documentId, from - 1, 1) : Promise.resolve([]),
+        recordView(deps.db, { workspaceId: id, userId: user.id, action: 'version.view', target: doc, read: readKindOf(c) }),
       ]);
       const byId = new Map(members.map((member) => [member.userId, member]));
       const logged = edits.map((edit) => ({ update: edit.update, actor: actorOf(edit, byId), at: edit.createdAt.toISOString() }));
@@ -152,7 +153,6 @@ export function historyRoutes(deps: AppDeps) {
       } finally {
         state.destroy();
       }
-      await recordView(deps.db, { workspaceId: id, userId: user.id, action: 'version.view', target: doc, read: readKindOf(c) });
       const fromAt = first[0]?.createdAt.toISOString() ?? null;
       return c.json<CompareDto>({ from: { seq: from, at: fromAt }, to: { seq: to, at: logged.at(-1)?.at ?? fromAt }, changes }, 200);
     })
