@@ -87,9 +87,9 @@ export async function resolvePoint(db: Kysely<Database>, documentId: string, poi
 /**
  * The history of a document (mounted at /api/workspaces/:id/docs): every accepted update with
  * who made it and when, the document exactly as it was after any of them, and what changed
- * between any two of them, by whom. Members only, as
- * for the document itself (the client's drafts are the client's alone); reading it counts as
- * looking at the document's saved versions in the access log.
+ * between any two of them, by whom. Members only, as for the document itself (the client's
+ * drafts are the client's alone); reading it counts as looking at the document's saved
+ * versions in the access log.
  */
 export function historyRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
