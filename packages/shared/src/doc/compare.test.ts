@@ -20,6 +20,7 @@ import {
   snapshotRoadmap,
 } from './roadmap.js';
 import { restoreBoard, restoreRoadmap } from './restore.js';
+import { defineRoots, type RootSpec } from './shape.js';
 import { applyTextDiff } from './y-helpers.js';
 
 const dana: HistoryActorDto = { kind: 'member', userId: 'u-dana', role: 'therapist', name: 'Dana Whitfield' };
@@ -32,11 +33,8 @@ class LoggedDoc {
   private actor: HistoryActorDto = sam;
   private clock = Date.UTC(2026, 11, 1, 9);
 
-  constructor(roots: typeof ROADMAP_ROOTS | typeof FEEDBACK_ROOTS) {
-    for (const name of Object.keys(roots)) {
-      if (name === 'meta') this.doc.getMap(name);
-      else this.doc.getArray(name);
-    }
+  constructor(roots: Readonly<Record<string, RootSpec>>) {
+    defineRoots(this.doc, roots);
     this.doc.on('update', (update: Uint8Array) => {
       this.clock += 60_000;
       this.log.push({ update, actor: this.actor, at: new Date(this.clock).toISOString() });
