@@ -42,7 +42,7 @@ describe('comparing two points of the roadmap’s history', () => {
 
   const lastSeq = async (page: Page) => (await api<HistoryPageDto>(page, 'GET', `/api/workspaces/${workspaceId}/docs/roadmap/history?limit=1`)).body.lastSeq;
 
-  it('shows a goal the therapist renamed with her name, and restores a removed goal for both', async () => {
+  it('shows each person the goal the therapist renamed and the goal removed, with who and when, and restores the removed goal for both', async () => {
     const output = run!.server.output;
     onTestFailed(() => console.error(`server output (last lines):\n${output().slice(-6_000)}`));
     await openTab(therapist, 'Roadmap');
@@ -82,20 +82,23 @@ describe('comparing two points of the roadmap’s history', () => {
     expect(await accessibilityProblems(client)).toEqual([]);
     await shot(client, 'compare-phone');
 
+    // The therapist sees the same comparison, the rename as her own and the removal as Sam's.
+    await openTab(therapist, 'History');
+    await therapist.getByRole('button', { name: 'Compare two points' }).click();
+    await therapist.getByRole('region', { name: /Sleep well at night/ }).getByText(/^Goal renamed by you · /).waitFor(WAIT);
+    await therapist.getByRole('region', { name: /Call my sister/ }).getByText(/^Goal removed by Sam Rivera \(a restore\) · /).waitFor(WAIT);
+    expect(await accessibilityProblems(therapist)).toEqual([]);
+    await shot(therapist, 'compare-desktop');
+
     // Restoring the removed goal from the comparison brings it back for both.
     await removed.getByRole('button', { name: 'Restore the goal' }).click();
     await client.getByText('The goal is back, as it was at the earlier point: a new change, which you both see.').waitFor(WAIT);
+    await openTab(therapist, 'Roadmap');
     await expect.poll(() => roadmapTitles(therapist), WAIT).toEqual(['Sleep well at night', 'Call my sister']);
     await expect.poll(() => client.getByRole('region', { name: /Call my sister/ }).count(), WAIT).toBe(0);
     await openTab(client, 'Roadmap');
     await expect.poll(() => roadmapTitles(client), WAIT).toEqual(['Sleep well at night', 'Call my sister']);
 
-    // The therapist sees the same comparison, the rename as her own.
-    await openTab(therapist, 'History');
-    await therapist.getByRole('button', { name: 'Compare two points' }).click();
-    await therapist.getByRole('region', { name: /Sleep well at night/ }).getByText(/^Goal renamed by you · /).waitFor(WAIT);
-    expect(await accessibilityProblems(therapist)).toEqual([]);
-    await shot(therapist, 'compare-desktop');
     expect(problems).toEqual([]);
   }, 240_000);
 });

@@ -88,9 +88,9 @@ export async function resolvePoint(db: Kysely<Database>, documentId: string, poi
 /**
  * The history of a document (mounted at /api/workspaces/:id/docs): every accepted update with
  * who made it and when, the document exactly as it was after any of them, and what changed
- * between any two of them, by whom. Members only, as
- * for the document itself (the client's drafts are the client's alone); reading it counts as
- * looking at the document's saved versions in the access log.
+ * between any two of them, by whom. Members only, as for the document itself (the client's
+ * drafts are the client's alone); reading it counts as looking at the document's saved
+ * versions in the access log.
  */
 export function historyRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
@@ -144,6 +144,7 @@ export function historyRoutes(deps: AppDeps) {
         listEditsBetween(deps.db, access.documentId, from, to),
         listMembers(deps.db, id),
         from > 0 ? listChanges(deps.db, access.documentId, from - 1, 1) : Promise.resolve([]),
+        recordView(deps.db, { workspaceId: id, userId: user.id, action: 'version.view', target: doc, read: readKindOf(c) }),
       ]);
       const byId = new Map(members.map((member) => [member.userId, member]));
       const logged = edits.map((edit) => ({ update: edit.update, actor: actorOf(edit, byId), at: edit.createdAt.toISOString() }));
@@ -153,7 +154,6 @@ export function historyRoutes(deps: AppDeps) {
       } finally {
         state.destroy();
       }
-      await recordView(deps.db, { workspaceId: id, userId: user.id, action: 'version.view', target: doc, read: readKindOf(c) });
       const fromAt = first[0]?.createdAt.toISOString() ?? null;
       return c.json<CompareDto>({ from: { seq: from, at: fromAt }, to: { seq: to, at: logged.at(-1)?.at ?? fromAt }, changes }, 200);
     })

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { HistoryActorDto } from '../api/types.js';
 import { compareBoards, compareRoadmaps, type DocChange } from './compare.js';
-import { addCard, createReply, FEEDBACK_ROOTS, getCards } from './feedback.js';
+import { addCard, createReply, FEEDBACK_ROOTS, getCards, snapshotCards } from './feedback.js';
 import { replayAttributed, noAttribution, type LoggedEdit } from './history-attribution.js';
 import {
   addGoal,
@@ -20,6 +20,7 @@ import {
   snapshotRoadmap,
 } from './roadmap.js';
 import { restoreBoard, restoreRoadmap } from './restore.js';
+import { defineRoots, type RootSpec } from './shape.js';
 import { applyTextDiff } from './y-helpers.js';
 
 const dana: HistoryActorDto = { kind: 'member', userId: 'u-dana', role: 'therapist', name: 'Dana Whitfield' };
@@ -32,11 +33,8 @@ class LoggedDoc {
   private actor: HistoryActorDto = sam;
   private clock = Date.UTC(2026, 11, 1, 9);
 
-  constructor(roots: typeof ROADMAP_ROOTS | typeof FEEDBACK_ROOTS) {
-    for (const name of Object.keys(roots)) {
-      if (name === 'meta') this.doc.getMap(name);
-      else this.doc.getArray(name);
-    }
+  constructor(roots: Readonly<Record<string, RootSpec>>) {
+    defineRoots(this.doc, roots);
     this.doc.on('update', (update: Uint8Array) => {
       this.clock += 60_000;
       this.log.push({ update, actor: this.actor, at: new Date(this.clock).toISOString() });
@@ -268,26 +266,29 @@ function generateHistory(seed: number, length: number): LoggedEdit[] {
   return log;
 }
 
-/** Who last changed the words of each goal's title in edits `from` to `to` of the log, worked out edit by edit. */
-function titleEditors(log: readonly LoggedEdit[], from: number, to: number): Map<string, HistoryActorDto> {
-  const doc = stateOf(log, from);
-  const titles = () => new Map(snapshotRoadmap(doc).goals.map((goal) => [goal.id, goal.title]));
-  const editors = new Map<string, HistoryActorDto>();
-  let before = titles();
+/**
+ * Who last changed what `read` reads of each item (by id) in edits `from` to `to` of the log,
+ * worked out edit by edit from the states themselves (the oracle the attribution is checked against).
+ */
+function lastChangers(log: readonly LoggedEdit[], from: number, to: number, read: (doc: Y.Doc) => Map<string, string>, roots: Readonly<Record<string, RootSpec>> = ROADMAP_ROOTS): Map<string, HistoryActorDto> {
+  const doc = stateOf(log, from, roots);
+  const changers = new Map<string, HistoryActorDto>();
+  let before = read(doc);
   for (const edit of log.slice(from, to)) {
     Y.applyUpdate(doc, edit.update);
-    const after = titles();
-    for (const [id, title] of after) if (before.has(id) && before.get(id) !== title) editors.set(id, edit.actor);
+    const after = read(doc);
+    for (const [id, value] of after) if (before.has(id) && before.get(id) !== value) changers.set(id, edit.actor);
     before = after;
   }
-  return editors;
+  return changers;
 }
 
-/** The roadmap after the first `count` edits of `log`, as the server's log replay has it. */
-function stateOf(log: readonly LoggedEdit[], count: number): Y.Doc {
+const goalTitles = (doc: Y.Doc) => new Map(snapshotRoadmap(doc).goals.map((goal) => [goal.id, goal.title]));
+
+/** The document after the first `count` edits of `log`, as the server's log replay has it. */
+function stateOf(log: readonly LoggedEdit[], count: number, roots: Readonly<Record<string, RootSpec>> = ROADMAP_ROOTS): Y.Doc {
   const doc = new Y.Doc();
-  doc.getMap('meta');
-  getGoals(doc);
+  defineRoots(doc, roots);
   doc.transact(() => {
     for (const edit of log.slice(0, count)) Y.applyUpdate(doc, edit.update);
   });
@@ -327,7 +328,7 @@ describe('comparing points of generated histories by two people', () => {
         expect(change.at! > (log[from - 1]?.at ?? '') && change.at! <= log[to - 1]!.at).toBe(true);
       }
       // A renamed goal is the rename of whoever last edited its title.
-      const editors = titleEditors(log, from, to);
+      const editors = lastChangers(log, from, to, goalTitles);
       for (const change of changes) {
         if (change.kind === 'goal.renamed') expect(change.actor).toEqual(editors.get(change.goalId));
       }
@@ -343,7 +344,7 @@ describe('comparing points of generated histories by two people', () => {
     }
   });
 
-  it('restores of the whole board leave nothing to compare but replies', () => {
+  it('attributes the cards of a board edited by both to whoever last changed their words and column; restores of the whole board leave nothing to compare but replies', () => {
     const logged = new LoggedDoc(FEEDBACK_ROOTS);
     const next = random(42);
     const cardAt = (doc: Y.Doc) => getCards(doc).get(Math.floor(next() * getCards(doc).length));
@@ -360,7 +361,17 @@ describe('comparing points of generated histories by two people', () => {
       });
       points.push(logged.log.length);
     }
+    const end = logged.log.length;
+    const texts = (doc: Y.Doc) => new Map(snapshotCards(doc).map((card) => [card.id, card.text]));
+    const columns = (doc: Y.Doc) => new Map(snapshotCards(doc).map((card) => [card.id, card.column]));
     for (const point of points.filter((_, index) => index % 7 === 0)) {
+      const { changes } = compareLog(logged, point, end, true);
+      const [wroteLast, movedLast] = [lastChangers(logged.log, point, end, texts, FEEDBACK_ROOTS), lastChangers(logged.log, point, end, columns, FEEDBACK_ROOTS)];
+      for (const change of changes) {
+        expect(change.actor, `${change.kind} attributed`).not.toBeNull();
+        if (change.kind === 'card.edited') expect(change.actor).toEqual(wroteLast.get(change.cardId));
+        if (change.kind === 'card.moved') expect(change.actor).toEqual(movedLast.get(change.cardId));
+      }
       const version = logged.at(point);
       const restored = logged.at(logged.log.length);
       restoreBoard(restored, version);

@@ -74,30 +74,37 @@ class TouchReader {
     return kind && id ? itemKey(kind, id) : null;
   }
 
-  /** Every key one event touches. */
-  touched(event: Y.YEvent<AnyType>): string[] {
-    const target = event.target;
+  /**
+   * Every key one transaction touched, from the types it changed (`Transaction.changed`, what
+   * Yjs builds its events from, without building them): a text, the field of its owner; a map,
+   * the fields it set; a list, the items put in or taken out in this transaction.
+   */
+  touched(transaction: Y.Transaction): string[] {
     const keys: string[] = [];
-    if (target instanceof Y.Array) {
-      for (const item of [...event.changes.added, ...event.changes.deleted]) {
-        if (!(item.content instanceof Y.ContentType)) continue;
-        const key = this.keyOfItem(item.content.type);
-        if (key) keys.push(key);
+    for (const [type, fields] of transaction.changed) {
+      if (type instanceof Y.Array) {
+        for (let item = type._start; item !== null; item = item.right) {
+          if (!(item.content instanceof Y.ContentType)) continue;
+          const added = item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0);
+          if (!added && !Y.isDeleted(transaction.deleteSet, item.id)) continue;
+          const key = this.keyOfItem(item.content.type);
+          if (key) keys.push(key);
+        }
+        continue;
       }
-      return keys;
+      const own = this.keyOfItem(type);
+      if (own !== null && type instanceof Y.Map) {
+        for (const field of fields) if (field !== null) keys.push(fieldKey(own, field));
+        continue;
+      }
+      // A text or a record field of an item: the field of its owner (and, for a record, each entry).
+      const field = type._item?.parentSub;
+      const owner = type._item?.parent;
+      const ownerKey = field && owner instanceof Y.AbstractType ? this.keyOfItem(owner) : null;
+      if (!field || ownerKey === null) continue;
+      keys.push(fieldKey(ownerKey, field));
+      if (type instanceof Y.Map) for (const entry of fields) if (entry !== null) keys.push(fieldKey(ownerKey, field, entry));
     }
-    const own = this.keyOfItem(target);
-    if (own !== null && target instanceof Y.Map) {
-      for (const field of (event as Y.YMapEvent<unknown>).keysChanged) keys.push(fieldKey(own, field));
-      return keys;
-    }
-    // A text or a record field of an item: the field of its owner (and, for a record, each entry).
-    const field = target._item?.parentSub;
-    const owner = target._item?.parent;
-    const ownerKey = field && owner instanceof Y.AbstractType ? this.keyOfItem(owner) : null;
-    if (!field || ownerKey === null) return keys;
-    keys.push(fieldKey(ownerKey, field));
-    if (target instanceof Y.Map) for (const entry of (event as Y.YMapEvent<unknown>).keysChanged) keys.push(fieldKey(ownerKey, field, entry));
     return keys;
   }
 }
@@ -112,12 +119,11 @@ export function attributeEdits(doc: Y.Doc, edits: Iterable<LoggedEdit>): Attribu
   const reader = new TouchReader(doc);
   const last = new Map<string, Attribution>();
   let current: Attribution | null = null;
-  const record = (events: Y.YEvent<AnyType>[]) => {
+  const record = (transaction: Y.Transaction) => {
     if (!current) return;
-    for (const event of events) for (const key of reader.touched(event)) last.set(key, current);
+    for (const key of reader.touched(transaction)) last.set(key, current);
   };
-  const observed = [...doc.share.values()];
-  for (const type of observed) type.observeDeep(record);
+  doc.on('afterTransaction', record);
   try {
     for (const edit of edits) {
       current = { actor: edit.actor, at: edit.at };
@@ -125,7 +131,7 @@ export function attributeEdits(doc: Y.Doc, edits: Iterable<LoggedEdit>): Attribu
     }
   } finally {
     current = null;
-    for (const type of observed) type.unobserveDeep(record);
+    doc.off('afterTransaction', record);
   }
   return (key) => last.get(key) ?? null;
 }

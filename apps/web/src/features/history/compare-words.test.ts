@@ -24,6 +24,9 @@ describe('a comparison in words', () => {
     expect(describeChange(moved).what).toBe('Card moved from “How power feels here” to “The process”');
     expect(byline(renamed, 'u-sam', { locale: 'en-GB', timeZone: 'UTC', now: new Date('2026-06-01T12:00:00Z') })).toBe('by Dana Whitfield · 1 Dec, 22:10');
     expect(byline(renamed, 'u-sam', { locale: 'en-GB', timeZone: 'UTC', now: new Date('2027-06-01T12:00:00Z') })).toBe('by Dana Whitfield · 1 Dec 2026, 22:10');
+    const agreed: DocChange = { kind: 'goal.agreement', goalId: 'g1', goal: 'Sleep well', role: 'therapist', agreed: true, actor: dana, at };
+    expect(`${describeChange(agreed).what} ${byline(agreed, 'u-sam')}`).toMatch(/^Agreement given by Dana Whitfield · /);
+    expect(describeChange({ ...agreed, agreed: false, actor: null, at: null }).what).toBe('Agreement withdrawn by the therapist');
     expect(byline(renamed, 'u-dana', { locale: 'en-GB', timeZone: 'UTC' })).toMatch(/^by you · /);
     expect(byline(removed, 'u-sam')).toMatch(/^by Alliance · /);
     expect(byline(stepDone, 'u-sam')).toBe('');

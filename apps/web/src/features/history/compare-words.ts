@@ -56,7 +56,8 @@ export function describeChange(change: DocChange): ChangeWords {
     case 'goal.status':
       return { what: `Status changed from ${GOAL_STATUS_LABELS[change.from]} to ${GOAL_STATUS_LABELS[change.to]}` };
     case 'goal.agreement':
-      return { what: change.agreed ? `Agreed to by the ${change.role}` : `Agreement withdrawn by the ${change.role}` };
+      // Each gives or withdraws only their own agreement: the byline names them, else their role does.
+      return { what: `${change.agreed ? 'Agreement given' : 'Agreement withdrawn'}${change.actor ? '' : ` by the ${change.role}`}` };
     case 'goal.targetDate':
       if (change.to === null) return { what: 'Target date removed' };
       return { what: change.from === null ? `Target date set to ${formatDay(change.to)}` : `Target date moved from ${formatDay(change.from)} to ${formatDay(change.to)}` };
