@@ -58,5 +58,5 @@ describe('the app as npm start serves it: compiled, production, over http on loo
     } finally {
       await context.close();
     }
-  });
+  }, 120_000);
 });
