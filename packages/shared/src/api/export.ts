@@ -21,7 +21,7 @@ const attainment = z.number().int().min(-2).max(2).nullable().describe('Goal Att
 const weight = z.number().int().min(GOAL_WEIGHT_MIN).max(GOAL_WEIGHT_MAX).nullable();
 const importance = weight.describe('How much the goal matters, said by the client: 1 a little, 2 moderately, 3 very; null until said. With difficulty, weighs the goal in the GAS T-score.');
 const difficulty = weight.describe('How hard the therapist expects the goal to be, said by the therapist: 1 a little, 2 moderately, 3 very; null until said. With importance, weighs the goal in the GAS T-score.');
-const sessionSchema = z.object({ id, number: z.number().int().min(1), startedAt: moment, endedAt: moment.nullable().describe('Null while the session is in progress.') }).describe('One therapy session.');
+const sessionSchema = z.object({ id: id.describe('The session’s id.'), number: z.number().int().min(1).describe('Its number, counting from 1.'), startedAt: moment, endedAt: moment.nullable().describe('Null while the session is in progress.') }).describe('One therapy session.');
 
 const goalSchema = z
   .object({
