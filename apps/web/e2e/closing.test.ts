@@ -1,7 +1,8 @@
+import { workspaceExportSchema } from '@alliance/shared';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { accessibilityProblems, shot, startBrowserRun, watchPage, type BrowserRun } from './browser.js';
-import { api, DESKTOP, newContext, openTab, PHONE, saved, startWorkspaceTogether, WAIT } from './people.js';
+import { api, DESKTOP, download, newContext, openTab, PHONE, saved, startWorkspaceTogether, WAIT } from './people.js';
 
 describe('the closing review and the archive', () => {
   let run: BrowserRun | undefined;
@@ -125,6 +126,16 @@ describe('the closing review and the archive', () => {
     expect(await client.getByRole('button', { name: 'Add goal', exact: true }).count()).toBe(0);
     const refused = await api<{ error: { code: string } }>(client, 'POST', `/api/workspaces/${workspaceId}/docs/roadmap/versions`, { label: 'After the end' });
     expect(refused).toMatchObject({ status: 409, body: { error: { code: 'READ_ONLY' } } });
+
+    // The client's copy holds the review as they saw it: both reflections, both confirmations, the scores.
+    await openTab(client, 'Versions');
+    const copy = workspaceExportSchema.parse(JSON.parse((await download(client, 'Download JSON')).text));
+    expect(copy.closingReview).toMatchObject({
+      reflections: { client: { helped: 'Being listened to without hurry' }, therapist: { ifHard: 'Get in touch; the door stays open' } },
+      confirmations: { client: expect.any(String), therapist: expect.any(String) },
+      archivedAt: copy.workspace.archivedAt,
+      gas: { now: { score: expect.closeTo(60, 6), weighted: true } },
+    });
     expect(problems).toEqual([]);
   }, 240_000);
 });

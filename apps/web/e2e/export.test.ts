@@ -1,18 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { workspaceExportSchema, type WorkspaceExport } from '@alliance/shared';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { accessibilityProblems, shot, startBrowserRun, watchPage, type BrowserRun } from './browser.js';
-import { DESKTOP, newContext, openTab, PHONE, saved, startWorkspaceTogether, WAIT } from './people.js';
+import { DESKTOP, download, newContext, openTab, PHONE, saved, startWorkspaceTogether, WAIT } from './people.js';
 
 const column = (page: Page, label: string): Locator => page.getByRole('region', { name: new RegExp(`^${label}`) });
-
-/** Clicks a download link and reads the file the browser saved, with the name it suggested. */
-async function download(page: Page, name: string): Promise<{ filename: string; text: string }> {
-  const [file] = await Promise.all([page.waitForEvent('download', WAIT), page.getByRole('link', { name }).click()]);
-  const path = await file.path();
-  return { filename: file.suggestedFilename(), text: await readFile(path, 'utf8') };
-}
 
 describe('taking a copy of the workspace', () => {
   let run: BrowserRun | undefined;

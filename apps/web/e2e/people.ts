@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
 
@@ -114,4 +115,11 @@ export async function saved(page: Page): Promise<void> {
 export async function api<T>(page: Page, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<{ status: number; body: T }> {
   const response = await page.request.fetch(new URL(path, page.url()).toString(), { method, ...(body === undefined ? {} : { data: body }) });
   return { status: response.status(), body: (await response.json().catch(() => null)) as T };
+}
+
+/** Clicks a download link and reads the file the browser saved, with the name it suggested. */
+export async function download(page: Page, name: string): Promise<{ filename: string; text: string }> {
+  const [file] = await Promise.all([page.waitForEvent('download', WAIT), page.getByRole('link', { name }).click()]);
+  const path = await file.path();
+  return { filename: file.suggestedFilename(), text: await readFile(path, 'utf8') };
 }

@@ -1,15 +1,21 @@
 import {
+  CLOSING_PROMPTS,
   DECISION_PREFERENCE_LABELS,
   describeAction,
   describeEdits,
   describeViews,
   FEEDBACK_COLUMN_LABELS,
   FEEDBACK_COLUMNS,
+  GOAL_WEIGHT_LABELS,
+  outcomeOf,
+  scoreSentence,
   type AccessEntryDto,
   type CardSnapshot,
+  type ExportClosingReview,
   type ExportDocumentHistory,
   type ExportEdit,
   type ExportVersion,
+  type Role,
   type WorkspaceExport,
 } from '@alliance/shared';
 
@@ -36,6 +42,9 @@ function span(from: string, to: string): string {
   if (from.slice(0, 10) === to.slice(0, 10)) return `${from.slice(0, 10)} ${from.slice(11, 16)}–${to.slice(11, 16)} UTC`;
   return `${moment(from)} – ${moment(to)}`;
 }
+
+/** An attainment level as written on the scale: "+2", "0", "−1". */
+const signed = (n: number) => (n > 0 ? `+${n}` : n < 0 ? `−${-n}` : '0');
 
 const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -66,7 +75,8 @@ function roadmapMarkdown(roadmap: WorkspaceExport['roadmap']): string[] {
     lines.push(`- Status: ${goal.status}${goal.archived ? ', put away' : ''}${agreed.length > 0 ? ` (agreed by ${agreed.join(' and ')})` : ''}`);
     if (goal.proposedBy) lines.push(`- Proposed by: ${goal.proposedBy}`);
     if (goal.targetDate) lines.push(`- Target date: ${inline(goal.targetDate)}`);
-    if (goal.attainment !== null) lines.push(`- Attainment: ${goal.attainment > 0 ? '+' : ''}${goal.attainment}`);
+    if (goal.attainment !== null) lines.push(`- Attainment: ${signed(goal.attainment)}`);
+    if (goal.importance !== null || goal.difficulty !== null) lines.push(`- Weight in the score: ${weightWords(goal)}`);
     lines.push('');
     if (goal.why) lines.push('Why it matters:', '', block(goal.why), '');
     if (goal.steps.length > 0) {
@@ -91,6 +101,12 @@ function roadmapMarkdown(roadmap: WorkspaceExport['roadmap']): string[] {
     }
   }
   return lines;
+}
+
+/** Both halves of a goal's weight in plain words, each with whose say it is. */
+function weightWords(goal: { importance: number | null; difficulty: number | null }): string {
+  const said = (value: number | null) => (value === null ? 'not said yet' : GOAL_WEIGHT_LABELS[value]!.toLowerCase());
+  return `how much it matters to the client: ${said(goal.importance)}; how hard the therapist expects it to be: ${said(goal.difficulty)}`;
 }
 
 const KIND_LABELS: Record<ExportVersion['kind'], string> = { session: 'end of a session', named: 'saved by name', auto: 'automatic' };
@@ -128,6 +144,49 @@ function accessLine(entry: AccessEntryDto): string {
   const who = entry.actor.kind === 'server' ? 'Alliance' : entry.actor.name;
   const what = entry.kind === 'action' ? describeAction(entry.action, entry.target) : entry.kind === 'edits' ? describeEdits(entry.doc, entry.changes, entry.actor) : describeViews(entry.views);
   return `- ${span(entry.from, entry.to)} — ${inline(who)} ${what}`;
+}
+
+/** The score as a number people read ("58"), or "no score". */
+const scoreWords = (score: ExportClosingReview['gas']['now']) => (score.score === null ? 'no score' : String(Math.round(score.score)));
+
+/** The closing review: the score start → now, each goal over the sessions, both reflections, who confirmed, the archive. */
+function closingMarkdown(review: ExportClosingReview | null, members: ReadonlyMap<string, string>): string[] {
+  const lines = ['## Closing review', ''];
+  if (!review) return [...lines, '_No closing review yet._', ''];
+  const nameOf = (role: Role) => inline(members.get(role) ?? `The ${role}`);
+  lines.push(`Opened ${moment(review.openedAt)} by the therapist.`, '');
+
+  lines.push('### Goal attainment score', '');
+  lines.push(`${scoreWords(review.gas.start)} at the start (${inline(review.roadmap.first.label)}) → ${scoreWords(review.gas.now)} now.`, '', scoreSentence(review.gas.now), '');
+  lines.push(review.gas.now.weighted ? 'Each goal counts by how much it matters (the client’s say) and how hard it is (the therapist’s).' : 'Every goal counts the same (weights count once both are said for every rated goal).', '');
+
+  lines.push('### Goals', '');
+  if (review.goals.length === 0) lines.push('_No goals._', '');
+  for (const goal of review.goals) {
+    lines.push(`- ${inline(goal.title) || '_(untitled goal)_'} (${goal.status}${goal.archived ? ', put away' : ''}): ${outcomeOf(goal)}`);
+    const over = goal.attainmentOverTime.map((point) => `${inline(point.label)}: ${!point.present ? 'not on the roadmap yet' : point.attainment === null ? 'not rated' : signed(point.attainment)}`);
+    lines.push(`  - Over the sessions: ${over.join('; ')}`);
+  }
+  lines.push('');
+
+  lines.push('### Reflections', '');
+  for (const role of ['therapist', 'client'] as const) {
+    const reflection = review.reflections[role];
+    if (!reflection) {
+      lines.push(`_${nameOf(role)} (${role}) has not written a reflection._`, '');
+      continue;
+    }
+    lines.push(`#### ${inline(reflection.name)} (${role}), ${moment(reflection.updatedAt)}`, '');
+    for (const prompt of CLOSING_PROMPTS) lines.push(`${prompt.label}:`, '', reflection[prompt.key] ? block(reflection[prompt.key]) : '_(left empty)_', '');
+  }
+
+  lines.push('### Confirmations', '');
+  for (const role of ['therapist', 'client'] as const) {
+    const at = review.confirmations[role];
+    lines.push(at ? `- ${nameOf(role)} confirmed ${moment(at)}.` : `- ${nameOf(role)} has not confirmed yet.`);
+  }
+  lines.push('', review.archivedAt ? `Archived ${moment(review.archivedAt)}: since then the workspace is a read-only record.` : 'Not archived yet: the workspace becomes a read-only record once both have confirmed.', '');
+  return lines;
 }
 
 /** The export as a readable document: the same sections as the JSON, in the same order. */
@@ -170,7 +229,7 @@ export function exportMarkdown(content: WorkspaceExport): string {
   if (content.sessions.length === 0) lines.push('_No sessions yet._');
   lines.push('');
 
-  lines.push('## Closing review', '', '_No closing review yet._', '');
+  lines.push(...closingMarkdown(content.closingReview, members));
 
   lines.push('## Access log', '', 'Who opened, changed or exported this workspace, newest first.', '');
   lines.push(...content.accessLog.map(accessLine));

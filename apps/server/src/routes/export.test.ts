@@ -1,8 +1,8 @@
 import { archiveWorkspace, listAudit } from '@alliance/db';
-import { addGoal, createCard, createReply, createStep, getCards, workspaceExportSchema, type WorkspaceExport } from '@alliance/shared';
+import { addGoal, createCard, createReply, createStep, getCards, getGoals, setGoalWeight, snapshotRoadmap, workspaceExportSchema, type ClosingReviewDto, type WorkspaceExport } from '@alliance/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Y from 'yjs';
-import { createMember, createMemberPair, SocketClient, type Member, type MemberPair } from '../test/fixtures.js';
+import { createMember, createMemberPair, SocketClient, waitFor, type Member, type MemberPair } from '../test/fixtures.js';
 import { startTestServer, TestClient, testBackends, type TestServer } from '../test/harness.js';
 
 describe.each(testBackends())('workspace export on %s', (kind) => {
@@ -145,6 +145,76 @@ describe.each(testBackends())('workspace export on %s', (kind) => {
     const md = await http(archived.client).get(`/api/workspaces/${archived.workspaceId}/export?format=md`);
     expect(md.status).toBe(200);
     expect(md.body).toContain('; archived ');
+  });
+
+  it('holds the closing review once the therapist opened it: both reflections, confirmations, the scores and each goal over the sessions', async () => {
+    const closing = await createMemberPair(server.db.db);
+    const ws = `/api/workspaces/${closing.workspaceId}`;
+    const [client, therapist] = await Promise.all([SocketClient.connect(server.url, closing.client.cookie), SocketClient.connect(server.url, closing.therapist.cookie)]);
+    sockets.push(client, therapist);
+    const c = await client.join(closing.workspaceId, 'roadmap');
+    addGoal(c.doc, { title: 'Walk daily', proposedBy: 'client' });
+    await client.settled();
+    const t = await therapist.join(closing.workspaceId, 'roadmap');
+    await waitFor(() => getGoals(t.doc).length === 1, 'the goal at the therapist');
+    getGoals(t.doc).get(0).set('attainment', -1);
+    await therapist.settled();
+    expect((await http(closing.therapist).post(`${ws}/sessions`)).status).toBe(201);
+    expect((await http(closing.therapist).post(`${ws}/sessions/current/end`, { timeZone: 'UTC' })).status).toBe(200);
+    // After the session: better than expected, weighed 3 (the client's say) × 2 (the therapist's).
+    getGoals(t.doc).get(0).set('attainment', 1);
+    setGoalWeight(getGoals(t.doc).get(0), 'therapist', 2);
+    await therapist.settled();
+    await waitFor(() => snapshotRoadmap(c.doc).goals[0]?.attainment === 1, 'the attainment at the client');
+    setGoalWeight(getGoals(c.doc).get(0), 'client', 3);
+    await client.settled();
+
+    const before = await exportOf(closing.therapist, closing.workspaceId);
+    expect(before.closingReview).toBeNull();
+    expect(before.roadmap.goals[0]).toMatchObject({ importance: 3, difficulty: 2 });
+
+    expect((await http(closing.therapist).post(`${ws}/closing`)).status).toBe(201);
+    const words = { helped: 'Being listened to', keep: 'Walking after work', ifHard: '' };
+    expect((await http(closing.client).request('PUT', `${ws}/closing/reflection`, words)).status).toBe(200);
+    expect((await http(closing.therapist).request('PUT', `${ws}/closing/reflection`, { helped: 'Your honesty', keep: 'Checking in', ifHard: 'Come back any time' })).status).toBe(200);
+    expect((await http(closing.therapist).post(`${ws}/closing/confirm`)).status).toBe(200);
+    expect((await http(closing.client).post(`${ws}/closing/confirm`)).status).toBe(200);
+    const shown = (await http(closing.client).get(`${ws}/closing`)).body as ClosingReviewDto;
+
+    for (const member of [closing.client, closing.therapist]) {
+      const body = await exportOf(member, closing.workspaceId);
+      const review = body.closingReview!;
+      expect(review).toMatchObject({
+        openedAt: shown.openedAt,
+        openedBy: closing.therapist.userId,
+        archivedAt: body.workspace.archivedAt,
+        reflections: { client: { ...words, role: 'client', userId: closing.client.userId }, therapist: { helped: 'Your honesty', role: 'therapist' } },
+        confirmations: shown.confirmations,
+        sessions: shown.sessions,
+        roadmap: { first: shown.roadmap.first },
+      });
+      expect(review.archivedAt).toEqual(expect.any(String));
+      expect(Object.keys(review.confirmations).sort()).toEqual(['client', 'therapist']);
+      // At the start −1 alone: 50 + 10·(−1)/√1 = 40. Now +1 weighed 6: 50 + 60/√36 = 60.
+      expect(review.gas).toEqual({ start: { score: expect.closeTo(40, 6), goals: 1, weighted: false }, now: { score: expect.closeTo(60, 6), goals: 1, weighted: true } });
+      expect(review.gas).toEqual(shown.gas);
+      expect(review.goals).toEqual([expect.objectContaining({ title: 'Walk daily', attainment: 1, importance: 3, difficulty: 2 })]);
+      expect(review.goals[0]!.attainmentOverTime.map((point) => [point.label.replace(/ —.*/, ''), point.attainment, point.present])).toEqual([
+        ['Session 1', -1, true],
+        ['Now', 1, true],
+      ]);
+    }
+
+    const text = (await http(closing.client).get(`${ws}/export?format=md`)).body as string;
+    expect(text).toContain('\n## Closing review\n\nOpened ');
+    expect(text).toMatch(/\n40 at the start \(Session 1[^)]*\) → 60 now\.\n\n60 means that, taken together, the goals went better than you both expected/);
+    expect(text).toContain('Each goal counts by how much it matters');
+    expect(text).toMatch(/- Walk daily \(proposed\): Progress went from somewhat less than expected to somewhat more than expected\.\n {2}- Over the sessions: Session 1[^;]*: −1; Now: \+1\n/);
+    expect(text).toContain('- Weight in the score: how much it matters to the client: very; how hard the therapist expects it to be: moderately');
+    expect(text).toMatch(/#### Client \(client\), .+\n\nWhat helped:\n\n> Being listened to\n\nWhat I’ll keep doing:\n\n> Walking after work\n\nWhat to do if things get hard again:\n\n_\(left empty\)_\n/);
+    expect(text).toContain('> Come back any time');
+    expect(text).toMatch(/- Therapist confirmed \d{4}-\d\d-\d\d \d\d:\d\d UTC\.\n- Client confirmed /);
+    expect(text).toMatch(/\nArchived \d{4}-\d\d-\d\d \d\d:\d\d UTC: since then the workspace is a read-only record\.\n/);
   });
 
   it('refuses strangers and unknown formats, and records every export in the access log', async () => {

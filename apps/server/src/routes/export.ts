@@ -1,4 +1,4 @@
-import { findDocument, listAccessLog, listChanges, listMembers, listTherapySessions, listVersions, recordAudit, type WorkspaceForUser } from '@alliance/db';
+import { findClosingReview, findDocument, listAccessLog, listChanges, listMembers, listTherapySessions, listVersions, recordAudit, type WorkspaceForUser } from '@alliance/db';
 import {
   canOpenDoc,
   docsHiddenFrom,
@@ -11,6 +11,7 @@ import {
   type AccessCursor,
   type AccessEntryDto,
   type DocName,
+  type ExportClosingReview,
   type ExportChange,
   type ExportDocumentHistory,
   type ExportVersion,
@@ -26,6 +27,7 @@ import { noStore } from '../middleware/no-store.js';
 import { currentUser, requireSession } from '../middleware/session.js';
 import { toEntryDto } from './access-log.js';
 import { exportMarkdown } from './export-markdown.js';
+import { buildClosingReview } from './closing-review.js';
 import { actorOf } from './history.js';
 import { loadTerms } from './terms.js';
 import { toSessionDto } from './therapy-sessions.js';
@@ -89,7 +91,7 @@ export async function buildExport(deps: Pick<AppDeps, 'db' | 'rooms'>, workspace
     return { versions, history: { changes, edits: groupIntoEdits(changes) } };
   };
 
-  const [roadmap, board, drafts, roadmapRecord, boardRecord, draftsRecord, terms, sessions, accessLog] = await Promise.all([
+  const [roadmap, board, drafts, roadmapRecord, boardRecord, draftsRecord, terms, sessions, accessLog, closingReview] = await Promise.all([
     read('roadmap', snapshotRoadmap),
     read('feedback', snapshotCards),
     ownsDrafts ? read('drafts', snapshotCards) : null,
@@ -99,6 +101,7 @@ export async function buildExport(deps: Pick<AppDeps, 'db' | 'rooms'>, workspace
     loadTerms(deps, id),
     listTherapySessions(deps.db, id),
     readAccessLog(deps, workspace),
+    readClosingReview(deps, workspace),
   ]);
   const noHistory: ExportDocumentHistory = { changes: [], edits: [] };
   return {
@@ -114,12 +117,20 @@ export async function buildExport(deps: Pick<AppDeps, 'db' | 'rooms'>, workspace
     history: { roadmap: roadmapRecord?.history ?? noHistory, board: boardRecord?.history ?? noHistory, drafts: draftsRecord?.history ?? null },
     terms: { body: terms.body, version: terms.version, updatedAt: terms.updatedAt, acknowledgements: terms.acknowledgements },
     decisionPreference: terms.decisionPreference && terms.decisionPreferenceAt ? { preference: terms.decisionPreference, at: terms.decisionPreferenceAt } : null,
-    sessions: sessions.map(toSessionDto),
+    sessions: sessions.map(toSessionDto).reverse(),
     accessLog,
-    // Filled with the closing review and both reflections once the therapist has opened one.
-    closingReview: null,
+    closingReview,
     checkIns: null,
   };
+}
+
+/** The closing review as the closing route shows it to the member, once the therapist has opened it; null before. */
+async function readClosingReview(deps: Pick<AppDeps, 'db'>, workspace: WorkspaceForUser): Promise<ExportClosingReview | null> {
+  const row = await findClosingReview(deps.db, workspace.id);
+  if (!row) return null;
+  const review = await buildClosingReview(deps, workspace, row);
+  // Opened, so its opening time is known (the route's answer also covers a review not yet opened).
+  return { ...review, openedAt: row.openedAt.toISOString() };
 }
 
 /** The whole access log as the member reads it (newest first), page by page. */

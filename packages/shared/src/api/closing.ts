@@ -79,3 +79,42 @@ export interface ClosingReviewDto {
   /** Check-in and power-balance trends, where that data exists (none yet). */
   trends: null;
 }
+
+/* The closing review in plain words, the same in the app and in the exported files. */
+
+/** The three prompts of a closing reflection, in the order they are asked. */
+export const CLOSING_PROMPTS = [
+  { key: 'helped', label: 'What helped' },
+  { key: 'keep', label: 'What I’ll keep doing' },
+  { key: 'ifHard', label: 'What to do if things get hard again' },
+] as const satisfies readonly { key: keyof ClosingReflectionInput; label: string }[];
+
+/** A goal's weight (importance or difficulty, 1–3) in words. */
+export const GOAL_WEIGHT_LABELS: Record<number, string> = { 1: 'A little', 2: 'Moderately', 3: 'Very' };
+
+const LEVEL_WORDS: Record<number, string> = {
+  [-2]: 'much less than expected',
+  [-1]: 'somewhat less than expected',
+  0: 'as expected',
+  1: 'somewhat more than expected',
+  2: 'much more than expected',
+};
+
+/** One plain sentence on what the goal attainment score says. */
+export function scoreSentence(score: GasScore): string {
+  if (score.score === null) return 'No goal has a progress rating yet, so there is no score: rate each goal’s progress on the roadmap to see one.';
+  const value = Math.round(score.score);
+  if (value >= 55) return `${value} means that, taken together, the goals went better than you both expected (50 is “as expected”).`;
+  if (value > 45) return `${value} means that, taken together, the goals went about as you both expected (50 is “as expected”).`;
+  return `${value} means that, taken together, the goals went less far than you both expected (50 is “as expected”) — worth talking through.`;
+}
+
+/** A goal's outcome in words: where its progress started and where it ended. */
+export function outcomeOf(goal: Pick<ClosingGoalDto, 'attainmentOverTime'>): string {
+  const rated = goal.attainmentOverTime.filter((point) => point.present && point.attainment !== null);
+  if (rated.length === 0) return 'Progress was never rated.';
+  const first = rated[0]!;
+  const last = rated.at(-1)!;
+  if (rated.length === 1 || first.attainment === last.attainment) return `Progress: ${LEVEL_WORDS[last.attainment!]}.`;
+  return `Progress went from ${LEVEL_WORDS[first.attainment!]} to ${LEVEL_WORDS[last.attainment!]}.`;
+}

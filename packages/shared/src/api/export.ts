@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CARD_FLAGS, DRAFT_SHARE, FEEDBACK_COLUMNS } from '../doc/feedback.js';
-import { GOAL_STATUSES } from '../doc/roadmap.js';
+import { GOAL_STATUSES, GOAL_WEIGHT_MAX, GOAL_WEIGHT_MIN } from '../doc/roadmap.js';
 import { VIEW_ACTIONS } from './access-log.js';
 import { DECISION_PREFERENCES } from './terms.js';
 
@@ -17,6 +17,12 @@ const day = z.string().describe('A day as YYYY-MM-DD (a date input’s value), o
 const role = z.enum(['therapist', 'client']).describe('A member’s role in the workspace.');
 const id = z.string().min(1);
 
+const attainment = z.number().int().min(-2).max(2).nullable().describe('Goal Attainment Scaling level, −2 (much less than expected) to +2 (much more); null when not rated.');
+const weight = z.number().int().min(GOAL_WEIGHT_MIN).max(GOAL_WEIGHT_MAX).nullable();
+const importance = weight.describe('How much the goal matters, said by the client: 1 a little, 2 moderately, 3 very; null until said. With difficulty, weighs the goal in the GAS T-score.');
+const difficulty = weight.describe('How hard the therapist expects the goal to be, said by the therapist: 1 a little, 2 moderately, 3 very; null until said. With importance, weighs the goal in the GAS T-score.');
+const sessionSchema = z.object({ id: id.describe('The session’s id.'), number: z.number().int().min(1).describe('Its number, counting from 1.'), startedAt: moment, endedAt: moment.nullable().describe('Null while the session is in progress.') }).describe('One therapy session.');
+
 const goalSchema = z
   .object({
     id,
@@ -26,7 +32,9 @@ const goalSchema = z
     proposedBy: role.nullable().describe('Who proposed the goal.'),
     agreedBy: z.partialRecord(role, moment).describe('When each member agreed to the goal.'),
     targetDate: day.nullable(),
-    attainment: z.number().int().min(-2).max(2).nullable().describe('Goal Attainment Scaling level, −2 (much less than expected) to +2 (much more).'),
+    attainment,
+    importance,
+    difficulty,
     createdAt: z.string(),
     archived: z.boolean().describe('Put away from the roadmap (kept, and restorable).'),
     steps: z.array(z.object({ id, text: z.string(), done: z.boolean(), doneBy: role.nullable(), doneAt: z.string().nullable() })),
@@ -114,6 +122,72 @@ const accessEntrySchema = z
   ])
   .describe('One line of the access log: an action, a run of edits of one document, or one visit’s reads.');
 
+const gasScoreSchema = z
+  .object({
+    score: z.number().nullable().describe('The GAS T-score: 50 means the goals came out as expected on the whole, about 60 a little better, about 40 a little worse; null when no goal was rated.'),
+    goals: z.number().int().min(0).describe('How many goals it counts (those with an attainment, not put away).'),
+    weighted: z.boolean().describe('true: each goal weighed by importance × difficulty (both said for every goal counted); false: all goals counted equally.'),
+  })
+  .describe('A Goal Attainment Scaling T-score (Kiresuk & Sherman, ρ = 0.3) and the weights used.');
+
+const roadmapPointSchema = z
+  .object({
+    seq: z.number().int().min(0).describe('The roadmap exactly as it was after this change (see `history.roadmap`).'),
+    label: z.string().describe('The end of a session (its version’s name), "The beginning" or "Now".'),
+    at: moment,
+  })
+  .describe('A point of the roadmap’s history.');
+
+const reflectionSchema = z
+  .object({
+    userId: z.string().describe('Whose reflection it is (see `members`).'),
+    role,
+    name: z.string().describe('Their name when the file was made.'),
+    helped: z.string().describe('What helped, in their words.'),
+    keep: z.string().describe('What I’ll keep doing, in their words.'),
+    ifHard: z.string().describe('What to do if things get hard again, in their words.'),
+    updatedAt: moment.describe('When they last saved it.'),
+  })
+  .nullable()
+  .describe('One member’s closing reflection, once they saved it; null until then.');
+
+const closingGoalSchema = z
+  .object({
+    id: z.string().describe('The goal’s id (see `roadmap.goals`).'),
+    title: z.string().describe('Its title now.'),
+    status: z.enum(GOAL_STATUSES).describe('Its outcome: the status it ended with.'),
+    archived: z.boolean().describe('Put away from the roadmap (then not counted in the score).'),
+    attainment: attainment.describe('Its Goal Attainment Scaling level now, −2…+2; null when not rated.'),
+    importance,
+    difficulty,
+    attainmentOverTime: z
+      .array(
+        z.object({
+          label: z.string().describe('The end of a session (its version’s name), "The beginning" or "Now".'),
+          at: moment,
+          attainment: attainment.describe('Its level then, −2…+2; null when not rated then or not on the roadmap yet.'),
+          present: z.boolean().describe('Whether the goal was on the roadmap then.'),
+        }),
+      )
+      .describe('Its attainment at the end of each session, oldest first, then now (the beginning and now when no session ended).'),
+  })
+  .describe('A goal of the roadmap now, with its outcome and its attainment over time.');
+
+const closingReviewSchema = z
+  .object({
+    openedAt: moment.describe('When the therapist opened the review.'),
+    openedBy: z.string().nullable().describe('The therapist who opened it (see `members`); null if their account is gone.'),
+    archivedAt: moment.nullable().describe('When the workspace became a read-only archive (both had confirmed); null before.'),
+    reflections: z.object({ therapist: reflectionSchema, client: reflectionSchema }).describe('Each member’s reflection under the three prompts, as the exporter sees it (each is seen by both once saved).'),
+    confirmations: z.partialRecord(role, moment).describe('When each member confirmed the archive.'),
+    gas: z.object({ start: gasScoreSchema.describe('At the first roadmap (the end of the first session).'), now: gasScoreSchema.describe('Now.') }).describe('The GAS T-score at the start and now.'),
+    goals: z.array(closingGoalSchema).describe('Every goal of the roadmap now, in roadmap order.'),
+    sessions: z.array(sessionSchema).describe('The sessions timeline, oldest first.'),
+    roadmap: z.object({ first: roadmapPointSchema.describe('The first roadmap: at the end of the first session, or as it was created.'), last: roadmapPointSchema.describe('The roadmap now.') }).describe('The first and the last roadmap, to compare (`GET …/docs/roadmap/state?seq=` shows each whole).'),
+    trends: z.null().describe('Reserved for check-in and power-balance trends; null in this version.'),
+  })
+  .describe('The closing review, the same content as the app shows the exporter.');
+
 /** Documents the same for both members, and the client's drafts, which only the client's export holds. */
 function perDocument<T extends z.ZodType>(schema: T) {
   return z.object({ roadmap: schema, board: schema, drafts: schema.nullable().describe('The client’s private drafts: null in the therapist’s export.') });
@@ -143,14 +217,15 @@ export const workspaceExportSchema = z
       .object({ preference: z.enum(DECISION_PREFERENCES).describe('client: I decide; together: we decide together; therapist: my therapist decides.'), at: moment })
       .nullable()
       .describe('How the client would like decisions made; null until they said.'),
-    sessions: z.array(z.object({ id, number: z.number().int().min(1), startedAt: moment, endedAt: moment.nullable() })).describe('The therapy sessions, oldest first.'),
+    sessions: z.array(sessionSchema).describe('The therapy sessions, oldest first.'),
     accessLog: z.array(accessEntrySchema).describe('Who opened, changed or exported the workspace, newest first (nothing about documents the exporter may not open).'),
-    closingReview: z.null().describe('The closing review with both reflections, once one exists; null before.'),
+    closingReview: closingReviewSchema.nullable().describe('The closing review as the app shows it to the exporter, once the therapist has opened it; null before.'),
     checkIns: z.null().describe('Reserved for check-ins after sessions; null in this version.'),
   })
   .describe('Everything in an Alliance workspace that the member who exported it can see.');
 
 export type WorkspaceExport = z.infer<typeof workspaceExportSchema>;
+export type ExportClosingReview = z.infer<typeof closingReviewSchema>;
 export type ExportVersion = z.infer<typeof versionSchema>;
 export type ExportChange = z.infer<typeof changeSchema>;
 export type ExportEdit = z.infer<typeof editSchema>;

@@ -1,5 +1,5 @@
 import './closing.css';
-import { snapshotRoadmap, type ClosingGoalDto, type ClosingReflectionDto, type ClosingReviewDto, type GasScore, type Role, type RoadmapPointDto, type TherapySessionDto, type UserDto, type WorkspaceDto } from '@alliance/shared';
+import { CLOSING_PROMPTS, snapshotRoadmap, type ClosingGoalDto, type ClosingReflectionDto, type ClosingReviewDto, type GasScore, type Role, type RoadmapPointDto, type TherapySessionDto, type UserDto, type WorkspaceDto } from '@alliance/shared';
 import { useId, useState, type FormEvent } from 'react';
 import { Button } from '../../components/button.js';
 import { Confirm, useConfirmStep } from '../../components/confirm.js';
@@ -261,12 +261,6 @@ function SessionsTimeline({ sessions }: { sessions: readonly TherapySessionDto[]
   );
 }
 
-const PROMPTS = [
-  { key: 'helped', label: 'What helped' },
-  { key: 'keep', label: 'What I’ll keep doing' },
-  { key: 'ifHard', label: 'What to do if things get hard again' },
-] as const;
-
 /** Each member's reflection: their own as a form (until the archive), the other's once saved. */
 function Reflections({ workspace, user, names, review, onSaved }: ClosingViewProps & { review: ClosingReviewDto; onSaved: (review: ClosingReviewDto) => void }) {
   const mine = review.reflections[workspace.role];
@@ -307,7 +301,7 @@ function ReflectionText({ reflection, emptyText }: { reflection: ClosingReflecti
   if (!reflection) return <p className="muted">{emptyText}</p>;
   return (
     <dl className="closing-reflection__answers">
-      {PROMPTS.map((prompt) => (
+      {CLOSING_PROMPTS.map((prompt) => (
         <div key={prompt.key}>
           <dt>{prompt.label}</dt>
           <dd>{reflection[prompt.key] || <span className="muted">Left empty</span>}</dd>
@@ -322,7 +316,7 @@ function ReflectionForm({ workspaceId, saved, onSaved }: { workspaceId: string; 
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ tone: 'ok' | 'error'; text: string } | null>(null);
   const baseId = useId();
-  const dirty = !saved || PROMPTS.some((prompt) => answers[prompt.key] !== saved[prompt.key]);
+  const dirty = !saved || CLOSING_PROMPTS.some((prompt) => answers[prompt.key] !== saved[prompt.key]);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
@@ -338,7 +332,7 @@ function ReflectionForm({ workspaceId, saved, onSaved }: { workspaceId: string; 
   };
   return (
     <form className="stack closing-reflection__form" onSubmit={(event) => void submit(event)}>
-      {PROMPTS.map((prompt) => (
+      {CLOSING_PROMPTS.map((prompt) => (
         <div className="field" key={prompt.key}>
           <label className="field__label" htmlFor={`${baseId}-${prompt.key}`}>
             {prompt.label}
@@ -358,7 +352,7 @@ function ReflectionForm({ workspaceId, saved, onSaved }: { workspaceId: string; 
       ))}
       <p className="field__hint">{saved ? `Last saved ${formatMoment(saved.updatedAt)}. Saving a change asks you both to confirm again.` : 'Nothing is shared until you save.'}</p>
       <div className="button-row">
-        <Button type="submit" variant="primary" busy={busy} disabled={!dirty || PROMPTS.every((prompt) => answers[prompt.key].trim() === '')}>
+        <Button type="submit" variant="primary" busy={busy} disabled={!dirty || CLOSING_PROMPTS.every((prompt) => answers[prompt.key].trim() === '')}>
           {saved ? 'Save changes' : 'Save and share'}
         </Button>
       </div>

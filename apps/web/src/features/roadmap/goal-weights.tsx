@@ -1,9 +1,7 @@
-import { GOAL_WEIGHT_OWNER, setGoalWeight, weightKeyOf } from '@alliance/shared';
+import { GOAL_WEIGHT_LABELS, GOAL_WEIGHT_OWNER, setGoalWeight, weightKeyOf } from '@alliance/shared';
 import { useId } from 'react';
 import type * as Y from 'yjs';
 import { personName, type People } from './format.js';
-
-const WEIGHT_LABELS: Record<number, string> = { 1: 'A little', 2: 'Moderately', 3: 'Very' };
 
 export interface GoalWeightsProps {
   goal: Y.Map<unknown>;
@@ -47,13 +45,13 @@ function WeightSelect({ label, value, editable, onChange }: { label: string; val
           <option value="">Not said yet</option>
           {[1, 2, 3].map((level) => (
             <option key={level} value={level}>
-              {WEIGHT_LABELS[level]}
+              {GOAL_WEIGHT_LABELS[level]}
             </option>
           ))}
         </select>
       ) : (
         <output id={id} className="goal-weights__value">
-          {value === null ? 'Not said yet' : WEIGHT_LABELS[value]}
+          {value === null ? 'Not said yet' : GOAL_WEIGHT_LABELS[value]}
         </output>
       )}
     </div>
