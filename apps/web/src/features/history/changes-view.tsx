@@ -17,6 +17,8 @@ function who(edit: EditDto, user: UserDto): string {
 /** What an edit did, in words: "Dana Whitfield changed the goal “Sleep better”". */
 export function describeEdit(edit: EditDto, user: UserDto): string {
   if (edit.actor.kind === 'server') return `Alliance ${SERVER_WORDS[edit.actor.reason] ?? 'made a change'}`;
+  // The first update of the roadmap is its first content, made as the workspace was created.
+  if (edit.fromSeq === 1 && edit.subject.kind === 'document') return `${who(edit, user)} started the roadmap`;
   const verb = edit.actor.via === 'restore' ? 'restored' : 'changed';
   const subject = edit.subject.kind === 'document' ? (verb === 'restored' ? 'the roadmap as it was' : 'the roadmap') : `the ${edit.subject.kind} “${edit.subject.title || 'untitled'}”`;
   return `${who(edit, user)} ${verb} ${subject}`;
