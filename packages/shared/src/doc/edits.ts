@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import type { EditDto, EditSubjectDto } from '../api/edits.js';
 import type { HistoryActorDto } from '../api/types.js';
+import type { AnyType } from './change-set.js';
 import { attributeEdits, fieldKey, itemKey, type LoggedEdit } from './history-attribution.js';
 
 /**
@@ -63,30 +64,53 @@ function mapKeys(key: string, map: Y.Map<unknown>, into: (key: string) => void):
   }
 }
 
-/**
- * Which subject each attribution key of `doc` belongs to, as the document is now: a goal's or
- * card's keys (its parts' included) to the goal or card, a root map's (the roadmap's title) to
- * the document.
- */
-function subjectsByKey(doc: Y.Doc): Map<string, EditSubjectDto> {
-  const byKey = new Map<string, EditSubjectDto>();
+/** A goal or card with every attribution key that belongs to it (its parts' included), as it was when last read. */
+interface KnownSubject {
+  subject: EditSubjectDto;
+  keys: string[];
+}
+
+/** Reads a goal or card of the list `kind` names: what it is called now, and its keys. */
+function readSubject(kind: 'goal' | 'card', item: Y.Map<unknown>): KnownSubject | null {
+  const id = item.get('id');
+  if (typeof id !== 'string') return null;
+  const title = kind === 'goal' ? textOf(item.get('title')).trim() : firstWords(textOf(item.get('text')));
+  const keys: string[] = [];
+  mapKeys(itemKey(kind, id), item, (key) => keys.push(key));
+  return { subject: { kind, id, title }, keys };
+}
+
+/** The keys of the document's own fields: its root maps' (the roadmap's title). */
+function documentKeys(doc: Y.Doc): string[] {
+  const keys: string[] = [];
+  for (const [name, root] of doc.share) {
+    if (!(root instanceof Y.Map)) continue;
+    keys.push(name);
+    for (const field of (root as Y.Map<unknown>).keys()) keys.push(fieldKey(name, field));
+  }
+  return keys;
+}
+
+/** The goals or cards of the document (the items of its subject lists), by their map. */
+function topItems(doc: Y.Doc): Map<Y.Map<unknown>, 'goal' | 'card'> {
+  const items = new Map<Y.Map<unknown>, 'goal' | 'card'>();
   for (const [name, root] of doc.share) {
     const kind = SUBJECT_LISTS[name];
-    if (kind && root instanceof Y.Array) {
-      for (const item of root as Y.Array<unknown>) {
-        if (!(item instanceof Y.Map)) continue;
-        const id = item.get('id');
-        if (typeof id !== 'string') continue;
-        const title = kind === 'goal' ? textOf(item.get('title')).trim() : firstWords(textOf(item.get('text')));
-        const subject: EditSubjectDto = { kind, id, title };
-        mapKeys(itemKey(kind, id), item as Y.Map<unknown>, (key) => byKey.set(key, subject));
-      }
-    } else if (root instanceof Y.Map) {
-      byKey.set(name, DOCUMENT);
-      for (const field of (root as Y.Map<unknown>).keys()) byKey.set(fieldKey(name, field), DOCUMENT);
-    }
+    if (!kind || !(root instanceof Y.Array)) continue;
+    for (const item of root as Y.Array<unknown>) if (item instanceof Y.Map) items.set(item as Y.Map<unknown>, kind);
   }
-  return byKey;
+  return items;
+}
+
+/** The goal or card a changed type lies in (itself or an ancestor of it), or null when it lies in none. */
+function topItemOf(type: AnyType, subjectLists: ReadonlySet<AnyType>): Y.Map<unknown> | null {
+  let current: AnyType = type;
+  for (;;) {
+    const parent = current._item?.parent;
+    if (!(parent instanceof Y.AbstractType)) return null;
+    if (subjectLists.has(parent)) return current instanceof Y.Map ? (current as Y.Map<unknown>) : null;
+    current = parent;
+  }
 }
 
 function subjectId(subject: EditSubjectDto): string {
@@ -98,21 +122,62 @@ function subjectId(subject: EditSubjectDto): string {
  * roots defined; it ends after the last) and says, for each, what it was about: the one goal or
  * card it touched (named as it is after the update, or as it was when the update removed it),
  * or the document when it touched the document's own fields, several subjects, or nothing people
- * name. Reads what each update touched through `attributeEdits`, one update at a time.
+ * name. What an update touched is what `attributeEdits` records for it; only the goals and cards
+ * its transaction reached are read again, so a long history costs little more than its replay.
  */
 export function subjectsOfUpdates(doc: Y.Doc, edits: Iterable<SeqEdit>): SubjectUpdate[] {
-  const updates: SubjectUpdate[] = [];
-  let before = subjectsByKey(doc);
-  for (const edit of edits) {
-    const attribute = attributeEdits(doc, [edit]);
-    const after = subjectsByKey(doc);
-    const touched = new Map<string, EditSubjectDto>();
-    for (const known of [before, after]) {
-      for (const [key, subject] of known) if (attribute(key) !== null) touched.set(subjectId(subject), subject);
+  const subjectLists = new Set<AnyType>();
+  for (const [name, root] of doc.share) if (SUBJECT_LISTS[name] && root instanceof Y.Array) subjectLists.add(root);
+  const known = new Map<Y.Map<unknown>, KnownSubject | null>();
+  const knownOf = (item: Y.Map<unknown>, kind: 'goal' | 'card') => {
+    if (!known.has(item)) known.set(item, readSubject(kind, item));
+    return known.get(item) ?? null;
+  };
+  let items = topItems(doc);
+  // Each goal and card read once now; afterwards only when an update reaches it.
+  for (const [item, kind] of items) knownOf(item, kind);
+  let reached = new Set<Y.Map<unknown>>();
+  const collect = (transaction: Y.Transaction) => {
+    for (const type of transaction.changed.keys()) {
+      const item = topItemOf(type, subjectLists);
+      if (item) reached.add(item);
     }
-    const [only] = touched.values();
-    updates.push({ seq: edit.seq, at: edit.at, actor: edit.actor, subject: touched.size === 1 && only ? only : DOCUMENT });
-    before = after;
+  };
+  doc.on('afterTransaction', collect);
+  const updates: SubjectUpdate[] = [];
+  try {
+    for (const edit of edits) {
+      reached = new Set();
+      // What the goals and cards it reached were called before it (and their keys then).
+      const before = new Map<Y.Map<unknown>, KnownSubject | null>();
+      const attribute = attributeEdits(doc, [edit]);
+      const after = topItems(doc);
+      const candidates = new Map<Y.Map<unknown>, 'goal' | 'card'>();
+      for (const item of reached) {
+        const kind = after.get(item) ?? items.get(item);
+        if (kind) candidates.set(item, kind);
+      }
+      for (const [item, kind] of items) if (!after.has(item)) candidates.set(item, kind);
+      for (const [item, kind] of after) if (!items.has(item)) candidates.set(item, kind);
+      for (const [item, kind] of candidates) {
+        before.set(item, knownOf(item, kind));
+        // Still in the document: read again as it is now.
+        if (after.has(item)) known.set(item, readSubject(kind, item));
+        else known.delete(item);
+      }
+      const touched = new Map<string, EditSubjectDto>();
+      for (const [item, then] of before) {
+        for (const read of [then, known.get(item) ?? null]) {
+          if (read && read.keys.some((key) => attribute(key) !== null)) touched.set(subjectId(read.subject), known.get(item)?.subject ?? read.subject);
+        }
+      }
+      if (documentKeys(doc).some((key) => attribute(key) !== null)) touched.set('document', DOCUMENT);
+      const [only] = touched.values();
+      updates.push({ seq: edit.seq, at: edit.at, actor: edit.actor, subject: touched.size === 1 && only ? only : DOCUMENT });
+      items = after;
+    }
+  } finally {
+    doc.off('afterTransaction', collect);
   }
   return updates;
 }
