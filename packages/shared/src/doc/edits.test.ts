@@ -136,7 +136,7 @@ function random(seed: number): () => number {
   };
 }
 
-/** A roadmap edited by two people and now and then the server, with pauses of random length; each update touches one goal or the title. */
+/** A roadmap edited by two people and now and then the server, with pauses of random length; each update adds, changes or removes one goal, or changes the title. */
 function generateHistory(seed: number, length: number): { log: SeqEdit[]; touched: string[] } {
   const next = random(seed);
   const road = new LoggedDoc(ROADMAP_ROOTS);
@@ -153,10 +153,12 @@ function generateHistory(seed: number, length: number): { log: SeqEdit[]; touche
         const goal = addGoal(road.doc, { title: `goal ${road.log.length}`, proposedBy: 'client' });
         touched.push(`goal:${goal.get('id') as string}`);
       } else if (action < 0.9) {
-        const goal = goals.get(Math.floor(next() * goals.length));
+        const index = Math.floor(next() * goals.length);
+        const goal = goals.get(index);
         touched.push(`goal:${goal.get('id') as string}`);
         if (action < 0.6) (goal.get('title') as Y.Text).insert(0, 'x');
-        else addStep(goal, 'a step');
+        else if (action < 0.8) addStep(goal, 'a step');
+        else goals.delete(index, 1);
       } else {
         touched.push('document');
         road.doc.getMap('meta').set('title', `Roadmap ${road.log.length}`);
