@@ -127,9 +127,14 @@ function actorName(actor: ExportEdit['actor']): string {
   return actor.via ? `${actor.name} (${actor.via})` : actor.name;
 }
 
+/** What an edit was about, in words. */
+function subjectName(subject: ExportEdit['subject']): string {
+  return subject.kind === 'document' ? 'the document' : `the ${subject.kind} “${inline(subject.title)}”`;
+}
+
 function historyMarkdown(title: string, history: ExportDocumentHistory): string[] {
   const lines = [`### ${title}`, ''];
-  for (const edit of history.edits) lines.push(`- ${span(edit.from, edit.to)} — ${actorName(edit.actor)}: ${count(edit.changes, 'change')} (${edit.firstSeq}–${edit.lastSeq})`);
+  for (const edit of history.edits) lines.push(`- ${span(edit.startedAt, edit.endedAt)} — ${actorName(edit.actor)}, ${subjectName(edit.subject)}: ${count(edit.changes, 'change')} (${edit.fromSeq}–${edit.toSeq})`);
   if (history.edits.length === 0) lines.push('_No changes yet._');
   lines.push('');
   return lines;

@@ -126,7 +126,7 @@ describe.each(testBackends())('workspace export on %s', (kind) => {
       expect(text).toContain(`\n${heading}\n`);
     }
     expect(text).toMatch(/- \d{4}-\d\d-\d\d \d\d:\d\d UTC — Session 1 — .+ \(end of a session, up to change \d+\)/);
-    expect(text).toMatch(/- \d{4}-\d\d-\d\d \d\d:\d\d.* — Client: \d+ changes? \(2–3\)/);
+    expect(text).toMatch(/- \d{4}-\d\d-\d\d \d\d:\d\d.* — Client, the goal “Sleep \\\*better\\\*”: 2 changes \(2–3\)/);
     expect(text).toMatch(/— Client confirmed reading How we work\n/);
     expect(text).toMatch(/— Therapist ended session 1\n/);
     expect(text).toContain('We decide together (said on ');

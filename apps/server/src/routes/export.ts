@@ -4,7 +4,6 @@ import {
   docsHiddenFrom,
   EXPORT_SCHEMA_VERSION,
   exportQuery,
-  groupIntoEdits,
   snapshotCards,
   snapshotRoadmap,
   workspaceParams,
@@ -28,7 +27,7 @@ import { currentUser, requireSession } from '../middleware/session.js';
 import { toEntryDto } from './access-log.js';
 import { exportMarkdown } from './export-markdown.js';
 import { buildClosingReview } from './closing-review.js';
-import { actorOf } from './history.js';
+import { actorOf, editsBetween } from './history.js';
 import { loadTerms } from './terms.js';
 import { toSessionDto } from './therapy-sessions.js';
 import { toVersionDto } from './versions.js';
@@ -88,7 +87,7 @@ export async function buildExport(deps: Pick<AppDeps, 'db' | 'rooms'>, workspace
       if (page.length < CHANGES_PAGE) break;
       after = page.at(-1)!.seq;
     }
-    return { versions, history: { changes, edits: groupIntoEdits(changes) } };
+    return { versions, history: { changes, edits: await editsBetween(deps.db, doc, document.id, 0, changes.at(-1)?.seq ?? 0, byId) } };
   };
 
   const [roadmap, board, drafts, roadmapRecord, boardRecord, draftsRecord, terms, sessions, accessLog, closingReview] = await Promise.all([

@@ -6,6 +6,8 @@ import {
   compareRoadmapSnapshots,
   DOC_KINDS,
   docParams,
+  editsQuery,
+  groupEdits,
   historyQuery,
   restoreBoard,
   restoreCard,
@@ -16,9 +18,12 @@ import {
   snapshotCards,
   snapshotRoadmap,
   stateQuery,
+  subjectsOfUpdates,
   type CompareDto,
   type DocChange,
   type DocName,
+  type EditDto,
+  type EditPageDto,
   type LoggedEdit,
   type HistoryActorDto,
   type HistoryPageDto,
@@ -75,6 +80,27 @@ function changesFrom(doc: DocName, state: Y.Doc, edits: readonly LoggedEdit[]): 
   const then = snapshotCards(state);
   const attribute = attributeEdits(state, edits);
   return compareCardSnapshots(then, snapshotCards(state), attribute);
+}
+
+/**
+ * How many updates one page of edits reads back from its newest point: enough for a good page of
+ * edits at once, few enough that a page stays quick on a long history.
+ */
+export const EDITS_WINDOW = 2_000;
+
+/**
+ * The edits (oldest first, see `groupEdits`) that updates `afterSeq`+1 … `upToSeq` of a document
+ * make, each about the goal, card or document it touched. The route and the export both read
+ * edits through this.
+ */
+export async function editsBetween(db: Kysely<Database>, doc: DocName, documentId: string, afterSeq: number, upToSeq: number, members: ReadonlyMap<string, MemberRow>): Promise<EditDto[]> {
+  const [state, rows] = await Promise.all([stateAt(historySource(db), DOC_KINDS[doc], documentId, afterSeq), listEditsBetween(db, documentId, afterSeq, upToSeq)]);
+  try {
+    const logged = rows.map((row) => ({ seq: row.seq, update: row.update, actor: actorOf(row, members), at: row.createdAt.toISOString() }));
+    return groupEdits(subjectsOfUpdates(state, logged));
+  } finally {
+    state.destroy();
+  }
 }
 
 /** The seq a point of history names (a version's id, or `seq:N`), checked against the log. */
@@ -184,5 +210,21 @@ export function historyRoutes(deps: AppDeps) {
       if (!found) throw notFound(input.cardId ? 'That card is not in this version.' : input.stepId ? 'That step (or its goal) is not in this version or not in the roadmap now.' : 'That goal is not in this version.');
       await recordAudit(deps.db, { workspaceId: id, userId: user.id, action: 'doc.restore', target: doc });
       return c.json<RestoreResultDto>({ seq: restored, undo: restored === null ? null : `seq:${restored - 1}` }, 201);
+    })
+    .get('/:doc/edits', validate('param', docParams, unknownDocument), validate('query', editsQuery), async (c) => {
+      const user = currentUser(c);
+      const { id, doc } = c.req.valid('param');
+      const { before, limit } = c.req.valid('query');
+      const access = await requireDocAccess(deps, user.id, id, doc);
+      const [last, members] = await Promise.all([lastSeq(deps.db, access.documentId), listMembers(deps.db, id)]);
+      const upTo = Math.min(before ?? last, last);
+      const from = Math.max(0, upTo - EDITS_WINDOW);
+      const edits = await editsBetween(deps.db, doc, access.documentId, from, upTo, new Map(members.map((member) => [member.userId, member])));
+      // The oldest edit of the window may have begun before it: it comes whole with the next page (unless it is all there is).
+      const whole = from > 0 && edits.length > 1 ? edits.slice(1) : edits;
+      const page = whole.slice(-limit).reverse();
+      const oldest = page.at(-1);
+      await recordView(deps.db, { workspaceId: id, userId: user.id, action: 'version.view', target: doc, read: readKindOf(c) });
+      return c.json<EditPageDto>({ edits: page, next: oldest && oldest.fromSeq > 1 ? oldest.fromSeq - 1 : null }, 200);
     });
 }

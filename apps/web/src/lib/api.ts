@@ -11,6 +11,7 @@ import {
   type DocName,
   type ReadKind,
   type EndedSessionDto,
+  type EditPageDto,
   type HistoryPageDto,
   type RestoreInput,
   type RestoreResultDto,
@@ -227,6 +228,12 @@ export async function getVersionState(workspaceId: string, doc: DocName, version
 export function getHistory(workspaceId: string, doc: DocName, page: { after?: number; limit?: number; read?: ReadKind } = {}): Promise<HistoryPageDto> {
   const query = { after: String(page.after ?? 0), limit: String(page.limit ?? 1_000) };
   return call(() => client.workspaces[':id'].docs[':doc'].history.$get({ param: { id: workspaceId, doc }, query }, readOptions(page.read ?? 'refresh')));
+}
+
+/** A page of a document's edits (changes grouped by person, goal or card, and time), newest first: those ending at or before update `before`. */
+export function getEdits(workspaceId: string, doc: DocName, page: { before?: number; limit?: number } = {}): Promise<EditPageDto> {
+  const query = { limit: String(page.limit ?? 30), ...(page.before === undefined ? {} : { before: String(page.before) }) };
+  return call(() => client.workspaces[':id'].docs[':doc'].edits.$get({ param: { id: workspaceId, doc }, query }, readOptions('refresh')));
 }
 
 /** The whole document exactly as it was after update `seq`: a Yjs update to apply to an empty document. */

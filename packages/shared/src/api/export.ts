@@ -99,14 +99,20 @@ const changeSchema = z.object({ seq: z.number().int().min(1), at: moment, actor:
 
 const editSchema = z
   .object({
+    fromSeq: z.number().int().min(1).describe('Its first change (the document before it is the one after change fromSeq − 1).'),
+    toSeq: z.number().int().min(1).describe('Its last change.'),
+    startedAt: moment,
+    endedAt: moment,
     actor: actorSchema,
-    from: moment,
-    to: moment,
-    firstSeq: z.number().int().min(1),
-    lastSeq: z.number().int().min(1),
+    subject: z
+      .discriminatedUnion('kind', [
+        z.object({ kind: z.enum(['goal', 'card']), id, title: z.string().describe('The goal’s title, or the card’s first words, as they were at the edit’s end.') }),
+        z.object({ kind: z.literal('document') }),
+      ])
+      .describe('What the edit was about: one goal, one card, or the document itself (its title, or several goals or cards at once).'),
     changes: z.number().int().min(1),
   })
-  .describe('Consecutive changes by one person with less than five minutes between them, as people think of an edit.');
+  .describe('Consecutive changes by one person to one goal, card or the document, with at most five minutes between two of them and at most thirty minutes in all, as people think of an edit.');
 
 const documentHistorySchema = z
   .object({ changes: z.array(changeSchema).describe('Every change, oldest first.'), edits: z.array(editSchema).describe('The same changes grouped into edits, oldest first.') })
@@ -230,30 +236,3 @@ export type ExportVersion = z.infer<typeof versionSchema>;
 export type ExportChange = z.infer<typeof changeSchema>;
 export type ExportEdit = z.infer<typeof editSchema>;
 export type ExportDocumentHistory = z.infer<typeof documentHistorySchema>;
-
-/** A pause longer than this between one person's changes starts a new edit. */
-export const EXPORT_EDIT_PAUSE_MS = 5 * 60_000;
-
-function sameActor(a: ExportChange['actor'], b: ExportChange['actor']): boolean {
-  return a.kind === 'member' ? b.kind === 'member' && a.userId === b.userId && a.via === b.via : b.kind === 'server' && a.reason === b.reason;
-}
-
-/**
- * Changes (oldest first) grouped into edits: one person's consecutive changes, each less than
- * `EXPORT_EDIT_PAUSE_MS` after the one before. Anyone else's change in between starts a new edit.
- */
-export function groupIntoEdits(changes: readonly ExportChange[], pauseMs = EXPORT_EDIT_PAUSE_MS): ExportEdit[] {
-  const edits: ExportEdit[] = [];
-  let last: ExportEdit | undefined;
-  for (const change of changes) {
-    if (last && sameActor(last.actor, change.actor) && Date.parse(change.at) - Date.parse(last.to) <= pauseMs) {
-      last.to = change.at;
-      last.lastSeq = change.seq;
-      last.changes += 1;
-    } else {
-      last = { actor: change.actor, from: change.at, to: change.at, firstSeq: change.seq, lastSeq: change.seq, changes: 1 };
-      edits.push(last);
-    }
-  }
-  return edits;
-}

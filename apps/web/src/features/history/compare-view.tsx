@@ -14,6 +14,12 @@ type ComparedDoc = 'roadmap' | 'feedback';
 /** The pickers' name for the latest point, whatever it is when the comparison is read. */
 const NOW = 'now';
 
+/** Two points (`seq:N`) to open the comparison at, as an edit of the Changes list asks for. */
+export interface ComparePreset {
+  from: string;
+  to: string;
+}
+
 /** A point to compare, as the pickers offer it. */
 interface PointChoice {
   /** What the route takes: a version's id or `seq:N`. */
@@ -22,7 +28,7 @@ interface PointChoice {
 }
 
 /** The points of a document one can compare: the beginning, its versions (oldest first), the slider's point, now. */
-async function loadPoints(workspaceId: string, doc: ComparedDoc, sliderSeq: number | null): Promise<{ choices: PointChoice[]; from: string; now: string }> {
+async function loadPoints(workspaceId: string, doc: ComparedDoc, sliderSeq: number | null, preset: ComparePreset | null): Promise<{ choices: PointChoice[]; from: string; now: string }> {
   const [versions, history] = await Promise.all([listVersions(workspaceId, doc, 'refresh'), getHistory(workspaceId, doc, { limit: 1 })]);
   const oldestFirst = [...versions].reverse();
   const now = `seq:${history.lastSeq}`;
@@ -30,6 +36,7 @@ async function loadPoints(workspaceId: string, doc: ComparedDoc, sliderSeq: numb
     { value: 'seq:0', label: 'The beginning' },
     ...oldestFirst.map((version) => ({ value: version.id, label: versionLabel(version) })),
     ...(sliderSeq !== null && doc === 'roadmap' ? [{ value: `seq:${sliderSeq}`, label: `The point on the slider (change ${sliderSeq})` }] : []),
+    ...(preset && doc === 'roadmap' ? [{ value: preset.from, label: 'Just before the edit' }, { value: preset.to, label: 'Right after the edit' }] : []),
     { value: NOW, label: 'Now' },
   ];
   return { choices, from: defaultFrom(versions, sliderSeq, doc), now };
@@ -52,10 +59,10 @@ function defaultFrom(versionsNewestFirst: readonly VersionDto[], sliderSeq: numb
  * changed words shown inserted and struck through. A goal, step or card removed in between can
  * be restored from here (cards only by the client: they are their words).
  */
-export function CompareView({ workspace, user, sliderSeq }: { workspace: WorkspaceDto; user: UserDto; sliderSeq: number | null }) {
+export function CompareView({ workspace, user, sliderSeq, preset = null }: { workspace: WorkspaceDto; user: UserDto; sliderSeq: number | null; preset?: ComparePreset | null }) {
   const [doc, setDoc] = useState<ComparedDoc>('roadmap');
-  const [points, reloadPoints] = useAsync(`compare-points:${workspace.id}:${doc}:${sliderSeq}`, () => loadPoints(workspace.id, doc, sliderSeq));
-  const [picked, setPicked] = useState<{ doc: ComparedDoc; from?: string; to?: string }>({ doc });
+  const [points, reloadPoints] = useAsync(`compare-points:${workspace.id}:${doc}:${sliderSeq}:${preset?.from}:${preset?.to}`, () => loadPoints(workspace.id, doc, sliderSeq, preset));
+  const [picked, setPicked] = useState<{ doc: ComparedDoc; from?: string; to?: string }>(preset ? { doc, ...preset } : { doc });
   const ready = points.status === 'ready' ? points.data : null;
   const choice = picked.doc === doc ? picked : { doc };
   const from = choice.from ?? ready?.from ?? null;

@@ -9,6 +9,7 @@ import { useAsync } from '../../lib/use-async.js';
 import { RoadmapView } from '../roadmap/roadmap-view.js';
 import { formatMoment } from '../../lib/dates.js';
 import { useTherapySessions } from '../sessions/use-therapy-sessions.js';
+import { ChangesView } from './changes-view.js';
 import { CompareView } from './compare-view.js';
 import { changeAt, replayFrames, sessionMarkers, type ReplayMarker } from './replay.js';
 
@@ -105,7 +106,9 @@ export function HistoryView({ workspace, user, names }: { workspace: WorkspaceDt
   const sliderId = useId();
   const markersId = useId();
   const [restored, setRestored] = useState<{ from: number; undo: string | null } | null>(null);
-  const [mode, setMode] = useState<'replay' | 'compare'>('replay');
+  const [mode, setMode] = useState<Mode>('replay');
+  // An edit's "Show what changed" opens the comparison from just before it to its end.
+  const [preset, setPreset] = useState<{ from: string; to: string } | null>(null);
   const [undoing, setUndoing] = useState(false);
   const undo = async (undoPoint: string) => {
     setUndoing(true);
@@ -147,12 +150,25 @@ export function HistoryView({ workspace, user, names }: { workspace: WorkspaceDt
   const current = seq ?? last;
   const atNow = current === last;
   const here = changeAt(changes, current);
-  const modes = <Modes mode={mode} onChange={(next) => (stop(), setMode(next))} />;
+  const modes = <Modes mode={mode} onChange={(next) => (stop(), setPreset(null), setMode(next))} />;
   if (mode === 'compare') {
     return (
       <div className="history">
         {modes}
-        <CompareView workspace={workspace} user={user} sliderSeq={atNow ? null : current} />
+        <CompareView key={preset ? `${preset.from}-${preset.to}` : 'picked'} workspace={workspace} user={user} sliderSeq={atNow ? null : current} preset={preset} />
+      </div>
+    );
+  }
+  if (mode === 'changes') {
+    return (
+      <div className="history">
+        {modes}
+        <ChangesView
+          workspace={workspace}
+          user={user}
+          onCompare={(from, to) => (setPreset({ from: `seq:${from}`, to: `seq:${to}` }), setMode('compare'))}
+          onReplay={(at) => (setPoint(at), setMode('replay'))}
+        />
       </div>
     );
   }
@@ -235,12 +251,17 @@ export function HistoryView({ workspace, user, names }: { workspace: WorkspaceDt
   );
 }
 
-/** Replay the history, or compare two points of it. */
-function Modes({ mode, onChange }: { mode: 'replay' | 'compare'; onChange: (mode: 'replay' | 'compare') => void }) {
+type Mode = 'replay' | 'changes' | 'compare';
+
+/** Replay the history, list its edits, or compare two points of it. */
+function Modes({ mode, onChange }: { mode: Mode; onChange: (mode: Mode) => void }) {
   return (
     <div className="history__modes" role="group" aria-label="Look back by">
       <Button variant={mode === 'replay' ? 'primary' : 'secondary'} aria-pressed={mode === 'replay'} onClick={() => onChange('replay')}>
         Replay
+      </Button>
+      <Button variant={mode === 'changes' ? 'primary' : 'secondary'} aria-pressed={mode === 'changes'} onClick={() => onChange('changes')}>
+        Changes
       </Button>
       <Button variant={mode === 'compare' ? 'primary' : 'secondary'} aria-pressed={mode === 'compare'} onClick={() => onChange('compare')}>
         Compare two points
