@@ -75,21 +75,13 @@ class TouchReader {
   }
 
   /**
-   * Every key one logged edit touched, read from the structs it put into the store and took out
-   * of it (`added`, `removed`), as Yjs would report them for a transaction of its own: a text,
-   * the field of its owner; a map, the field set; a list, the item put in or taken out. Like
-   * Yjs, a change inside a type the same edit created, or inside a deleted one, counts only for
-   * that type's own key. `before` is the state of the store before the edit.
+   * Adds to `keys` what putting `item` into the store or taking it out touched, as Yjs would
+   * report it for a transaction of the edit alone: a text, the field of its owner; a map, the
+   * field set; a list, the item put in or taken out. Like Yjs, a change inside a type the same
+   * edit created (its clock is past `before`, the store's state before the edit), or inside a
+   * deleted one, counts only for that type's own key.
    */
-  touched(added: Iterable<Y.Item>, removed: Iterable<Y.Item>, before: ReadonlyMap<number, number>): string[] {
-    const keys: string[] = [];
-    for (const item of added) this.visit(item, before, keys);
-    for (const item of removed) this.visit(item, before, keys);
-    return keys;
-  }
-
-  /** Adds to `keys` what putting `item` in or taking it out touched (see `touched`). */
-  private visit(item: Y.Item, before: ReadonlyMap<number, number>, keys: string[]): void {
+  touch(item: Y.Item, before: ReadonlyMap<number, number>, keys: string[]): void {
     const parent = item.parent;
     if (!(parent instanceof Y.AbstractType)) return;
     const owner = parent._item;
@@ -124,25 +116,22 @@ function stateOf(store: Y.Doc['store']): Map<number, number> {
   return state;
 }
 
-/** The items of `store` from `clock` on, for one client (what an edit added, when `clock` is the client's state before it). */
-function* itemsFrom(store: Y.Doc['store'], client: number, clock: number): Generator<Y.Item> {
-  const structs = store.clients.get(client);
-  if (!structs) return;
-  for (let index = Y.findIndexSS(structs, clock); index < structs.length; index++) {
+/** Adds to `keys` what the items of one client from `clock` on touched (those an edit added, when `clock` is the client's state before it). */
+function touchAdded(reader: TouchReader, structs: readonly (Y.Item | Y.GC)[], clock: number, before: ReadonlyMap<number, number>, keys: string[]): void {
+  for (let index = Y.findIndexSS(structs as (Y.Item | Y.GC)[], clock); index < structs.length; index++) {
     const struct = structs[index];
-    if (struct instanceof Y.Item) yield struct;
+    if (struct instanceof Y.Item) reader.touch(struct, before, keys);
   }
 }
 
-/** The items of `store` in the deleted ranges `ranges` of one client. */
-function* itemsIn(store: Y.Doc['store'], client: number, ranges: readonly { clock: number; len: number }[]): Generator<Y.Item> {
-  const structs = store.clients.get(client);
-  if (!structs) return;
-  for (const { clock, len } of ranges) {
-    for (let index = Y.findIndexSS(structs, clock); index < structs.length; index++) {
+/** Adds to `keys` what the items of one client in the deleted ranges `ranges[from…]` touched. */
+function touchRemoved(reader: TouchReader, structs: readonly (Y.Item | Y.GC)[], ranges: readonly { clock: number; len: number }[], from: number, before: ReadonlyMap<number, number>, keys: string[]): void {
+  for (let range = from; range < ranges.length; range++) {
+    const { clock, len } = ranges[range]!;
+    for (let index = Y.findIndexSS(structs as (Y.Item | Y.GC)[], clock); index < structs.length; index++) {
       const struct = structs[index]!;
       if (struct.id.clock >= clock + len) break;
-      if (struct instanceof Y.Item) yield struct;
+      if (struct instanceof Y.Item) reader.touch(struct, before, keys);
     }
   }
 }
@@ -162,21 +151,25 @@ export function attributeEdits(doc: Y.Doc, edits: Iterable<LoggedEdit>): Attribu
   // transaction ends, merges them and collects the deleted content.
   doc.transact((transaction) => {
     const deleted = transaction.deleteSet.clients;
+    const keys: string[] = [];
     for (const edit of edits) {
       const before = stateOf(doc.store);
       const deletedBefore = new Map<number, number>();
       for (const [client, ranges] of deleted) deletedBefore.set(client, ranges.length);
       Y.applyUpdate(doc, edit.update);
-      const added: Y.Item[] = [];
-      for (const [client, clock] of stateOf(doc.store)) if (clock > (before.get(client) ?? 0)) added.push(...itemsFrom(doc.store, client, before.get(client) ?? 0));
-      const removed: Y.Item[] = [];
+      keys.length = 0;
+      for (const [client, structs] of doc.store.clients) {
+        const clock = before.get(client) ?? 0;
+        if (Y.getState(doc.store, client) > clock) touchAdded(reader, structs, clock, before, keys);
+      }
       for (const [client, ranges] of deleted) {
         const from = deletedBefore.get(client) ?? 0;
-        if (ranges.length > from) removed.push(...itemsIn(doc.store, client, ranges.slice(from)));
+        const structs = doc.store.clients.get(client);
+        if (structs && ranges.length > from) touchRemoved(reader, structs, ranges, from, before, keys);
       }
-      if (added.length === 0 && removed.length === 0) continue;
+      if (keys.length === 0) continue;
       const attribution: Attribution = { actor: edit.actor, at: edit.at };
-      for (const key of reader.touched(added, removed, before)) last.set(key, attribution);
+      for (const key of keys) last.set(key, attribution);
     }
   });
   return (key) => last.get(key) ?? null;
