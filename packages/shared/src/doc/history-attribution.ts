@@ -75,64 +75,103 @@ class TouchReader {
   }
 
   /**
-   * Every key one transaction touched, from the types it changed (`Transaction.changed`, what
-   * Yjs builds its events from, without building them): a text, the field of its owner; a map,
-   * the fields it set; a list, the items put in or taken out in this transaction.
+   * Adds to `keys` what putting `item` into the store or taking it out touched, as Yjs would
+   * report it for a transaction of the edit alone: a text, the field of its owner; a map, the
+   * field set; a list, the item put in or taken out. Like Yjs, a change inside a type the same
+   * edit created (its clock is past `before`, the store's state before the edit), or inside a
+   * deleted one, counts only for that type's own key.
    */
-  touched(transaction: Y.Transaction): string[] {
-    const keys: string[] = [];
-    for (const [type, fields] of transaction.changed) {
-      if (type instanceof Y.Array) {
-        for (let item = type._start; item !== null; item = item.right) {
-          if (!(item.content instanceof Y.ContentType)) continue;
-          const added = item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0);
-          if (!added && !Y.isDeleted(transaction.deleteSet, item.id)) continue;
-          const key = this.keyOfItem(item.content.type);
-          if (key) keys.push(key);
-        }
-        continue;
-      }
-      const own = this.keyOfItem(type);
-      if (own !== null && type instanceof Y.Map) {
-        for (const field of fields) if (field !== null) keys.push(fieldKey(own, field));
-        continue;
-      }
-      // A text or a record field of an item: the field of its owner (and, for a record, each entry).
-      const field = type._item?.parentSub;
-      const owner = type._item?.parent;
-      const ownerKey = field && owner instanceof Y.AbstractType ? this.keyOfItem(owner) : null;
-      if (!field || ownerKey === null) continue;
-      keys.push(fieldKey(ownerKey, field));
-      if (type instanceof Y.Map) for (const entry of fields) if (entry !== null) keys.push(fieldKey(ownerKey, field, entry));
+  touch(item: Y.Item, before: ReadonlyMap<number, number>, keys: string[]): void {
+    const parent = item.parent;
+    if (!(parent instanceof Y.AbstractType)) return;
+    const owner = parent._item;
+    if (owner !== null && (owner.deleted || owner.id.clock >= (before.get(owner.id.client) ?? 0))) return;
+    if (parent instanceof Y.Array) {
+      const key = item.content instanceof Y.ContentType ? this.keyOfItem(item.content.type) : null;
+      if (key) keys.push(key);
+      return;
     }
-    return keys;
+    const own = this.keyOfItem(parent);
+    if (own !== null && parent instanceof Y.Map) {
+      if (item.parentSub !== null) keys.push(fieldKey(own, item.parentSub));
+      return;
+    }
+    // A text or a record field of an item: the field of its owner (and, for a record, each entry).
+    const field = owner?.parentSub;
+    const ownerType = owner?.parent;
+    const ownerKey = field && ownerType instanceof Y.AbstractType ? this.keyOfItem(ownerType) : null;
+    if (!field || ownerKey === null) return;
+    keys.push(fieldKey(ownerKey, field));
+    if (parent instanceof Y.Map && item.parentSub !== null) keys.push(fieldKey(ownerKey, field, item.parentSub));
+  }
+}
+
+/** The next clock of every client of `store` (what it holds so far). */
+function stateOf(store: Y.Doc['store']): Map<number, number> {
+  const state = new Map<number, number>();
+  for (const [client, structs] of store.clients) {
+    const last = structs[structs.length - 1];
+    if (last) state.set(client, last.id.clock + last.length);
+  }
+  return state;
+}
+
+/** Adds to `keys` what the items of one client from `clock` on touched (those an edit added, when `clock` is the client's state before it). */
+function touchAdded(reader: TouchReader, structs: readonly (Y.Item | Y.GC)[], clock: number, before: ReadonlyMap<number, number>, keys: string[]): void {
+  for (let index = Y.findIndexSS(structs as (Y.Item | Y.GC)[], clock); index < structs.length; index++) {
+    const struct = structs[index];
+    if (struct instanceof Y.Item) reader.touch(struct, before, keys);
+  }
+}
+
+/** Adds to `keys` what the items of one client in the deleted ranges `ranges[from…]` touched. */
+function touchRemoved(reader: TouchReader, structs: readonly (Y.Item | Y.GC)[], ranges: readonly { clock: number; len: number }[], from: number, before: ReadonlyMap<number, number>, keys: string[]): void {
+  for (let range = from; range < ranges.length; range++) {
+    const { clock, len } = ranges[range]!;
+    for (let index = Y.findIndexSS(structs as (Y.Item | Y.GC)[], clock); index < structs.length; index++) {
+      const struct = structs[index]!;
+      if (struct.id.clock >= clock + len) break;
+      if (struct instanceof Y.Item) reader.touch(struct, before, keys);
+    }
   }
 }
 
 /**
- * Applies logged edits to `doc`, in order, each as its own transaction, and records for every
- * item and field the last edit that touched it: who made it and when. Pure: the log is the
- * input, nothing is read from elsewhere. An edit that Yjs can only apply once a later one
- * arrives is credited to the later one.
+ * Applies logged edits to `doc`, in order, and records for every item and field the last edit
+ * that touched it: who made it and when. Pure: the log is the input, nothing is read from
+ * elsewhere. An edit that Yjs can only apply once a later one arrives is credited to the later
+ * one.
  */
 export function attributeEdits(doc: Y.Doc, edits: Iterable<LoggedEdit>): Attribute {
   const reader = new TouchReader(doc);
   const last = new Map<string, Attribution>();
-  let current: Attribution | null = null;
-  const record = (transaction: Y.Transaction) => {
-    if (!current) return;
-    for (const key of reader.touched(transaction)) last.set(key, current);
-  };
-  doc.on('afterTransaction', record);
-  try {
+  // One transaction for all the edits (a transaction of its own per edit costs more than applying
+  // it): what an edit added is what the store holds beyond its state before the edit, what it
+  // removed the ranges it appended to the transaction's delete set — both read before the
+  // transaction ends, merges them and collects the deleted content.
+  doc.transact((transaction) => {
+    const deleted = transaction.deleteSet.clients;
+    const keys: string[] = [];
     for (const edit of edits) {
-      current = { actor: edit.actor, at: edit.at };
+      const before = stateOf(doc.store);
+      const deletedBefore = new Map<number, number>();
+      for (const [client, ranges] of deleted) deletedBefore.set(client, ranges.length);
       Y.applyUpdate(doc, edit.update);
+      keys.length = 0;
+      for (const [client, structs] of doc.store.clients) {
+        const clock = before.get(client) ?? 0;
+        if (Y.getState(doc.store, client) > clock) touchAdded(reader, structs, clock, before, keys);
+      }
+      for (const [client, ranges] of deleted) {
+        const from = deletedBefore.get(client) ?? 0;
+        const structs = doc.store.clients.get(client);
+        if (structs && ranges.length > from) touchRemoved(reader, structs, ranges, from, before, keys);
+      }
+      if (keys.length === 0) continue;
+      const attribution: Attribution = { actor: edit.actor, at: edit.at };
+      for (const key of keys) last.set(key, attribution);
     }
-  } finally {
-    current = null;
-    doc.off('afterTransaction', record);
-  }
+  });
   return (key) => last.get(key) ?? null;
 }
 
