@@ -88,6 +88,9 @@ function changesFrom(doc: DocName, state: Y.Doc, edits: readonly LoggedEdit[]): 
  */
 export const EDITS_WINDOW = 2_000;
 
+/** Updates replayed between two turns of the event loop when naming what each was about (about 20 ms each). */
+const SUBJECT_SLICE = 100;
+
 /**
  * The edits (oldest first, see `groupEdits`) that updates `afterSeq`+1 … `upToSeq` of a document
  * make, each about the goal, card or document it touched. The route and the export both read
@@ -97,7 +100,13 @@ export async function editsBetween(db: Kysely<Database>, doc: DocName, documentI
   const [state, rows] = await Promise.all([stateAt(historySource(db), DOC_KINDS[doc], documentId, afterSeq), listEditsBetween(db, documentId, afterSeq, upToSeq)]);
   try {
     const logged = rows.map((row) => ({ seq: row.seq, update: row.update, actor: actorOf(row, members), at: row.createdAt.toISOString() }));
-    return groupEdits(subjectsOfUpdates(state, logged));
+    // A long history is read in slices, letting the event loop serve live edits in between.
+    const subjects = [];
+    for (let start = 0; start < logged.length; start += SUBJECT_SLICE) {
+      if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+      subjects.push(...subjectsOfUpdates(state, logged.slice(start, start + SUBJECT_SLICE)));
+    }
+    return groupEdits(subjects);
   } finally {
     state.destroy();
   }

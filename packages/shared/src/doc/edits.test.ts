@@ -196,4 +196,17 @@ describe('edits of generated histories', () => {
       expect(apart).toBe(true);
     }
   });
+
+  it.each(seeds.slice(0, 4))('seed %i: a log read in slices on one document names every update as read at once', (seed) => {
+    const { log } = generateHistory(seed, 120);
+    const doc = new Y.Doc();
+    defineRoots(doc, ROADMAP_ROOTS);
+    try {
+      const sliced: SubjectUpdate[] = [];
+      for (let start = 0; start < log.length; start += 17) sliced.push(...subjectsOfUpdates(doc, log.slice(start, start + 17)));
+      expect(sliced).toEqual(subjectsOf(log));
+    } finally {
+      doc.destroy();
+    }
+  });
 });
