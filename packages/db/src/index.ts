@@ -12,3 +12,4 @@ export * from './repositories/audit.repository.js';
 export * from './repositories/terms.repository.js';
 export * from './repositories/therapy-sessions.repository.js';
 export * from './repositories/closing.repository.js';
+export * from './repositories/checkins.repository.js';

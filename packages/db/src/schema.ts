@@ -190,6 +190,27 @@ export interface ClosingConfirmationsTable {
   confirmed_at: CreatedAt;
 }
 
+/** The client's after-session check-in on one ended therapy session (process feedback). */
+export interface CheckinsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  session_id: string;
+  user_id: string;
+  /** 0–10 each. */
+  heard: number;
+  wanted: number;
+  fit: number;
+  overall: number;
+  /** −2 therapist-led … 0 shared … +2 me-led. */
+  steering: number;
+  choices_offered: 'yes' | 'some' | 'no';
+  note: string | null;
+  /** When the therapist may see it: now, once the next session starts, or only as scores in the trend. */
+  visibility: 'now' | 'next_session' | 'trend';
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   auth_sessions: AuthSessionsTable;
@@ -211,6 +232,7 @@ export interface Database {
   closing_reviews: ClosingReviewsTable;
   closing_reflections: ClosingReflectionsTable;
   closing_confirmations: ClosingConfirmationsTable;
+  checkins: CheckinsTable;
 }
 
 export type User = Selectable<UsersTable>;
