@@ -12,6 +12,7 @@ import { rejectCrossOrigin } from './middleware/csrf.js';
 import { loadSession } from './middleware/session.js';
 import { accessLogRoutes } from './routes/access-log.js';
 import { authRoutes } from './routes/auth.js';
+import { checkinRoutes } from './routes/checkins.js';
 import { closingRoutes } from './routes/closing.js';
 import { exportRoutes } from './routes/export.js';
 import { healthRoutes } from './routes/health.js';
@@ -44,6 +45,7 @@ export function createApi(deps: AppDeps) {
     .route('/workspaces/:id/sessions', therapySessionRoutes(deps))
     .route('/workspaces/:id/access-log', accessLogRoutes(deps))
     .route('/workspaces/:id/closing', closingRoutes(deps))
+    .route('/workspaces/:id/checkins', checkinRoutes(deps))
     .route('/workspaces', workspaceRoutes(deps))
     .route('/invites', inviteRoutes(deps));
 }

@@ -28,3 +28,4 @@ export * from './api/export.js';
 export * from './api/edits.js';
 export * from './api/access-text.js';
 export * from './api/closing.js';
+export * from './api/checkins.js';

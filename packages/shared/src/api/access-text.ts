@@ -51,6 +51,10 @@ export function describeAction(action: string, target: string | null): string {
       return 'saved a closing reflection';
     case 'closing.confirm':
       return 'confirmed the closing review';
+    case 'checkin.create':
+      return target ? `answered the after-session check-in for session ${target}` : 'answered the after-session check-in';
+    case 'checkin.update':
+      return target ? `changed their check-in answer for session ${target}` : 'changed their check-in answer';
     case 'workspace.archive':
       return 'confirmed last: the workspace became a read-only archive';
     default:

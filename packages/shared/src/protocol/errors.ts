@@ -19,6 +19,8 @@ export const ERROR_CODES = [
   'READ_ONLY',
   'NOT_JOINED',
   'CLOSING_NOT_OPEN',
+  'CHECKIN_EXISTS',
+  'CHECKIN_CLOSED',
   'LOAD_FAILED',
   'INTERNAL',
 ] as const;
@@ -77,6 +79,8 @@ export const HTTP_STATUS = {
   READ_ONLY: 409,
   NOT_JOINED: 409,
   CLOSING_NOT_OPEN: 409,
+  CHECKIN_EXISTS: 409,
+  CHECKIN_CLOSED: 409,
   LOAD_FAILED: 503,
   INTERNAL: 500,
 } as const satisfies Record<ErrorCode, number>;

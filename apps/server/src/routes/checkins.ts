@@ -1,0 +1,101 @@
+import { createCheckin, findCheckin, findCheckinSession, listCheckins, recordAudit, updateCheckin, type CheckinAnswers, type CheckinRow, type WorkspaceForUser } from '@alliance/db';
+import { checkinAnswersInput, checkinParams, createCheckinInput, workspaceParams, type CheckinDto, type CheckinsDto } from '@alliance/shared';
+import { Hono } from 'hono';
+import type { z } from 'zod';
+import type { AppDeps, AppEnv } from '../http/context.js';
+import { AppError, forbidden, notFound } from '../http/errors.js';
+import { requireMembership } from '../http/membership.js';
+import { validate } from '../http/validate.js';
+import { limitBody } from '../middleware/body-limit.js';
+import { noStore } from '../middleware/no-store.js';
+import { currentUser, requireSession } from '../middleware/session.js';
+import { requireWritable } from './terms.js';
+
+const closed = () => new AppError(409, 'CHECKIN_CLOSED', 'The next session has started: this check-in can no longer be answered or changed.');
+
+/** A check-in as its own author sees it: everything. */
+function toCheckinDto(row: CheckinRow): CheckinDto {
+  return {
+    id: row.id,
+    sessionId: row.sessionId,
+    sessionNumber: row.sessionNumber,
+    items: { heard: row.heard, wanted: row.wanted, fit: row.fit, overall: row.overall },
+    steering: row.steering,
+    choicesOffered: row.choicesOffered,
+    note: row.note,
+    visibility: row.visibility,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    open: row.nextSessionStartedAt === null,
+  };
+}
+
+/**
+ * A check-in as the therapist may see it, or null while it is not theirs to see: a
+ * `next_session` one waits for the next session to start, a `trend` one comes without its note.
+ */
+function forTherapist(row: CheckinRow): CheckinDto | null {
+  if (row.visibility === 'next_session' && row.nextSessionStartedAt === null) return null;
+  const dto = toCheckinDto(row);
+  return row.visibility === 'trend' ? { ...dto, note: null } : dto;
+}
+
+/** The parsed answers in the repository's shape. */
+function answersOf(input: z.output<typeof checkinAnswersInput>): CheckinAnswers {
+  return { ...input.items, steering: input.steering, choicesOffered: input.choicesOffered, note: input.note, visibility: input.visibility };
+}
+
+/** Only the client answers check-ins, and only while the workspace can still be changed. */
+function requireClientWriter(workspace: WorkspaceForUser): void {
+  if (workspace.role !== 'client') throw forbidden('Only the client answers the after-session check-in.');
+  requireWritable(workspace);
+}
+
+/**
+ * After-session check-ins (mounted at /api/workspaces/:id/checkins): the client's process
+ * feedback on an ended session, open until the next session starts. The client chooses when the
+ * therapist sees it, and the server filters what it sends the therapist accordingly.
+ * Nothing of a check-in's content goes to the logs or the audit trail.
+ */
+export function checkinRoutes(deps: AppDeps) {
+  return new Hono<AppEnv>()
+    .use(noStore)
+    .use(requireSession)
+    .get('/', validate('param', workspaceParams), async (c) => {
+      const user = currentUser(c);
+      const { id } = c.req.valid('param');
+      const workspace = await requireMembership(deps.db, id, user.id);
+      const rows = await listCheckins(deps.db, id);
+      const checkins =
+        workspace.role === 'therapist' ? rows.map(forTherapist).filter((dto): dto is CheckinDto => dto !== null) : rows.filter((row) => row.userId === user.id).map(toCheckinDto);
+      return c.json<CheckinsDto>({ checkins }, 200);
+    })
+    .post('/', limitBody(16 * 1024), validate('param', workspaceParams), validate('json', createCheckinInput), async (c) => {
+      const user = currentUser(c);
+      const { id } = c.req.valid('param');
+      const input = c.req.valid('json');
+      requireClientWriter(await requireMembership(deps.db, id, user.id));
+      const session = await findCheckinSession(deps.db, id, input.sessionId);
+      if (!session) throw notFound('No such session in this workspace.');
+      if (session.endedAt === null) throw new AppError(409, 'CONFLICT', 'This session is still in progress: the check-in opens when it ends.');
+      if (session.nextSessionStartedAt !== null) throw closed();
+      const created = await createCheckin(deps.db, { workspaceId: id, sessionId: session.id, userId: user.id, ...answersOf(input) });
+      if (!created) throw new AppError(409, 'CHECKIN_EXISTS', 'This session already has a check-in: change your answer instead.');
+      await recordAudit(deps.db, { workspaceId: id, userId: user.id, action: 'checkin.create', target: String(session.number) });
+      deps.events.workspaceChanged(id, 'checkins');
+      return c.json<CheckinDto>(toCheckinDto(created), 201);
+    })
+    .put('/:checkinId', limitBody(16 * 1024), validate('param', checkinParams), validate('json', checkinAnswersInput), async (c) => {
+      const user = currentUser(c);
+      const { id, checkinId } = c.req.valid('param');
+      requireClientWriter(await requireMembership(deps.db, id, user.id));
+      const existing = await findCheckin(deps.db, id, checkinId);
+      if (!existing || existing.userId !== user.id) throw notFound('No such check-in.');
+      if (existing.nextSessionStartedAt !== null) throw closed();
+      const updated = await updateCheckin(deps.db, { workspaceId: id, checkinId, ...answersOf(c.req.valid('json')) });
+      if (!updated) throw notFound('No such check-in.');
+      await recordAudit(deps.db, { workspaceId: id, userId: user.id, action: 'checkin.update', target: String(existing.sessionNumber) });
+      deps.events.workspaceChanged(id, 'checkins');
+      return c.json<CheckinDto>(toCheckinDto(updated), 200);
+    });
+}
