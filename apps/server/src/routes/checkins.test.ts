@@ -74,8 +74,15 @@ describe.each(testBackends())('after-session check-ins on %s', (kind) => {
     const theirs = await members.therapist.client.get(members.base);
     expect(theirs.body.checkins).toEqual([created.body]);
 
-    const actions = (await listAudit(server.db.db, members.id)).filter((event) => event.action.startsWith('checkin.'));
-    expect(actions.map((event) => [event.action, event.target])).toEqual([['checkin.create', '1']]);
+    const actions = (await listAudit(server.db.db, members.id)).filter((event) => event.action.startsWith('checkin'));
+    expect(actions.map((event) => [event.action, event.user_id, event.target])).toEqual([
+      ['checkins.view', members.therapist.id, null],
+      ['checkins.view', members.client.id, null],
+      ['checkin.create', members.client.id, '1'],
+    ]);
+    const log = await members.client.client.get(`/api/workspaces/${members.id}/access-log`);
+    expect(JSON.stringify(log.body)).toContain('checkins.view');
+    expect(JSON.stringify(log.body)).not.toContain('rushed');
   });
 
   it('shows the therapist a next-session check-in only once the next session has started', async () => {

@@ -1,10 +1,11 @@
-import { createCheckin, findCheckin, findCheckinSession, listCheckins, recordAudit, updateCheckin, type CheckinAnswers, type CheckinRow, type WorkspaceForUser } from '@alliance/db';
+import { createCheckin, findCheckin, findCheckinSession, listCheckins, recordAudit, recordView, updateCheckin, type CheckinAnswers, type CheckinRow, type WorkspaceForUser } from '@alliance/db';
 import { checkinAnswersInput, checkinParams, createCheckinInput, workspaceParams, type CheckinDto, type CheckinsDto } from '@alliance/shared';
 import { Hono } from 'hono';
 import type { z } from 'zod';
 import type { AppDeps, AppEnv } from '../http/context.js';
 import { AppError, forbidden, notFound } from '../http/errors.js';
 import { requireMembership } from '../http/membership.js';
+import { readKindOf } from '../http/read-kind.js';
 import { validate } from '../http/validate.js';
 import { limitBody } from '../middleware/body-limit.js';
 import { noStore } from '../middleware/no-store.js';
@@ -68,6 +69,7 @@ export function checkinRoutes(deps: AppDeps) {
       const rows = await listCheckins(deps.db, id);
       const checkins =
         workspace.role === 'therapist' ? rows.map(forTherapist).filter((dto): dto is CheckinDto => dto !== null) : rows.filter((row) => row.userId === user.id).map(toCheckinDto);
+      await recordView(deps.db, { workspaceId: id, userId: user.id, action: 'checkins.view', read: readKindOf(c) });
       return c.json<CheckinsDto>({ checkins }, 200);
     })
     .post('/', limitBody(16 * 1024), validate('param', workspaceParams), validate('json', createCheckinInput), async (c) => {
@@ -93,7 +95,8 @@ export function checkinRoutes(deps: AppDeps) {
       if (!existing || existing.userId !== user.id) throw notFound('No such check-in.');
       if (existing.nextSessionStartedAt !== null) throw closed();
       const updated = await updateCheckin(deps.db, { workspaceId: id, checkinId, ...answersOf(c.req.valid('json')) });
-      if (!updated) throw notFound('No such check-in.');
+      // The next session started between the two reads.
+      if (!updated) throw closed();
       await recordAudit(deps.db, { workspaceId: id, userId: user.id, action: 'checkin.update', target: String(existing.sessionNumber) });
       deps.events.workspaceChanged(id, 'checkins');
       return c.json<CheckinDto>(toCheckinDto(updated), 200);

@@ -50,6 +50,14 @@ describe.each(testBackends())('check-ins on %s', (kind) => {
     expect(await listCheckins(handle.db, workspaceId)).toEqual([updated]);
   });
 
+  it('closes a check-in to changes once the next session has started', async () => {
+    const { workspaceId, sessionId } = await withEndedSession('closed');
+    const created = (await createCheckin(handle.db, { workspaceId, sessionId, userId: clientId, ...answers }))!;
+    await startTherapySession(handle.db, { workspaceId, userId: therapistId });
+    expect(await updateCheckin(handle.db, { workspaceId, checkinId: created.id, ...answers, overall: 0 })).toBeUndefined();
+    expect((await listCheckins(handle.db, workspaceId))[0]?.overall).toBe(answers.overall);
+  });
+
   it('does not find a session or check-in through another workspace', async () => {
     const { workspaceId, sessionId } = await withEndedSession('mine');
     const other = await withEndedSession('other');

@@ -106,13 +106,27 @@ export async function createCheckin(db: Db, input: CheckinAnswers & { workspaceI
   return inserted ? findCheckin(db, input.workspaceId, inserted.id) : undefined;
 }
 
-/** Rewrites the answers of a check-in of the workspace; undefined when there is no such check-in. */
+/**
+ * Rewrites the answers of a check-in of the workspace while it is open: the session after its
+ * own has not started (checked in the same statement, so a change racing the next start loses).
+ * Undefined when there is no such open check-in.
+ */
 export async function updateCheckin(db: Db, input: CheckinAnswers & { workspaceId: string; checkinId: string; at?: Date }): Promise<CheckinRow | undefined> {
   const updated = await db
     .updateTable('checkins')
     .set({ ...answerColumns(input), updated_at: input.at ?? new Date() })
     .where('workspace_id', '=', input.workspaceId)
     .where('id', '=', input.checkinId)
+    .where(({ exists, not, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('therapy_sessions as s')
+            .innerJoin('therapy_sessions as n', (join) => join.onRef('n.workspace_id', '=', 's.workspace_id').on((eb) => eb('n.number', '=', eb('s.number', '+', 1))))
+            .select('n.id')
+            .whereRef('s.id', '=', 'checkins.session_id'),
+        ),
+      ),
+    )
     .returning('id')
     .executeTakeFirst();
   return updated ? findCheckin(db, input.workspaceId, updated.id) : undefined;

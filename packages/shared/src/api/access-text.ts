@@ -88,6 +88,7 @@ export function describeViews(views: AccessViewsDto['views']): string {
     ...versions,
     ...(opened('audit.view').length > 0 ? ['this access log'] : []),
     ...(opened('closing.view').length > 0 ? ['the closing review'] : []),
+    ...(opened('checkins.view').length > 0 ? ['the check-ins'] : []),
   ];
   return parts.length > 0 ? `opened ${listOf(parts)}` : 'opened the workspace';
 }
