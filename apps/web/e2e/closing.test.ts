@@ -1,34 +1,11 @@
 import { workspaceExportSchema } from '@alliance/shared';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { accessibilityProblems, shot, startBrowserRun, watchPage, type BrowserRun } from './browser.js';
-import { api, DESKTOP, download, newContext, openTab, PHONE, saved, startWorkspaceTogether, WAIT } from './people.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it, onTestFailed } from 'vitest';
+import { accessibilityProblems, shot } from './browser.js';
+import { api, download, openTab, saved, twoPeopleTogether, WAIT } from './people.js';
 
 describe('the closing review and the archive', () => {
-  let run: BrowserRun | undefined;
-  let therapistContext: BrowserContext;
-  let clientContext: BrowserContext;
-  let therapist: Page;
-  let client: Page;
-  let workspaceId: string;
-  const problems: string[] = [];
-
-  beforeAll(async () => {
-    run = await startBrowserRun();
-    therapistContext = await newContext(run.browser, run.server.url, DESKTOP);
-    therapist = await therapistContext.newPage();
-    watchPage(therapist, problems, 'therapist');
-    clientContext = await newContext(run.browser, run.server.url, PHONE);
-    client = await clientContext.newPage();
-    watchPage(client, problems, 'client');
-    workspaceId = await startWorkspaceTogether(therapist, client, run.server.url, 'Sam — closing');
-  }, 240_000);
-
-  afterAll(async () => {
-    await therapistContext?.close().catch(() => {});
-    await clientContext?.close().catch(() => {});
-    await run?.stop();
-  }, 60_000);
+  const together = twoPeopleTogether('Sam — closing');
 
   /** Writes the three answers of a closing reflection and shares them. */
   async function reflect(page: Page, answers: { helped: string; keep: string; ifHard: string }): Promise<void> {
@@ -48,7 +25,8 @@ describe('the closing review and the archive', () => {
   }
 
   it('the therapist opens the review, both reflect and confirm, and the workspace becomes a read-only archive', async () => {
-    const output = run!.server.output;
+    const { run, therapist, client, workspaceId, problems } = together;
+    const output = run.server.output;
     onTestFailed(() => console.error(`server output (last lines):\n${output().slice(-6_000)}`));
 
     // A goal that started below expectations and ended above them, across one session.

@@ -1,49 +1,21 @@
 import type { HistoryPageDto } from '@alliance/shared';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { accessibilityProblems, fieldValue, shot, startBrowserRun, watchPage, type BrowserRun } from './browser.js';
-import { api, DESKTOP, newContext, openTab, PHONE, saved, startWorkspaceTogether, WAIT } from './people.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it, onTestFailed } from 'vitest';
+import { accessibilityProblems, fieldValue, shot } from './browser.js';
+import { addGoal, api, openTab, saved, twoPeopleTogether, WAIT } from './people.js';
 
 async function roadmapTitles(page: Page): Promise<string[]> {
   return Promise.all((await page.getByRole('textbox', { name: 'Goal title' }).all()).map(fieldValue));
 }
 
 describe('comparing two points of the roadmap’s history', () => {
-  let run: BrowserRun | undefined;
-  let therapistContext: BrowserContext;
-  let clientContext: BrowserContext;
-  let therapist: Page;
-  let client: Page;
-  let workspaceId = '';
-  const problems: string[] = [];
+  const together = twoPeopleTogether('Sam — what changed');
 
-  beforeAll(async () => {
-    run = await startBrowserRun();
-    therapistContext = await newContext(run.browser, run.server.url, DESKTOP);
-    therapist = await therapistContext.newPage();
-    watchPage(therapist, problems, 'therapist');
-    clientContext = await newContext(run.browser, run.server.url, PHONE);
-    client = await clientContext.newPage();
-    watchPage(client, problems, 'client');
-    workspaceId = await startWorkspaceTogether(therapist, client, run.server.url, 'Sam — what changed');
-  }, 240_000);
-
-  afterAll(async () => {
-    await therapistContext?.close().catch(() => {});
-    await clientContext?.close().catch(() => {});
-    await run?.stop();
-  }, 60_000);
-
-  async function addGoal(page: Page, title: string): Promise<void> {
-    await page.getByRole('button', { name: 'Add goal', exact: true }).click();
-    await page.keyboard.type(title, { delay: 10 });
-    await saved(page);
-  }
-
-  const lastSeq = async (page: Page) => (await api<HistoryPageDto>(page, 'GET', `/api/workspaces/${workspaceId}/docs/roadmap/history?limit=1`)).body.lastSeq;
+  const lastSeq = async (page: Page) => (await api<HistoryPageDto>(page, 'GET', `/api/workspaces/${together.workspaceId}/docs/roadmap/history?limit=1`)).body.lastSeq;
 
   it('shows each person the goal the therapist renamed and the goal removed, with who and when, and restores the removed goal for both', async () => {
-    const output = run!.server.output;
+    const { run, therapist, client, workspaceId, problems } = together;
+    const output = run.server.output;
     onTestFailed(() => console.error(`server output (last lines):\n${output().slice(-6_000)}`));
     await openTab(therapist, 'Roadmap');
     await openTab(client, 'Roadmap');

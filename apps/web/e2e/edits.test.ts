@@ -1,43 +1,16 @@
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { accessibilityProblems, shot, startBrowserRun, watchPage, type BrowserRun } from './browser.js';
-import { DESKTOP, newContext, openTab, PHONE, saved, startWorkspaceTogether, WAIT } from './people.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it, onTestFailed } from 'vitest';
+import { accessibilityProblems, shot } from './browser.js';
+import { addGoal, openTab, twoPeopleTogether, WAIT } from './people.js';
 
 describe('the roadmap’s changes, edit by edit', () => {
-  let run: BrowserRun | undefined;
-  let therapistContext: BrowserContext;
-  let clientContext: BrowserContext;
-  let therapist: Page;
-  let client: Page;
-  const problems: string[] = [];
-
-  beforeAll(async () => {
-    run = await startBrowserRun();
-    therapistContext = await newContext(run.browser, run.server.url, DESKTOP);
-    therapist = await therapistContext.newPage();
-    watchPage(therapist, problems, 'therapist');
-    clientContext = await newContext(run.browser, run.server.url, PHONE);
-    client = await clientContext.newPage();
-    watchPage(client, problems, 'client');
-    await startWorkspaceTogether(therapist, client, run.server.url, 'Sam — changes');
-  }, 240_000);
-
-  afterAll(async () => {
-    await therapistContext?.close().catch(() => {});
-    await clientContext?.close().catch(() => {});
-    await run?.stop();
-  }, 60_000);
-
-  async function addGoal(page: Page, title: string): Promise<void> {
-    await page.getByRole('button', { name: 'Add goal', exact: true }).click();
-    await page.keyboard.type(title, { delay: 10 });
-    await saved(page);
-  }
+  const together = twoPeopleTogether('Sam — changes');
 
   const edits = (page: Page) => page.getByRole('region', { name: 'Changes' }).getByRole('listitem');
 
   it('lists each person’s edit with the goal they changed, and shows what one changed', async () => {
-    const output = run!.server.output;
+    const { run, therapist, client, problems } = together;
+    const output = run.server.output;
     onTestFailed(() => console.error(`server output (last lines):\n${output().slice(-6_000)}`));
     await openTab(therapist, 'Roadmap');
     await openTab(client, 'Roadmap');

@@ -1,38 +1,17 @@
-import { workspaceExportSchema, type WorkspaceExport } from '@alliance/shared';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { accessibilityProblems, shot, startBrowserRun, watchPage, type BrowserRun } from './browser.js';
-import { DESKTOP, download, newContext, openTab, PHONE, saved, startWorkspaceTogether, WAIT } from './people.js';
+import { type WorkspaceExport, workspaceExportSchema } from '@alliance/shared';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it, onTestFailed } from 'vitest';
+import { accessibilityProblems, shot } from './browser.js';
+import { download, openTab, saved, twoPeopleTogether, WAIT } from './people.js';
 
 const column = (page: Page, label: string): Locator => page.getByRole('region', { name: new RegExp(`^${label}`) });
 
 describe('taking a copy of the workspace', () => {
-  let run: BrowserRun | undefined;
-  let therapistContext: BrowserContext;
-  let clientContext: BrowserContext;
-  let therapist: Page;
-  let client: Page;
-  const problems: string[] = [];
-
-  beforeAll(async () => {
-    run = await startBrowserRun();
-    therapistContext = await newContext(run.browser, run.server.url, DESKTOP);
-    therapist = await therapistContext.newPage();
-    watchPage(therapist, problems, 'therapist');
-    clientContext = await newContext(run.browser, run.server.url, PHONE);
-    client = await clientContext.newPage();
-    watchPage(client, problems, 'client');
-    await startWorkspaceTogether(therapist, client, run.server.url, 'Sam — our roadmap');
-  }, 240_000);
-
-  afterAll(async () => {
-    await therapistContext?.close().catch(() => {});
-    await clientContext?.close().catch(() => {});
-    await run?.stop();
-  }, 60_000);
+  const together = twoPeopleTogether('Sam — our roadmap');
 
   it('gives the client every part of the workspace as Markdown and as valid JSON, and the therapist the same without the client’s drafts', async () => {
-    const output = run!.server.output;
+    const { run, therapist, client, problems } = together;
+    const output = run.server.output;
     onTestFailed(async () => {
       console.error(`server output (last lines):\n${output().slice(-6_000)}`);
       await shot(client, 'export-failed-client').catch(() => {});

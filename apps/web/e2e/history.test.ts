@@ -1,7 +1,7 @@
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { accessibilityProblems, fieldValue, shot, startBrowserRun, watchPage, type BrowserRun } from './browser.js';
-import { DESKTOP, newContext, openTab, PHONE, saved, startWorkspaceTogether, WAIT } from './people.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it, onTestFailed } from 'vitest';
+import { accessibilityProblems, fieldValue, shot } from './browser.js';
+import { addGoal, openTab, twoPeopleTogether, WAIT } from './people.js';
 
 const goalTitles = (page: Page) => page.locator('.history__roadmap').getByRole('textbox', { name: 'Goal title' });
 
@@ -10,38 +10,11 @@ async function titlesIn(page: Page): Promise<string[]> {
 }
 
 describe('looking back on how the roadmap grew', () => {
-  let run: BrowserRun | undefined;
-  let therapistContext: BrowserContext;
-  let clientContext: BrowserContext;
-  let therapist: Page;
-  let client: Page;
-  const problems: string[] = [];
-
-  beforeAll(async () => {
-    run = await startBrowserRun();
-    therapistContext = await newContext(run.browser, run.server.url, DESKTOP);
-    therapist = await therapistContext.newPage();
-    watchPage(therapist, problems, 'therapist');
-    clientContext = await newContext(run.browser, run.server.url, PHONE);
-    client = await clientContext.newPage();
-    watchPage(client, problems, 'client');
-    await startWorkspaceTogether(therapist, client, run.server.url, 'Sam — looking back');
-  }, 240_000);
-
-  afterAll(async () => {
-    await therapistContext?.close().catch(() => {});
-    await clientContext?.close().catch(() => {});
-    await run?.stop();
-  }, 60_000);
-
-  async function addGoal(page: Page, title: string): Promise<void> {
-    await page.getByRole('button', { name: 'Add goal', exact: true }).click();
-    await page.keyboard.type(title, { delay: 10 });
-    await saved(page);
-  }
+  const together = twoPeopleTogether('Sam — looking back');
 
   it('replays the roadmap from the first session to now, marks the sessions, and restores an earlier state as a change that can be undone', async () => {
-    const output = run!.server.output;
+    const { run, therapist, client, problems } = together;
+    const output = run.server.output;
     onTestFailed(() => console.error(`server output (last lines):\n${output().slice(-6_000)}`));
     await openTab(therapist, 'Roadmap');
     await openTab(client, 'Roadmap');

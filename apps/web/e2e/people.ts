@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { startBrowserRun, watchPage, type BrowserRun } from './browser.js';
 
 /** Helpers for browser tests that need a therapist and a client in one workspace. */
 
@@ -81,6 +82,53 @@ export async function startWorkspaceTogether(therapist: Page, client: Page, url:
   await passOnboarding(client, 'We decide together');
   await therapist.getByText('With Sam Rivera, your client').waitFor(WAIT);
   return workspaceId;
+}
+
+/** The app, and the therapist and the client of one workspace in it, once the hooks of `twoPeopleTogether` have run. */
+export interface Together {
+  run: BrowserRun;
+  /** The therapist's page, on a laptop. */
+  therapist: Page;
+  /** The client's page, on a phone. */
+  client: Page;
+  workspaceId: string;
+  /** Uncaught errors and unexpected console errors of either page. */
+  problems: string[];
+}
+
+/**
+ * Registers the hooks of a browser test file where a therapist (on a laptop) and a client (on a
+ * phone) share a new workspace named `title`: the app and Chromium start before its tests and
+ * stop after them. The fields are there once the tests run.
+ */
+export function twoPeopleTogether(title: string): Together {
+  const together = { problems: [] as string[] } as Together;
+  const contexts: BrowserContext[] = [];
+  const open = async (who: string, size: ScreenSize): Promise<Page> => {
+    const context = await newContext(together.run.browser, together.run.server.url, size);
+    contexts.push(context);
+    const page = await context.newPage();
+    watchPage(page, together.problems, who);
+    return page;
+  };
+  beforeAll(async () => {
+    together.run = await startBrowserRun();
+    together.therapist = await open('therapist', DESKTOP);
+    together.client = await open('client', PHONE);
+    together.workspaceId = await startWorkspaceTogether(together.therapist, together.client, together.run.server.url, title);
+  }, 240_000);
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => {});
+    await together.run?.stop();
+  }, 60_000);
+  return together;
+}
+
+/** Adds a goal with this title on the roadmap and waits until it is saved. */
+export async function addGoal(page: Page, title: string): Promise<void> {
+  await page.getByRole('button', { name: 'Add goal', exact: true }).click();
+  await page.keyboard.type(title, { delay: 10 });
+  await saved(page);
 }
 
 /**
