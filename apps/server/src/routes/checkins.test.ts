@@ -41,6 +41,20 @@ describe.each(testBackends())('after-session check-ins on %s', (kind) => {
     return sessionId;
   }
 
+  it('takes one of two check-ins sent at once for the same session and tells the other it exists, never failing', async () => {
+    const members = await pair();
+    const sessionId = await holdSession(members);
+    const sent = await Promise.all([
+      members.client.client.post(members.base, { sessionId, ...answers }),
+      members.client.client.post(members.base, { sessionId, ...answers, visibility: 'trend' }),
+      members.client.client.post(members.base, { sessionId, ...answers, note: null }),
+    ]);
+    expect(sent.map((response) => response.status).sort()).toEqual([201, 409, 409]);
+    for (const refused of sent.filter((response) => response.status === 409)) expect(refused.body).toEqual(errorShape('CHECKIN_EXISTS'));
+    const kept = (await members.client.client.get(members.base)).body.checkins as CheckinDto[];
+    expect(kept).toEqual([sent.find((response) => response.status === 201)!.body]);
+  });
+
   it('takes the client’s check-in on an ended session, once, and never the therapist’s', async () => {
     const members = await pair();
     const inProgress = await startSession(members);
