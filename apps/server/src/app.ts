@@ -24,6 +24,7 @@ import { versionRoutes } from './routes/versions.js';
 import { workspaceRoutes } from './routes/workspaces.js';
 import { termsRoutes } from './routes/terms.js';
 import { therapySessionRoutes } from './routes/therapy-sessions.js';
+import { trendNoteRoutes } from './routes/trend-notes.js';
 import { serveWeb } from './static.js';
 
 export type { AppDeps } from './http/context.js';
@@ -46,6 +47,7 @@ export function createApi(deps: AppDeps) {
     .route('/workspaces/:id/access-log', accessLogRoutes(deps))
     .route('/workspaces/:id/closing', closingRoutes(deps))
     .route('/workspaces/:id/checkins', checkinRoutes(deps))
+    .route('/workspaces/:id/trend-notes', trendNoteRoutes(deps))
     .route('/workspaces', workspaceRoutes(deps))
     .route('/invites', inviteRoutes(deps));
 }

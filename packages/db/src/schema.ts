@@ -211,6 +211,20 @@ export interface CheckinsTable {
   updated_at: Timestamp;
 }
 
+/** A note beside the check-in trend, tied to a session or to a day (exactly one). */
+export interface TrendNotesTable {
+  id: Generated<string>;
+  workspace_id: string;
+  session_id: string | null;
+  /** A day, YYYY-MM-DD. */
+  noted_on: ColumnType<string | null, string | null | undefined, never>;
+  /** Null once the author's account is gone. */
+  author_id: string | null;
+  author_role: 'therapist' | 'client';
+  text: string;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   users: UsersTable;
   auth_sessions: AuthSessionsTable;
@@ -233,6 +247,7 @@ export interface Database {
   closing_reflections: ClosingReflectionsTable;
   closing_confirmations: ClosingConfirmationsTable;
   checkins: CheckinsTable;
+  trend_notes: TrendNotesTable;
 }
 
 export type User = Selectable<UsersTable>;

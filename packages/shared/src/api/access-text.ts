@@ -55,6 +55,10 @@ export function describeAction(action: string, target: string | null): string {
       return target ? `answered the after-session check-in for session ${target}` : 'answered the after-session check-in';
     case 'checkin.update':
       return target ? `changed their check-in answer for session ${target}` : 'changed their check-in answer';
+    case 'trend-note.create':
+      return target ? `added a note to the trends at session ${target}` : 'added a note to the trends';
+    case 'trend-note.delete':
+      return target ? `removed their note from the trends at session ${target}` : 'removed their note from the trends';
     case 'workspace.archive':
       return 'confirmed last: the workspace became a read-only archive';
     default:
@@ -89,6 +93,7 @@ export function describeViews(views: AccessViewsDto['views']): string {
     ...(opened('audit.view').length > 0 ? ['this access log'] : []),
     ...(opened('closing.view').length > 0 ? ['the closing review'] : []),
     ...(opened('checkins.view').length > 0 ? ['the check-ins'] : []),
+    ...(opened('trends.view').length > 0 ? ['the trends'] : []),
   ];
   return parts.length > 0 ? `opened ${listOf(parts)}` : 'opened the workspace';
 }
