@@ -1,4 +1,4 @@
-import { createCheckin, findCheckin, findCheckinSession, listCheckins, recordAudit, recordView, updateCheckin, type CheckinAnswers, type CheckinRow, type WorkspaceForUser } from '@alliance/db';
+import { createCheckin, findCheckin, findCheckinSession, recordAudit, recordView, updateCheckin, type CheckinAnswers, type WorkspaceForUser } from '@alliance/db';
 import { checkinAnswersInput, checkinParams, createCheckinInput, workspaceParams, type CheckinDto, type CheckinsDto } from '@alliance/shared';
 import { Hono } from 'hono';
 import type { z } from 'zod';
@@ -10,36 +10,10 @@ import { validate } from '../http/validate.js';
 import { limitBody } from '../middleware/body-limit.js';
 import { noStore } from '../middleware/no-store.js';
 import { currentUser, requireSession } from '../middleware/session.js';
+import { readableCheckins, toCheckinDto } from './checkins-readable.js';
 import { requireWritable } from './terms.js';
 
 const closed = () => new AppError(409, 'CHECKIN_CLOSED', 'The next session has started: this check-in can no longer be answered or changed.');
-
-/** A check-in as its own author sees it: everything. */
-function toCheckinDto(row: CheckinRow): CheckinDto {
-  return {
-    id: row.id,
-    sessionId: row.sessionId,
-    sessionNumber: row.sessionNumber,
-    items: { heard: row.heard, wanted: row.wanted, fit: row.fit, overall: row.overall },
-    steering: row.steering,
-    choicesOffered: row.choicesOffered,
-    note: row.note,
-    visibility: row.visibility,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-    open: row.nextSessionStartedAt === null,
-  };
-}
-
-/**
- * A check-in as the therapist may see it, or null while it is not theirs to see: a
- * `next_session` one waits for the next session to start, a `trend` one comes without its note.
- */
-function forTherapist(row: CheckinRow): CheckinDto | null {
-  if (row.visibility === 'next_session' && row.nextSessionStartedAt === null) return null;
-  const dto = toCheckinDto(row);
-  return row.visibility === 'trend' ? { ...dto, note: null } : dto;
-}
 
 /** The parsed answers in the repository's shape. */
 function answersOf(input: z.output<typeof checkinAnswersInput>): CheckinAnswers {
@@ -66,9 +40,7 @@ export function checkinRoutes(deps: AppDeps) {
       const user = currentUser(c);
       const { id } = c.req.valid('param');
       const workspace = await requireMembership(deps.db, id, user.id);
-      const rows = await listCheckins(deps.db, id);
-      const checkins =
-        workspace.role === 'therapist' ? rows.map(forTherapist).filter((dto): dto is CheckinDto => dto !== null) : rows.filter((row) => row.userId === user.id).map(toCheckinDto);
+      const checkins = await readableCheckins(deps, workspace, user.id);
       await recordView(deps.db, { workspaceId: id, userId: user.id, action: 'checkins.view', read: readKindOf(c) });
       return c.json<CheckinsDto>({ checkins }, 200);
     })

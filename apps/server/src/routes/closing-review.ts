@@ -15,6 +15,7 @@ import { historySource, stateAt } from '../collab/history.js';
 import type { AppDeps } from '../http/context.js';
 import { AppError } from '../http/errors.js';
 import { toSessionDto } from './therapy-sessions.js';
+import { readTrends } from './trends.js';
 
 /*
  * The closing review as one reads it, built in one place for the closing route (what the app
@@ -52,9 +53,9 @@ const scoredGoals = (roadmap: RoadmapSnapshot) => roadmap.goals.filter((goal) =>
  * Everything the closing review shows, read fresh: the sessions, the roadmap at the end of each
  * (the first of them is "the first roadmap"; without any, the roadmap as it was created) and
  * now, each goal's attainment along the way, the GAS T-score at the start and now, and both
- * reflections once each was saved.
+ * reflections once each was saved, and the check-in trend as this member may read it.
  */
-export async function buildClosingReview(deps: Pick<AppDeps, 'db'>, workspace: WorkspaceForUser, review: ClosingReviewRow | undefined): Promise<ClosingReviewDto> {
+export async function buildClosingReview(deps: Pick<AppDeps, 'db'>, workspace: WorkspaceForUser, userId: string, review: ClosingReviewRow | undefined): Promise<ClosingReviewDto> {
   const document = await findDocument(deps.db, workspace.id, 'roadmap');
   if (!document) throw new AppError(404, 'NOT_FOUND', 'No such document.');
   const [sessions, versions, last, members] = await Promise.all([listTherapySessions(deps.db, workspace.id), listVersions(deps.db, document.id), lastSeq(deps.db, document.id), listMembers(deps.db, workspace.id)]);
@@ -67,6 +68,8 @@ export async function buildClosingReview(deps: Pick<AppDeps, 'db'>, workspace: W
   const points = sessionPoints.length > 0 ? [...sessionPoints, now] : [first, now];
   const roadmaps = await roadmapsAt(deps, document.id, points.map((point) => point.seq));
   const current = roadmaps.at(-1)!;
+  const timeline = sessions.map(toSessionDto);
+  const trends = await readTrends(deps, workspace, userId, timeline);
 
   const goals: ClosingGoalDto[] = current.goals.map((goal) => ({
     id: goal.id,
@@ -90,9 +93,9 @@ export async function buildClosingReview(deps: Pick<AppDeps, 'db'>, workspace: W
     confirmations: confirmationsOf(review, members),
     gas: { start: gasTScore(scoredGoals(roadmaps[0]!)), now: gasTScore(scoredGoals(current)) },
     goals,
-    sessions: sessions.map(toSessionDto).reverse(),
+    sessions: [...timeline].reverse(),
     roadmap: { first, last: now },
-    trends: null,
+    trends,
   };
 }
 

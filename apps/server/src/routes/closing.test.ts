@@ -58,7 +58,7 @@ describe.each(testBackends())('the closing review and the archive on %s', (kind)
 
     const opened = await members.therapist.client.post(members.base);
     expect(opened.status).toBe(201);
-    expect(opened.body).toMatchObject({ openedAt: expect.any(String), openedBy: members.therapist.id, archivedAt: null, trends: null, reflections: { therapist: null, client: null }, confirmations: {} });
+    expect(opened.body).toMatchObject({ openedAt: expect.any(String), openedBy: members.therapist.id, archivedAt: null, trends: { points: [], preference: null, preferredSteering: null, notes: [] }, reflections: { therapist: null, client: null }, confirmations: {} });
     const again = await members.therapist.client.post(members.base);
     expect(again.status).toBe(200);
     expect(again.body.openedAt).toBe(opened.body.openedAt);

@@ -41,7 +41,7 @@ async function requireOpenReview(deps: Pick<AppDeps, 'db'>, workspace: Workspace
 export function closingRoutes(deps: AppDeps) {
   const answer = async (workspaceId: string, userId: string) => {
     const workspace = await requireMembership(deps.db, workspaceId, userId);
-    return buildClosingReview(deps, workspace, await findClosingReview(deps.db, workspaceId));
+    return buildClosingReview(deps, workspace, userId, await findClosingReview(deps.db, workspaceId));
   };
   return new Hono<AppEnv>()
     .use(noStore)
@@ -50,7 +50,7 @@ export function closingRoutes(deps: AppDeps) {
       const user = currentUser(c);
       const { id } = c.req.valid('param');
       const workspace = await requireMembership(deps.db, id, user.id);
-      const body = await buildClosingReview(deps, workspace, await findClosingReview(deps.db, id));
+      const body = await buildClosingReview(deps, workspace, user.id, await findClosingReview(deps.db, id));
       await recordView(deps.db, { workspaceId: id, userId: user.id, action: 'closing.view', read: readKindOf(c) });
       return c.json<ClosingReviewDto>(body, 200);
     })

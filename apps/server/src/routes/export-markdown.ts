@@ -1,4 +1,7 @@
 import {
+  CHECKIN_ITEM_LABELS,
+  CHECKIN_ITEMS,
+  CHOICES_OFFERED_LABELS,
   CLOSING_PROMPTS,
   DECISION_PREFERENCE_LABELS,
   describeAction,
@@ -9,6 +12,8 @@ import {
   GOAL_WEIGHT_LABELS,
   outcomeOf,
   scoreSentence,
+  STEERING_LABELS,
+  TREND_DISCLAIMER,
   type AccessEntryDto,
   type CardSnapshot,
   type ExportClosingReview,
@@ -194,6 +199,25 @@ function closingMarkdown(review: ExportClosingReview | null, members: ReadonlyMa
   return lines;
 }
 
+const VISIBILITY_WORDS = { now: 'the therapist sees it now', next_session: 'the therapist sees it at the next session', trend: 'the therapist sees only its scores, in the trend' } as const;
+
+/** The check-ins and the notes beside their trend. */
+function checkinsMarkdown(content: WorkspaceExport): string[] {
+  const lines = ['## Check-ins after sessions', '', `${TREND_DISCLAIMER}.`, ''];
+  for (const checkin of content.checkIns) {
+    lines.push(`### Session ${checkin.sessionNumber}`, '');
+    for (const item of CHECKIN_ITEMS) lines.push(`- ${CHECKIN_ITEM_LABELS[item]}: ${checkin.items[item]} of 10`);
+    lines.push(`- Who steered: ${STEERING_LABELS[checkin.steering] ?? checkin.steering}`, `- Offered choices: ${CHOICES_OFFERED_LABELS[checkin.choicesOffered]}`, `- Shared: ${VISIBILITY_WORDS[checkin.visibility]}`, '');
+    if (checkin.note) lines.push('Note:', '', block(checkin.note), '');
+  }
+  if (content.checkIns.length === 0) lines.push('_No check-ins to show._', '');
+  lines.push('### Notes beside the trend', '');
+  for (const note of content.trendNotes) lines.push(`- ${note.sessionNumber !== null ? `Session ${note.sessionNumber}` : inline(note.date ?? '')} (${note.authorRole}): ${inline(note.text)}`);
+  if (content.trendNotes.length === 0) lines.push('_No notes._');
+  lines.push('');
+  return lines;
+}
+
 /** The export as a readable document: the same sections as the JSON, in the same order. */
 export function exportMarkdown(content: WorkspaceExport): string {
   const members = new Map(content.members.map((member) => [member.role, member.name]));
@@ -234,6 +258,7 @@ export function exportMarkdown(content: WorkspaceExport): string {
   if (content.sessions.length === 0) lines.push('_No sessions yet._');
   lines.push('');
 
+  lines.push(...checkinsMarkdown(content));
   lines.push(...closingMarkdown(content.closingReview, members));
 
   lines.push('## Access log', '', 'Who opened, changed or exported this workspace, newest first.', '');

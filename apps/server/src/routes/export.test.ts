@@ -61,7 +61,7 @@ describe.each(testBackends())('workspace export on %s', (kind) => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="alliance-roadmap-[\w-]+\.json"$/);
     const body = workspaceExportSchema.parse(response.body);
-    expect(body).toMatchObject({ schemaVersion: 'alliance.export/2', role: 'client', workspace: { id: pair.workspaceId, title: pair.title, archivedAt: null }, closingReview: null, checkIns: null });
+    expect(body).toMatchObject({ schemaVersion: 'alliance.export/3', role: 'client', workspace: { id: pair.workspaceId, title: pair.title, archivedAt: null }, closingReview: null, checkIns: [], trendNotes: [] });
     expect(body.members.map((member) => member.role).sort()).toEqual(['client', 'therapist']);
     expect(body.roadmap.title).toBe(pair.title);
     expect(body.roadmap.goals[0]).toMatchObject({ title: 'Sleep *better*', why: 'I want calmer\nmornings' });
@@ -116,7 +116,7 @@ describe.each(testBackends())('workspace export on %s', (kind) => {
     expect(response.headers.get('content-disposition')).toMatch(/\.md"$/);
     const text = response.body as string;
     expect(text).toContain(`# ${pair.title}`);
-    expect(text).toContain('Format alliance.export/2.');
+    expect(text).toContain('Format alliance.export/3.');
     expect(text).toContain('### Sleep \\*better\\*');
     expect(text).toContain('- [ ] Lights out at 23:00');
     expect(text).toContain('### How power feels here');
@@ -215,6 +215,42 @@ describe.each(testBackends())('workspace export on %s', (kind) => {
     expect(text).toContain('> Come back any time');
     expect(text).toMatch(/- Therapist confirmed \d{4}-\d\d-\d\d \d\d:\d\d UTC\.\n- Client confirmed /);
     expect(text).toMatch(/\nArchived \d{4}-\d\d-\d\d \d\d:\d\d UTC: since then the workspace is a read-only record\.\n/);
+  });
+
+  it('holds the check-ins as each member may see them, by the same rule as the app, and the notes beside the trend', async () => {
+    const members = await createMemberPair(server.db.db);
+    const ws = `/api/workspaces/${members.workspaceId}`;
+    const hold = async () => {
+      const started = await http(members.therapist).post(`${ws}/sessions`);
+      expect((await http(members.therapist).post(`${ws}/sessions/current/end`, { timeZone: 'UTC' })).status).toBe(200);
+      return started.body.id as string;
+    };
+    const answers = { items: { heard: 8, wanted: 6, fit: 7, overall: 7 }, steering: -1, choicesOffered: 'some' };
+    expect((await http(members.client).request('PUT', `${ws}/terms/decision-preference`, { preference: 'client' })).status).toBe(200);
+    expect((await http(members.client).post(`${ws}/checkins`, { sessionId: await hold(), ...answers, note: 'Only the scores for you', visibility: 'trend' })).status).toBe(201);
+    const second = await hold();
+    expect((await http(members.client).post(`${ws}/checkins`, { sessionId: second, ...answers, note: 'Next time', visibility: 'next_session' })).status).toBe(201);
+    expect((await http(members.client).post(`${ws}/trend-notes`, { sessionId: second, text: 'Moved house' })).status).toBe(201);
+    expect((await http(members.therapist).post(`${ws}/closing`)).status).toBe(201);
+
+    const mine = await exportOf(members.client, members.workspaceId);
+    expect(mine.checkIns.map((checkin) => [checkin.sessionNumber, checkin.note])).toEqual([
+      [1, 'Only the scores for you'],
+      [2, 'Next time'],
+    ]);
+    const theirs = await exportOf(members.therapist, members.workspaceId);
+    expect(theirs.checkIns.map((checkin) => [checkin.sessionNumber, checkin.note, checkin.items])).toEqual([[1, null, answers.items]]);
+    for (const body of [mine, theirs]) expect(body.trendNotes).toEqual([expect.objectContaining({ sessionNumber: 2, text: 'Moved house', authorRole: 'client' })]);
+    expect(theirs.closingReview!.trends).toMatchObject({ preference: 'client', preferredSteering: 2, points: [{ sessionNumber: 1, total: 28, steering: -1, steeringGap: -3 }], notes: [{ text: 'Moved house', atSession: 2 }] });
+    expect(mine.closingReview!.trends.points.map((point) => point.sessionNumber)).toEqual([1, 2]);
+    expect(JSON.stringify(theirs)).not.toContain('Only the scores for you');
+    expect(JSON.stringify(theirs)).not.toContain('Next time');
+
+    const text = (await http(members.therapist).get(`${ws}/export?format=md`)).body as string;
+    expect(text).toContain('## Check-ins after sessions\n\nProcess feedback — not a validated measure.\n');
+    expect(text).toContain('- I felt heard and respected: 8 of 10');
+    expect(text).toContain('- Session 2 (client): Moved house');
+    expect(text).not.toContain('Only the scores for you');
   });
 
   it('refuses strangers and unknown formats, and records every export in the access log', async () => {

@@ -25,11 +25,13 @@ import { validate } from '../http/validate.js';
 import { noStore } from '../middleware/no-store.js';
 import { currentUser, requireSession } from '../middleware/session.js';
 import { toEntryDto } from './access-log.js';
+import { readableCheckins } from './checkins-readable.js';
 import { exportMarkdown } from './export-markdown.js';
 import { buildClosingReview } from './closing-review.js';
 import { actorOf, editsBetween } from './history.js';
 import { loadTerms } from './terms.js';
 import { toSessionDto } from './therapy-sessions.js';
+import { readTrendNotes } from './trend-notes.js';
 import { toVersionDto } from './versions.js';
 
 export type { WorkspaceExport };
@@ -54,7 +56,7 @@ export function exportRoutes(deps: AppDeps) {
       const user = currentUser(c);
       const { format } = c.req.valid('query');
       const workspace = await requireMembership(deps.db, c.req.valid('param').id, user.id);
-      const content = await buildExport(deps, workspace);
+      const content = await buildExport(deps, workspace, user.id);
       await recordAudit(deps.db, { workspaceId: workspace.id, userId: user.id, action: 'export', target: format });
       const filename = `alliance-${slug(workspace.title)}-${content.exportedAt.slice(0, 10)}.${format}`;
       c.header('Content-Disposition', `attachment; filename="${filename}"`);
@@ -67,7 +69,7 @@ export function exportRoutes(deps: AppDeps) {
 }
 
 /** Everything in the workspace the member can see, as the export format holds it. */
-export async function buildExport(deps: Pick<AppDeps, 'db' | 'rooms'>, workspace: WorkspaceForUser): Promise<WorkspaceExport> {
+export async function buildExport(deps: Pick<AppDeps, 'db' | 'rooms'>, workspace: WorkspaceForUser, userId: string): Promise<WorkspaceExport> {
   const { id, role } = workspace;
   const ownsDrafts = canOpenDoc(role, 'drafts');
   const members = await listMembers(deps.db, id);
@@ -90,7 +92,7 @@ export async function buildExport(deps: Pick<AppDeps, 'db' | 'rooms'>, workspace
     return { versions, history: { changes, edits: await editsBetween(deps.db, doc, document.id, 0, changes.at(-1)?.seq ?? 0, byId) } };
   };
 
-  const [roadmap, board, drafts, roadmapRecord, boardRecord, draftsRecord, terms, sessions, accessLog, closingReview] = await Promise.all([
+  const [roadmap, board, drafts, roadmapRecord, boardRecord, draftsRecord, terms, sessions, accessLog, closingReview, checkIns, trendNotes] = await Promise.all([
     read('roadmap', snapshotRoadmap),
     read('feedback', snapshotCards),
     ownsDrafts ? read('drafts', snapshotCards) : null,
@@ -100,7 +102,9 @@ export async function buildExport(deps: Pick<AppDeps, 'db' | 'rooms'>, workspace
     loadTerms(deps, id),
     listTherapySessions(deps.db, id),
     readAccessLog(deps, workspace),
-    readClosingReview(deps, workspace),
+    readClosingReview(deps, workspace, userId),
+    readableCheckins(deps, workspace, userId),
+    readTrendNotes(deps, id),
   ]);
   const noHistory: ExportDocumentHistory = { changes: [], edits: [] };
   return {
@@ -119,15 +123,16 @@ export async function buildExport(deps: Pick<AppDeps, 'db' | 'rooms'>, workspace
     sessions: sessions.map(toSessionDto).reverse(),
     accessLog,
     closingReview,
-    checkIns: null,
+    checkIns,
+    trendNotes,
   };
 }
 
 /** The closing review as the closing route shows it to the member, once the therapist has opened it; null before. */
-async function readClosingReview(deps: Pick<AppDeps, 'db'>, workspace: WorkspaceForUser): Promise<ExportClosingReview | null> {
+async function readClosingReview(deps: Pick<AppDeps, 'db'>, workspace: WorkspaceForUser, userId: string): Promise<ExportClosingReview | null> {
   const row = await findClosingReview(deps.db, workspace.id);
   if (!row) return null;
-  const review = await buildClosingReview(deps, workspace, row);
+  const review = await buildClosingReview(deps, workspace, userId, row);
   // Opened, so its opening time is known (the route's answer also covers a review not yet opened).
   return { ...review, openedAt: row.openedAt.toISOString() };
 }

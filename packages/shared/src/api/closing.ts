@@ -3,6 +3,7 @@ import type { GasScore } from '../doc/gas.js';
 import type { Role } from '../doc/names.js';
 import type { GoalStatus } from '../doc/roadmap.js';
 import type { TherapySessionDto } from './terms.js';
+import type { TrendsDto } from './trends.js';
 
 /** The longest answer to one prompt of a closing reflection. */
 export const MAX_REFLECTION_ANSWER = 5_000;
@@ -76,8 +77,8 @@ export interface ClosingReviewDto {
   /** Oldest first. */
   sessions: TherapySessionDto[];
   roadmap: { first: RoadmapPointDto; last: RoadmapPointDto };
-  /** Check-in and power-balance trends, where that data exists (none yet). */
-  trends: null;
+  /** The check-in and steering trend, as this member may read it, with the notes beside it. */
+  trends: TrendsDto;
 }
 
 /* The closing review in plain words, the same in the app and in the exported files. */

@@ -6,7 +6,7 @@ describe('the export format', () => {
   it('refuses a file of another schema version or with a section missing', () => {
     const result = workspaceExportSchema.safeParse({ schemaVersion: 'alliance.export/1' });
     expect(result.success).toBe(false);
-    expect(EXPORT_SCHEMA_VERSION).toBe('alliance.export/2');
+    expect(EXPORT_SCHEMA_VERSION).toBe('alliance.export/3');
   });
 
   it('is published as the JSON Schema in docs/export-schema.json (regenerate with vitest -u)', async () => {

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { CARD_FLAGS, DRAFT_SHARE, FEEDBACK_COLUMNS } from '../doc/feedback.js';
 import { GOAL_STATUSES, GOAL_WEIGHT_MAX, GOAL_WEIGHT_MIN } from '../doc/roadmap.js';
 import { VIEW_ACTIONS } from './access-log.js';
+import { CHECKIN_VISIBILITIES, CHOICES_OFFERED, MAX_CHECKIN_NOTE } from './checkins.js';
 import { DECISION_PREFERENCES } from './terms.js';
+import { MAX_TREND_NOTE } from './trends.js';
 
 /**
  * The JSON export of a workspace: one zod schema is the single description of the format. The
@@ -10,7 +12,7 @@ import { DECISION_PREFERENCES } from './terms.js';
  * is generated from it, and `docs/export-schema.md` explains it for people. A change to the
  * shape bumps `EXPORT_SCHEMA_VERSION`.
  */
-export const EXPORT_SCHEMA_VERSION = 'alliance.export/2';
+export const EXPORT_SCHEMA_VERSION = 'alliance.export/3';
 
 const moment = z.iso.datetime({ offset: true }).describe('A moment, as an ISO 8601 date and time in UTC.');
 const day = z.string().describe('A day as YYYY-MM-DD (a date input’s value), or the ISO moment it was stored as.');
@@ -179,6 +181,69 @@ const closingGoalSchema = z
   })
   .describe('A goal of the roadmap now, with its outcome and its attainment over time.');
 
+const score = z.number().int().min(0).max(10);
+const checkinItemsSchema = z
+  .object({
+    heard: score.describe('I felt heard and respected, 0–10.'),
+    wanted: score.describe('We worked on what I wanted, 0–10.'),
+    fit: score.describe('The way we work fits me, 0–10.'),
+    overall: score.describe('Overall, 0–10.'),
+  })
+  .describe('The four items, in our own words: process feedback, not a validated measure.');
+const steering = z.number().int().min(-2).max(2).describe('Who steered the session: −2 the therapist led, 0 shared, +2 the client led.');
+const choicesOffered = z.enum(CHOICES_OFFERED).describe('Whether the client was offered choices.');
+
+const checkinSchema = z
+  .object({
+    id,
+    sessionId: id.describe('The session it is about (see `sessions`).'),
+    sessionNumber: z.number().int().min(1),
+    items: checkinItemsSchema,
+    steering,
+    choicesOffered,
+    note: z.string().max(MAX_CHECKIN_NOTE).nullable().describe('The client’s note; null when none, and always null in the therapist’s export of a trend-only check-in.'),
+    visibility: z.enum(CHECKIN_VISIBILITIES).describe('When the therapist sees it: now, once the next session starts, or only as scores in the trend.'),
+    createdAt: moment,
+    updatedAt: moment,
+    open: z.boolean().describe('Whether the client could still change it (until the next session starts).'),
+  })
+  .describe('An after-session check-in, as the exporter may see it.');
+
+const trendNoteSchema = z
+  .object({
+    id,
+    sessionId: id.nullable().describe('The session the note is tied to; null for a note on a day.'),
+    sessionNumber: z.number().int().min(1).nullable(),
+    date: z.iso.date().nullable().describe('The day (YYYY-MM-DD) a note is tied to; null for a note on a session.'),
+    text: z.string().max(MAX_TREND_NOTE).describe('What happened then, in the author’s words ("moved house").'),
+    authorId: z.string().nullable().describe('Who wrote it (see `members`); null if their account is gone.'),
+    authorRole: role,
+    createdAt: moment,
+  })
+  .describe('A note beside the trend: a life event either member tied to a session or a day.');
+
+const trendsSchema = z
+  .object({
+    points: z
+      .array(
+        z.object({
+          sessionId: id,
+          sessionNumber: z.number().int().min(1),
+          sessionAt: moment.nullable().describe('When the session started.'),
+          items: checkinItemsSchema,
+          total: z.number().int().min(0).max(40).describe('The four items added up, 0–40.'),
+          steering,
+          steeringGap: z.number().int().min(-4).max(4).nullable().describe('Experienced minus preferred steering; null while the client has not said how they would like decisions made.'),
+          choicesOffered,
+        }),
+      )
+      .describe('One point per check-in the exporter may see, oldest session first.'),
+    preference: z.enum(DECISION_PREFERENCES).nullable().describe('How the client would like decisions made.'),
+    preferredSteering: z.number().int().min(-2).max(2).nullable().describe('The steering that preference asks for: I decide +2, together 0, my therapist decides −2.'),
+    notes: z.array(trendNoteSchema.extend({ atSession: z.number().int().min(1).nullable().describe('The session it sits at on the charts.') })),
+  })
+  .describe('The check-in trend over sessions, as the exporter may see it: process feedback, not a validated measure.');
+
 const closingReviewSchema = z
   .object({
     openedAt: moment.describe('When the therapist opened the review.'),
@@ -190,7 +255,7 @@ const closingReviewSchema = z
     goals: z.array(closingGoalSchema).describe('Every goal of the roadmap now, in roadmap order.'),
     sessions: z.array(sessionSchema).describe('The sessions timeline, oldest first.'),
     roadmap: z.object({ first: roadmapPointSchema.describe('The first roadmap: at the end of the first session, or as it was created.'), last: roadmapPointSchema.describe('The roadmap now.') }).describe('The first and the last roadmap, to compare (`GET …/docs/roadmap/state?seq=` shows each whole).'),
-    trends: z.null().describe('Reserved for check-in and power-balance trends; null in this version.'),
+    trends: trendsSchema,
   })
   .describe('The closing review, the same content as the app shows the exporter.');
 
@@ -226,7 +291,8 @@ export const workspaceExportSchema = z
     sessions: z.array(sessionSchema).describe('The therapy sessions, oldest first.'),
     accessLog: z.array(accessEntrySchema).describe('Who opened, changed or exported the workspace, newest first (nothing about documents the exporter may not open).'),
     closingReview: closingReviewSchema.nullable().describe('The closing review as the app shows it to the exporter, once the therapist has opened it; null before.'),
-    checkIns: z.null().describe('Reserved for check-ins after sessions; null in this version.'),
+    checkIns: z.array(checkinSchema).describe('The after-session check-ins as the exporter may see them, oldest session first: the client’s export holds all of theirs; the therapist’s holds only those the client let them see (a next-session one once the next session started, a trend-only one without its note).'),
+    trendNotes: z.array(trendNoteSchema).describe('The notes beside the trend, oldest first (both members see them all).'),
   })
   .describe('Everything in an Alliance workspace that the member who exported it can see.');
 
