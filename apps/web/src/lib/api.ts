@@ -3,6 +3,13 @@ import {
   READ_KIND_HEADER,
   type AcceptInviteDto,
   type AccessLogDto,
+  type CheckinAnswersInput,
+  type CheckinDto,
+  type CheckinsDto,
+  type CreateCheckinInput,
+  type CreateTrendNoteInput,
+  type TrendNoteDto,
+  type TrendNotesDto,
   type ChangePasswordInput,
   type CompareDto,
   type ClosingReflectionInput,
@@ -278,4 +285,36 @@ export function saveClosingReflection(workspaceId: string, input: ClosingReflect
 /** The caller confirms the archive; the second confirmation makes the workspace read only. */
 export function confirmClosing(workspaceId: string): Promise<ClosingReviewDto> {
   return call(() => client.workspaces[':id'].closing.confirm.$post({ param: { id: workspaceId } }));
+}
+
+// ---- check-ins and trends ----
+
+/** The check-ins the caller may read: the client all of theirs, the therapist what the client let through. */
+export function getCheckins(workspaceId: string, read: ReadKind = 'open'): Promise<CheckinsDto> {
+  return call(() => client.workspaces[':id'].checkins.$get({ param: { id: workspaceId } }, readOptions(read)));
+}
+
+/** The client answers the check-in on an ended session. */
+export function createCheckin(workspaceId: string, input: CreateCheckinInput): Promise<CheckinDto> {
+  return call(() => client.workspaces[':id'].checkins.$post({ param: { id: workspaceId }, json: input }));
+}
+
+/** The client changes their answer, until the next session starts. */
+export function updateCheckin(workspaceId: string, checkinId: string, input: CheckinAnswersInput): Promise<CheckinDto> {
+  return call(() => client.workspaces[':id'].checkins[':checkinId'].$put({ param: { id: workspaceId, checkinId }, json: input }));
+}
+
+/** The notes beside the trend, oldest first. */
+export function getTrendNotes(workspaceId: string, read: ReadKind = 'open'): Promise<TrendNotesDto> {
+  return call(() => client.workspaces[':id']['trend-notes'].$get({ param: { id: workspaceId } }, readOptions(read)));
+}
+
+/** Adds a note beside the trend, on a session or a day. */
+export function addTrendNote(workspaceId: string, input: CreateTrendNoteInput): Promise<TrendNoteDto> {
+  return call(() => client.workspaces[':id']['trend-notes'].$post({ param: { id: workspaceId }, json: input }));
+}
+
+/** Removes one of the caller's own notes beside the trend. */
+export async function deleteTrendNote(workspaceId: string, noteId: string): Promise<void> {
+  await succeeded(() => client.workspaces[':id']['trend-notes'][':noteId'].$delete({ param: { id: workspaceId, noteId } }));
 }
