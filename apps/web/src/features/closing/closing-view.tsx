@@ -1,5 +1,5 @@
 import './closing.css';
-import { CLOSING_PROMPTS, snapshotRoadmap, type ClosingGoalDto, type ClosingReflectionDto, type ClosingReviewDto, type GasScore, type Role, type RoadmapPointDto, type TherapySessionDto, type UserDto, type WorkspaceDto } from '@alliance/shared';
+import { CLOSING_PROMPTS, snapshotRoadmap, TREND_DISCLAIMER, type ClosingGoalDto, type ClosingReflectionDto, type ClosingReviewDto, type GasScore, type Role, type RoadmapPointDto, type TherapySessionDto, type UserDto, type WorkspaceDto } from '@alliance/shared';
 import { useId, useState, type FormEvent } from 'react';
 import { Button } from '../../components/button.js';
 import { Confirm, useConfirmStep } from '../../components/confirm.js';
@@ -9,6 +9,7 @@ import { useResource } from '../../lib/use-resource.js';
 import { useRoadmapAt } from '../history/history-view.js';
 import { formatDay, formatMoment } from '../../lib/dates.js';
 import { ATTAINMENT_LEVELS, GOAL_STATUS_LABELS } from '../roadmap/goal-status.js';
+import { LazyTrendCharts } from '../trends/lazy-trend-charts.js';
 import { outcomeOf, scoreSentence, sparklinePoints } from './closing-text.js';
 
 export interface ClosingViewProps {
@@ -52,7 +53,19 @@ export function ClosingView({ workspace, user, names }: ClosingViewProps) {
       <GoalOutcomes goals={data.goals} />
       <RoadmapsSideBySide workspaceId={workspace.id} first={data.roadmap.first} last={data.roadmap.last} />
       <SessionsTimeline sessions={data.sessions} />
-      {data.trends !== null && <Panel title="Check-ins and the balance of power">{data.trends}</Panel>}
+      <Panel title="Check-ins and the balance of power" className="closing__trends">
+        <p className="trends__label">{TREND_DISCLAIMER}</p>
+        <LazyTrendCharts trends={data.trends} reader={workspace.role} />
+        {data.trends.notes.length > 0 && (
+          <ul className="closing__trend-notes">
+            {data.trends.notes.map((note) => (
+              <li key={note.id}>
+                <strong>{note.sessionNumber !== null ? `Session ${note.sessionNumber}` : note.date ? formatDay(note.date) : ''}:</strong> {note.text}
+              </li>
+            ))}
+          </ul>
+        )}
+      </Panel>
       <Reflections workspace={workspace} user={user} names={names} review={data} onSaved={review.set} />
       <ConfirmArchive workspace={workspace} names={names} review={data} onConfirmed={review.set} />
     </article>

@@ -1,7 +1,7 @@
 import './workspace.css';
 import { DECISION_PREFERENCE_LABELS, type EndedSessionDto, type Role, type TermsDto, type UserDto, type WorkspaceDto } from '@alliance/shared';
 import type * as Y from 'yjs';
-import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Button } from '../../components/button.js';
 import { Loading, Notice, Page } from '../../components/layout.js';
 import { Link } from '../../components/link.js';
@@ -29,6 +29,9 @@ import { versionName } from '../versions/version-list.js';
 import { VersionsView } from '../versions/versions-view.js';
 import { AccessLog } from './access-log.js';
 import { InvitePanel } from './invite-panel.js';
+
+// The trends bring a charting library: it loads only when the tab is opened.
+const TrendsView = lazy(() => import('../trends/trends-view.js').then((module) => ({ default: module.TrendsView })));
 
 /** One workspace: for a client who has not yet read "How we work", that first; then the workspace. */
 export function WorkspacePage({ workspaceId, user }: { workspaceId: string; user: UserDto }) {
@@ -69,10 +72,11 @@ export function WorkspacePage({ workspaceId, user }: { workspaceId: string; user
 
 const waitingForClient = (workspace: WorkspaceDto) => workspace.role === 'therapist' && !workspace.members.some((member) => member.role === 'client');
 
-type View = 'roadmap' | 'feedback' | 'versions' | 'history' | 'closing' | 'terms' | 'access';
+type View = 'roadmap' | 'feedback' | 'trends' | 'versions' | 'history' | 'closing' | 'terms' | 'access';
 const VIEWS: readonly { key: View; label: string }[] = [
   { key: 'roadmap', label: 'Roadmap' },
   { key: 'feedback', label: 'Feedback' },
+  { key: 'trends', label: 'Trends' },
   { key: 'versions', label: 'Versions' },
   { key: 'history', label: 'History' },
   { key: 'closing', label: 'Closing review' },
@@ -258,6 +262,7 @@ function WorkspaceView({
       {reflectOn && (
         <AfterSession
           key={reflectOn.id}
+          workspaceId={workspace.id}
           session={reflectOn}
           feedback={feedback.status === 'ready' ? feedback.doc : null}
           drafts={drafts?.status === 'ready' ? drafts.doc : null}
@@ -294,6 +299,11 @@ function WorkspaceView({
               )
             }
           </DocView>
+        )}
+        {view === 'trends' && (
+          <Suspense fallback={<Loading label="Opening the trends…" />}>
+            <TrendsView workspace={workspace} user={user} preference={terms.decisionPreference} names={names} />
+          </Suspense>
         )}
         {view === 'versions' && <VersionsView workspace={workspace} user={user} />}
         {view === 'history' && <HistoryView workspace={workspace} user={user} names={names} />}
