@@ -118,6 +118,14 @@ describe('after-session check-ins and the trends', () => {
     expect(await fitsWidth(client)).toBe(true);
     await shot(therapist, 'trends-desktop');
     await shot(client, 'trends-phone');
+
+    // The closing review looks back with the same charts.
+    await openTab(therapist, 'Closing review');
+    await therapist.getByRole('button', { name: 'Open the closing review' }).click();
+    await chart(therapist, 'All four together').getByText('All four together: 35 of 40 at session 4, up from 29 at session 1; between 22 and 35 over 4 check-ins.').waitFor(WAIT);
+    await therapist.locator('.closing__trend-notes').getByText('Exam week').waitFor(WAIT);
+    expect(await accessibilityProblems(therapist)).toEqual([]);
+    await shot(therapist, 'closing-trends-desktop');
     expect(problems).toEqual([]);
   }, 240_000);
 });

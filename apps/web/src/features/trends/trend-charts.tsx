@@ -41,7 +41,7 @@ const sessionTick = (session: number) => `S${session}`;
  * what it shows and a table of its numbers; notes beside the trend are markers on every chart.
  */
 export function TrendCharts({ trends, reader }: { trends: TrendsDto; reader: Role }) {
-  if (trends.points.length === 0) return <p className="muted">No check-ins to show yet. They appear here, session by session, once the client answers them.</p>;
+  if (trends.points.length === 0) return <p className="muted">No check-ins to show yet. They appear here, session by session, once {reader === 'client' ? 'you answer them' : 'your client answers them'}.</p>;
   const sessions = trends.points.map((point) => point.sessionNumber);
   const markers = trends.notes.filter((note) => note.atSession !== null && note.atSession >= Math.min(...sessions) && note.atSession <= Math.max(...sessions));
   return (
@@ -86,6 +86,22 @@ function noteMarkers(notes: readonly TrendMarkerDto[]) {
 
 const axisProps = { stroke: 'var(--muted)', tick: { fill: 'var(--muted)', fontSize: 12 } };
 
+/** A line over the sessions, with a marker at each session that has a note; the caller gives the value axis and any guide line. */
+function SessionPlot({ data, notes, height, left, yAxis, guide }: { data: readonly { session: number; value: number }[]; notes: readonly TrendMarkerDto[]; height: number; left: number; yAxis: ReactNode; guide?: ReactNode }) {
+  return (
+    <ResponsiveContainer width="100%" height={height}>
+      <LineChart data={[...data]} margin={{ top: 20, right: 16, bottom: 0, left }} accessibilityLayer={false}>
+        <CartesianGrid stroke="var(--border)" vertical={false} />
+        <XAxis dataKey="session" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} ticks={data.map((point) => point.session)} tickFormatter={sessionTick} padding={{ left: 20, right: 20 }} {...axisProps} />
+        {yAxis}
+        {guide}
+        {noteMarkers(notes)}
+        <Line type="linear" dataKey="value" stroke="var(--accent)" strokeWidth={2.5} dot={{ r: 4, fill: 'var(--accent)' }} isAnimationActive={false} />
+      </LineChart>
+    </ResponsiveContainer>
+  );
+}
+
 function ScoreChart({ series, points, notes, wide = false }: { series: Series; points: readonly TrendPointDto[]; notes: readonly TrendMarkerDto[]; wide?: boolean }) {
   const data = points.map((point) => ({ session: point.sessionNumber, value: series.value(point) }));
   return (
@@ -94,15 +110,7 @@ function ScoreChart({ series, points, notes, wide = false }: { series: Series; p
       title={series.title}
       summary={seriesSummary(series.title, data, series.max)}
       chart={
-        <ResponsiveContainer width="100%" height={180}>
-          <LineChart data={data} margin={{ top: 20, right: 16, bottom: 0, left: -16 }} accessibilityLayer={false}>
-            <CartesianGrid stroke="var(--border)" vertical={false} />
-            <XAxis dataKey="session" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} ticks={data.map((point) => point.session)} tickFormatter={sessionTick} padding={{ left: 20, right: 20 }} {...axisProps} />
-            <YAxis domain={[0, series.max]} allowDecimals={false} tickCount={series.max === 10 ? 6 : 5} width={44} {...axisProps} />
-            {noteMarkers(notes)}
-            <Line type="linear" dataKey="value" stroke="var(--accent)" strokeWidth={2.5} dot={{ r: 4, fill: 'var(--accent)' }} isAnimationActive={false} />
-          </LineChart>
-        </ResponsiveContainer>
+        <SessionPlot data={data} notes={notes} height={180} left={-16} yAxis={<YAxis domain={[0, series.max]} allowDecimals={false} tickCount={series.max === 10 ? 6 : 5} width={44} {...axisProps} />} />
       }
       table={
         <table className="trend-table">
@@ -143,16 +151,14 @@ function SteeringChart({ trends, notes, reader }: { trends: TrendsDto; notes: re
       title="Who steered, and who would like to"
       summary={summary}
       chart={
-        <ResponsiveContainer width="100%" height={200}>
-          <LineChart data={data} margin={{ top: 20, right: 16, bottom: 0, left: 8 }} accessibilityLayer={false}>
-            <CartesianGrid stroke="var(--border)" vertical={false} />
-            <XAxis dataKey="session" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} ticks={data.map((point) => point.session)} tickFormatter={sessionTick} padding={{ left: 20, right: 20 }} {...axisProps} />
-            <YAxis domain={[-2, 2]} ticks={[-2, 0, 2]} tickFormatter={(value: number) => steeringTick(value, reader)} width={78} {...axisProps} />
-            {trends.preferredSteering !== null && <ReferenceLine y={trends.preferredSteering} stroke="var(--sky)" strokeWidth={2} strokeDasharray="6 4" label={{ value: 'Preferred', position: 'insideBottomLeft', fill: 'var(--sky)', fontSize: 12 }} />}
-            {noteMarkers(notes)}
-            <Line type="linear" dataKey="value" stroke="var(--accent)" strokeWidth={2.5} dot={{ r: 4, fill: 'var(--accent)' }} isAnimationActive={false} />
-          </LineChart>
-        </ResponsiveContainer>
+        <SessionPlot
+          data={data}
+          notes={notes}
+          height={200}
+          left={8}
+          yAxis={<YAxis domain={[-2, 2]} ticks={[-2, 0, 2]} tickFormatter={(value: number) => steeringTick(value, reader)} width={78} {...axisProps} />}
+          guide={trends.preferredSteering !== null && <ReferenceLine y={trends.preferredSteering} stroke="var(--sky)" strokeWidth={2} strokeDasharray="6 4" label={{ value: 'Preferred', position: 'insideBottomLeft', fill: 'var(--sky)', fontSize: 12 }} />}
+        />
       }
       table={
         <table className="trend-table">
