@@ -29,3 +29,6 @@ export * from './api/edits.js';
 export * from './api/access-text.js';
 export * from './api/closing.js';
 export * from './api/checkins.js';
+export * from './checkins/drop.js';
+export * from './doc/card-flags.js';
+export * from './api/repairs.js';
