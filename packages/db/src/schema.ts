@@ -211,6 +211,29 @@ export interface CheckinsTable {
   updated_at: Timestamp;
 }
 
+/** A shared item for talking a rupture through: from a check-in that dropped, or a flagged card. */
+export interface RepairItemsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  source_kind: 'checkin' | 'card';
+  checkin_id: string | null;
+  card_id: string | null;
+  card_column: string | null;
+  /** A check-in's drop against the baseline (which items fell, by how much), as JSON. */
+  drop: ColumnType<unknown, string | null | undefined, string | null>;
+  what_happened: ColumnType<string, string | undefined, string>;
+  client_view: ColumnType<string, string | undefined, string>;
+  therapist_view: ColumnType<string, string | undefined, string>;
+  will_change: ColumnType<string, string | undefined, string>;
+  version: ColumnType<number, number | undefined, number>;
+  opened_at: CreatedAt;
+  updated_at: Timestamp;
+  acknowledged_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  acknowledged_by: string | null;
+  closed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  closed_by: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   auth_sessions: AuthSessionsTable;
@@ -233,6 +256,7 @@ export interface Database {
   closing_reflections: ClosingReflectionsTable;
   closing_confirmations: ClosingConfirmationsTable;
   checkins: CheckinsTable;
+  repair_items: RepairItemsTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -55,6 +55,12 @@ export function describeAction(action: string, target: string | null): string {
       return target ? `answered the after-session check-in for session ${target}` : 'answered the after-session check-in';
     case 'checkin.update':
       return target ? `changed their check-in answer for session ${target}` : 'changed their check-in answer';
+    case 'repair.acknowledge':
+      return 'acknowledged a repair item';
+    case 'repair.update':
+      return 'wrote in a repair item';
+    case 'repair.close':
+      return 'closed a repair item as repaired';
     case 'workspace.archive':
       return 'confirmed last: the workspace became a read-only archive';
     default:
@@ -89,6 +95,7 @@ export function describeViews(views: AccessViewsDto['views']): string {
     ...(opened('audit.view').length > 0 ? ['this access log'] : []),
     ...(opened('closing.view').length > 0 ? ['the closing review'] : []),
     ...(opened('checkins.view').length > 0 ? ['the check-ins'] : []),
+    ...(opened('repairs.view').length > 0 ? ['the repair items'] : []),
   ];
   return parts.length > 0 ? `opened ${listOf(parts)}` : 'opened the workspace';
 }
