@@ -19,6 +19,7 @@ import { healthRoutes } from './routes/health.js';
 import { historyRoutes } from './routes/history.js';
 import { inviteRoutes } from './routes/invites.js';
 import { meRoutes } from './routes/me.js';
+import { repairRoutes } from './routes/repairs.js';
 import { createRuntimeSampler, metricsRoutes } from './routes/metrics.js';
 import { versionRoutes } from './routes/versions.js';
 import { workspaceRoutes } from './routes/workspaces.js';
@@ -48,6 +49,7 @@ export function createApi(deps: AppDeps) {
     .route('/workspaces/:id/closing', closingRoutes(deps))
     .route('/workspaces/:id/checkins', checkinRoutes(deps))
     .route('/workspaces/:id/trend-notes', trendNoteRoutes(deps))
+    .route('/workspaces/:id/repairs', repairRoutes(deps))
     .route('/workspaces', workspaceRoutes(deps))
     .route('/invites', inviteRoutes(deps));
 }

@@ -8,6 +8,7 @@ import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './collab/budge
 import { createRoomRegistry, type RegistrySettings } from './collab/create-room-registry.js';
 import type { Env } from './env.js';
 import { WorkspaceEvents } from './events/workspace-events.js';
+import { createRepairFlagWatcher } from './repairs/flag-watcher.js';
 import { startHousekeeping } from './housekeeping.js';
 import { createLogger, type Logger } from './logger.js';
 import type { RateLimitStore } from './middleware/rate-limit.js';
@@ -65,7 +66,13 @@ export async function startServer(env: Env, options: { logger?: Logger } = {}): 
   }
   const events = new WorkspaceEvents();
   // The drafts are the client's alone: their versions are nobody else's news.
-  const rooms = createRoomRegistry({ db: db.db, logger, settings: registrySettings(env), onVersion: ({ workspaceId, doc }) => doc !== 'drafts' && events.workspaceChanged(workspaceId, 'versions') });
+  const rooms = createRoomRegistry({
+    db: db.db,
+    logger,
+    settings: registrySettings(env),
+    onVersion: ({ workspaceId, doc }) => doc !== 'drafts' && events.workspaceChanged(workspaceId, 'versions'),
+    watchers: { feedback: createRepairFlagWatcher({ db: db.db, events, logger }) },
+  });
   const liveConnections = createLiveConnections({ db: db.db, logger, recheckEveryMs: env.SESSION_RECHECK_MS });
   // On Postgres the counters are shared by every process and survive restarts; PGlite runs one process.
   const rateLimitStore: RateLimitStore = db.postgresPool ? { kind: 'postgres', pool: db.postgresPool } : { kind: 'memory' };

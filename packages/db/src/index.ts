@@ -14,3 +14,4 @@ export * from './repositories/therapy-sessions.repository.js';
 export * from './repositories/closing.repository.js';
 export * from './repositories/checkins.repository.js';
 export * from './repositories/trend-notes.repository.js';
+export * from './repositories/repairs.repository.js';

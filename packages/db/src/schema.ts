@@ -223,6 +223,27 @@ export interface TrendNotesTable {
   author_role: 'therapist' | 'client';
   text: string;
   created_at: CreatedAt;
+/** A shared item for talking a rupture through: from a check-in that dropped, or a flagged card. */
+export interface RepairItemsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  source_kind: 'checkin' | 'card';
+  checkin_id: string | null;
+  card_id: string | null;
+  card_column: string | null;
+  /** A check-in's drop against the baseline (which items fell, by how much), as JSON. */
+  drop: ColumnType<unknown, string | null | undefined, string | null>;
+  what_happened: ColumnType<string, string | undefined, string>;
+  client_view: ColumnType<string, string | undefined, string>;
+  therapist_view: ColumnType<string, string | undefined, string>;
+  will_change: ColumnType<string, string | undefined, string>;
+  version: ColumnType<number, number | undefined, number>;
+  opened_at: CreatedAt;
+  updated_at: Timestamp;
+  acknowledged_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  acknowledged_by: string | null;
+  closed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  closed_by: string | null;
 }
 
 export interface Database {
@@ -248,6 +269,7 @@ export interface Database {
   closing_confirmations: ClosingConfirmationsTable;
   checkins: CheckinsTable;
   trend_notes: TrendNotesTable;
+  repair_items: RepairItemsTable;
 }
 
 export type User = Selectable<UsersTable>;

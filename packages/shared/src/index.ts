@@ -30,3 +30,6 @@ export * from './api/access-text.js';
 export * from './api/closing.js';
 export * from './api/checkins.js';
 export * from './api/trends.js';
+export * from './checkins/drop.js';
+export * from './doc/card-flags.js';
+export * from './api/repairs.js';

@@ -9,6 +9,7 @@ import { RoomError } from './errors.js';
 import { LatencyRecorder } from './latency.js';
 import { TokenBucket } from './budget.js';
 import { Limiter } from './limiter.js';
+import type { ChangeWatcher } from './change-watch.js';
 import type { ChangeOrigin } from './origin.js';
 import { DEFAULT_PRESENCE_SETTINGS } from './presence.js';
 import { Room, type RoomSettings } from './room.js';
@@ -52,6 +53,8 @@ export interface RoomRegistryDeps {
    * version, an automatic one), so members' version lists can refresh themselves.
    */
   onVersion?: (target: { workspaceId: string; doc: DocName }, version: DocVersion) => void;
+  /** Watchers of the changes each kind of document accepts, told once they are stored. */
+  watchers?: Partial<Record<DocName, ChangeWatcher>>;
 }
 
 interface Slot {
@@ -288,6 +291,7 @@ class Registry implements RoomRegistry {
           checkpointSlot: (task) => this.checkpointWrites.run(task),
           onFailed: (failed, reason) => this.onRoomFailed(key, failed, reason),
           onVersion: (saved, version) => this.deps.onVersion?.({ workspaceId: saved.workspaceId, doc: saved.kind.name }, version),
+          watch: this.deps.watchers?.[target.doc],
         });
         slot.room = room;
         this.deps.logger.debug('room.loaded', { documentId, checkpointSeq, tail: tail.length, ms: Math.round(performance.now() - started) });

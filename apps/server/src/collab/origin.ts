@@ -20,7 +20,7 @@ export interface ChangeOrigin {
 export type ServerChangeReason = 'drafts.shared';
 
 /** Why the server changes a document at a member's request (recorded as that member's change). */
-export type RequestedChangeReason = 'restore';
+export type RequestedChangeReason = 'restore' | 'repair.close';
 
 /** A change the server makes because a member asked for it: theirs, judged on its shape (the route decided they may). */
 export function forMember(userId: string, role: Role, reason: RequestedChangeReason): Omit<ChangeOrigin, 'connection'> {

@@ -15,6 +15,7 @@ import {
 import * as Y from 'yjs';
 import { describeError, type Logger } from '../logger.js';
 import { RoomError } from './errors.js';
+import type { ChangeWatcher } from './change-watch.js';
 import { stateAt } from './history.js';
 import { fromConnection, ownerOf, type ChangeOrigin } from './origin.js';
 import { Presence, type PresenceSettings } from './presence.js';
@@ -66,6 +67,8 @@ export interface RoomOptions {
   onFailed(room: Room, reason: 'lease_lost' | 'diverged'): void;
   /** A version people can see was saved (a session's, a named one or an automatic one). */
   onVersion?(room: Room, version: DocVersion): void;
+  /** Told of what accepted changes did, once they are stored (see ChangeWatcher). */
+  watch?: ChangeWatcher;
 }
 
 export type RoomState = 'open' | 'unloading' | 'closed';
@@ -134,6 +137,8 @@ export class Room implements LogTarget {
   private readonly clientOwners: Map<number, string | null>;
   /** The room can no longer be trusted to write (lost lease, diverged): nothing more is accepted or checkpointed. */
   private broken = false;
+  /** What the watcher read in the accepted update being applied. */
+  private watched: unknown[] = [];
 
   constructor(private readonly options: RoomOptions) {
     this.key = options.key;
@@ -150,6 +155,40 @@ export class Room implements LogTarget {
     this.clientOwners = options.clientOwners;
     this.lease = options.lease;
     this.presence = new Presence(options.settings.presence);
+    if (options.watch) this.doc.on('afterTransaction', this.readWatched);
+  }
+
+  private readonly readWatched = (transaction: Y.Transaction): void => {
+    if (transaction.origin !== ACCEPTED) return;
+    try {
+      const found = this.options.watch?.read(transaction) ?? null;
+      if (found !== null) this.watched.push(found);
+    } catch (error) {
+      this.options.logger.error('room.watch_failed', { documentId: this.documentId, ...describeError(error) });
+    }
+  };
+
+  /** Hands what the watcher read in an accepted update to it once the update is stored. */
+  private afterStored(seq: number, origin: ChangeOrigin): void {
+    const watch = this.options.watch;
+    const watched = this.watched;
+    this.watched = [];
+    if (!watch || watched.length === 0) return;
+    const { connection: _connection, ...stored } = origin;
+    const target = { workspaceId: this.workspaceId, documentId: this.documentId };
+    this.whenDurable(seq).then(
+      () => {
+        for (const found of watched) {
+          try {
+            watch.stored(target, found, stored);
+          } catch (error) {
+            this.options.logger.error('room.watch_failed', { documentId: this.documentId, ...describeError(error) });
+          }
+        }
+      },
+      // Not stored (the room failed): nothing happened to act on.
+      () => {},
+    );
   }
 
   /** Connections plus holds: the room unloads when this drops to zero. */
@@ -321,6 +360,7 @@ export class Room implements LogTarget {
     }
 
     const effective = staged.effective;
+    this.watched = [];
     if (!this.applyAccepted(effective)) {
       this.options.logger.error('room.diverged', { documentId: this.documentId });
       this.fail('diverged');
@@ -332,6 +372,7 @@ export class Room implements LogTarget {
     this.broadcast(new OutgoingMessage('sync', encodeSyncUpdate(effective)), origin.connection);
     this.options.updateLog.append(this, { seq, update: effective, userId: owner, serverReason: origin.reason, claims });
     if (this.options.settings.validateEveryUpdate) this.validate('update');
+    this.afterStored(seq, origin);
     return this.whenDurable(seq);
   }
 

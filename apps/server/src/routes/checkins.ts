@@ -11,6 +11,7 @@ import { limitBody } from '../middleware/body-limit.js';
 import { noStore } from '../middleware/no-store.js';
 import { currentUser, requireSession } from '../middleware/session.js';
 import { readableCheckins, toCheckinDto } from './checkins-readable.js';
+import { reviewCheckinForRepair } from '../repairs/checkin-repairs.js';
 import { requireWritable } from './terms.js';
 
 const closed = () => new AppError(409, 'CHECKIN_CLOSED', 'The next session has started: this check-in can no longer be answered or changed.');
@@ -57,6 +58,7 @@ export function checkinRoutes(deps: AppDeps) {
       if (!created) throw new AppError(409, 'CHECKIN_EXISTS', 'This session already has a check-in: change your answer instead.');
       await recordAudit(deps.db, { workspaceId: id, userId: user.id, action: 'checkin.create', target: String(session.number) });
       deps.events.workspaceChanged(id, 'checkins');
+      await reviewCheckinForRepair(deps, id, created.id);
       return c.json<CheckinDto>(toCheckinDto(created), 201);
     })
     .put('/:checkinId', limitBody(16 * 1024), validate('param', checkinParams), validate('json', checkinAnswersInput), async (c) => {
@@ -71,6 +73,7 @@ export function checkinRoutes(deps: AppDeps) {
       if (!updated) throw closed();
       await recordAudit(deps.db, { workspaceId: id, userId: user.id, action: 'checkin.update', target: String(existing.sessionNumber) });
       deps.events.workspaceChanged(id, 'checkins');
+      await reviewCheckinForRepair(deps, id, checkinId);
       return c.json<CheckinDto>(toCheckinDto(updated), 200);
     });
 }

@@ -6,6 +6,7 @@ import {
   findClosingReview,
   listAudit,
   listMembers,
+  listOpenRepairsForUser,
   listWorkspacesForUser,
   recordAudit,
   recordView,
@@ -18,6 +19,7 @@ import {
   type AuditEventDto,
   type InviteDto,
   type WorkspaceDto,
+  type WorkspaceListItemDto,
 } from '@alliance/shared';
 import { Hono } from 'hono';
 import { hashToken, newToken } from '../auth/crypto.js';
@@ -31,6 +33,7 @@ import { validate } from '../http/validate.js';
 import { limitBody } from '../middleware/body-limit.js';
 import { noStore } from '../middleware/no-store.js';
 import { currentUser, requireSession } from '../middleware/session.js';
+import { visibleTo } from './repairs.js';
 import { requireWritable } from './terms.js';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -67,8 +70,11 @@ export function workspaceRoutes(deps: AppDeps) {
     })
     .get('/', async (c) => {
       const user = currentUser(c);
-      const workspaces = await listWorkspacesForUser(deps.db, user.id);
-      return c.json(workspaces.map(toWorkspaceSummaryDto), 200);
+      const [workspaces, openRepairs] = await Promise.all([listWorkspacesForUser(deps.db, user.id), listOpenRepairsForUser(deps.db, user.id)]);
+      const openIn = new Map<string, number>();
+      for (const repair of openRepairs) if (visibleTo(repair.role, repair)) openIn.set(repair.workspaceId, (openIn.get(repair.workspaceId) ?? 0) + 1);
+      const body: WorkspaceListItemDto[] = workspaces.map((workspace) => ({ ...toWorkspaceSummaryDto(workspace), openRepairs: openIn.get(workspace.id) ?? 0 }));
+      return c.json(body, 200);
     })
     .get('/:id', validate('param', workspaceParams), async (c) => {
       const user = currentUser(c);

@@ -40,7 +40,7 @@ import {
 import { hc, type ClientResponse } from 'hono/client';
 
 /** The typed client of the server's JSON API (same origin; the session cookie rides along). */
-const client = hc<AppType>('/api', { init: { credentials: 'same-origin' } });
+export const client = hc<AppType>('/api', { init: { credentials: 'same-origin' } });
 
 /** Codes an API call can fail with: the server's, plus the client's own for no answer at all. */
 export type ApiErrorCode = ErrorCode | 'NETWORK';
@@ -84,12 +84,12 @@ async function readError(response: Response): Promise<ApiError> {
  * Request options saying whether the person opens something or the page refreshes what it
  * shows; the access log folds refreshes into the person's last look.
  */
-function readOptions(read: ReadKind): { headers: Record<string, string> } | undefined {
+export function readOptions(read: ReadKind): { headers: Record<string, string> } | undefined {
   return read === 'refresh' ? { headers: { [READ_KIND_HEADER]: 'refresh' } } : undefined;
 }
 
 /** Sends a request; resolves with the success body or throws an {@link ApiError}. */
-async function call<R extends ClientResponse<unknown, number, 'json' | 'text' | 'body' | string>>(send: () => Promise<R>): Promise<SuccessBody<R>> {
+export async function call<R extends ClientResponse<unknown, number, 'json' | 'text' | 'body' | string>>(send: () => Promise<R>): Promise<SuccessBody<R>> {
   const response = await succeeded(send);
   if (response.status === 204) return undefined as SuccessBody<R>;
   return (await response.json()) as SuccessBody<R>;

@@ -8,7 +8,7 @@ import { DOC_NAMES, type DocName, type Role } from '../doc/names.js';
  */
 
 /** Actions that only read: written once per visit, and shown folded into one line per visit. */
-export const VIEW_ACTIONS = ['workspace.view', 'terms.view', 'doc.open', 'version.list', 'version.view', 'audit.view', 'closing.view', 'checkins.view', 'trends.view'] as const;
+export const VIEW_ACTIONS = ['workspace.view', 'terms.view', 'doc.open', 'version.list', 'version.view', 'audit.view', 'closing.view', 'checkins.view', 'trends.view', 'repairs.view'] as const;
 export type ViewAction = (typeof VIEW_ACTIONS)[number];
 
 /** Actions whose target is a document name: hidden from a member who may not open that document. */

@@ -57,3 +57,12 @@ describe('the access log in plain words', () => {
     expect(describeViews([{ action: 'doc.open', target: 'drafts' }])).toBe('opened your private drafts');
   });
 });
+
+describe('repair items in the access log', () => {
+  it('names what was done to a repair item, and reading them, in plain words', () => {
+    expect(describeAction('repair.acknowledge', null)).toBe('acknowledged a repair item');
+    expect(describeAction('repair.update', null)).toBe('wrote in a repair item');
+    expect(describeAction('repair.close', null)).toBe('closed a repair item as repaired');
+    expect(describeViews([{ action: 'repairs.view', target: null }])).toBe('opened the repair items');
+  });
+});

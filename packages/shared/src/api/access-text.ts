@@ -59,6 +59,12 @@ export function describeAction(action: string, target: string | null): string {
       return target ? `added a note to the trends at session ${target}` : 'added a note to the trends';
     case 'trend-note.delete':
       return target ? `removed their note from the trends at session ${target}` : 'removed their note from the trends';
+    case 'repair.acknowledge':
+      return 'acknowledged a repair item';
+    case 'repair.update':
+      return 'wrote in a repair item';
+    case 'repair.close':
+      return 'closed a repair item as repaired';
     case 'workspace.archive':
       return 'confirmed last: the workspace became a read-only archive';
     default:
@@ -94,6 +100,7 @@ export function describeViews(views: AccessViewsDto['views']): string {
     ...(opened('closing.view').length > 0 ? ['the closing review'] : []),
     ...(opened('checkins.view').length > 0 ? ['the check-ins'] : []),
     ...(opened('trends.view').length > 0 ? ['the trends'] : []),
+    ...(opened('repairs.view').length > 0 ? ['the repair items'] : []),
   ];
   return parts.length > 0 ? `opened ${listOf(parts)}` : 'opened the workspace';
 }

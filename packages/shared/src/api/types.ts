@@ -23,6 +23,12 @@ export interface WorkspaceSummaryDto {
   archivedAt: string | null;
 }
 
+/** `GET /api/workspaces`: a workspace in the caller's list. */
+export interface WorkspaceListItemDto extends WorkspaceSummaryDto {
+  /** Open repair items the caller can see. */
+  openRepairs: number;
+}
+
 export interface WorkspaceDto {
   id: string;
   title: string;

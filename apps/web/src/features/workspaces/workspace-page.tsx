@@ -20,6 +20,7 @@ import { OnboardingGate } from '../onboarding/onboarding-gate.js';
 import { needsOnboarding } from '../onboarding/onboarding.js';
 import { RoadmapView } from '../roadmap/roadmap-view.js';
 import { ClosingView } from '../closing/closing-view.js';
+import { RepairBanner } from '../repairs/repair-banner.js';
 import { AfterSession } from '../sessions/after-session.js';
 import { SessionBanner } from '../sessions/session-banner.js';
 import { SessionControls } from '../sessions/session-controls.js';
@@ -274,6 +275,8 @@ function WorkspaceView({
           {placed}
         </p>
       )}
+
+      <RepairBanner workspace={workspace} inSession={current !== null} userId={user.id} />
 
       <TabRow view={view}>
         <Tabs idBase="workspace" label="Workspace" items={views} selected={view} onSelect={setView} />
