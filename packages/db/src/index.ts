@@ -13,3 +13,4 @@ export * from './repositories/terms.repository.js';
 export * from './repositories/therapy-sessions.repository.js';
 export * from './repositories/closing.repository.js';
 export * from './repositories/checkins.repository.js';
+export * from './repositories/seen.repository.js';

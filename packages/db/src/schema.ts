@@ -211,6 +211,17 @@ export interface CheckinsTable {
   updated_at: Timestamp;
 }
 
+/** The areas of a workspace whose news is marked for each member. */
+export type SeenArea = 'board' | 'checkins' | 'repairs';
+
+/** When a member last looked at an area of a workspace. */
+export interface WorkspaceSeenTable {
+  workspace_id: string;
+  user_id: string;
+  area: SeenArea;
+  seen_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   auth_sessions: AuthSessionsTable;
@@ -233,6 +244,7 @@ export interface Database {
   closing_reflections: ClosingReflectionsTable;
   closing_confirmations: ClosingConfirmationsTable;
   checkins: CheckinsTable;
+  workspace_seen: WorkspaceSeenTable;
 }
 
 export type User = Selectable<UsersTable>;
