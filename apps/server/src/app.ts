@@ -20,6 +20,7 @@ import { historyRoutes } from './routes/history.js';
 import { inviteRoutes } from './routes/invites.js';
 import { meRoutes } from './routes/me.js';
 import { createRuntimeSampler, metricsRoutes } from './routes/metrics.js';
+import { seenRoutes } from './routes/seen.js';
 import { versionRoutes } from './routes/versions.js';
 import { workspaceRoutes } from './routes/workspaces.js';
 import { termsRoutes } from './routes/terms.js';
@@ -46,6 +47,7 @@ export function createApi(deps: AppDeps) {
     .route('/workspaces/:id/access-log', accessLogRoutes(deps))
     .route('/workspaces/:id/closing', closingRoutes(deps))
     .route('/workspaces/:id/checkins', checkinRoutes(deps))
+    .route('/workspaces/:id/seen', seenRoutes(deps))
     .route('/workspaces', workspaceRoutes(deps))
     .route('/invites', inviteRoutes(deps));
 }

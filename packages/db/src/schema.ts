@@ -1,3 +1,4 @@
+import type { SeenArea } from '@alliance/shared';
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 /** Timestamps are read as Date and may be written as Date or ISO string. */
@@ -210,9 +211,6 @@ export interface CheckinsTable {
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
-
-/** The areas of a workspace whose news is marked for each member. */
-export type SeenArea = 'board' | 'checkins' | 'repairs';
 
 /** When a member last looked at an area of a workspace. */
 export interface WorkspaceSeenTable {

@@ -6,6 +6,7 @@ import {
   findClosingReview,
   listAudit,
   listMembers,
+  listWorkspaceNews,
   listWorkspacesForUser,
   recordAudit,
   recordView,
@@ -18,11 +19,12 @@ import {
   type AuditEventDto,
   type InviteDto,
   type WorkspaceDto,
+  type WorkspaceListItemDto,
 } from '@alliance/shared';
 import { Hono } from 'hono';
 import { hashToken, newToken } from '../auth/crypto.js';
 import type { AppDeps, AppEnv } from '../http/context.js';
-import { toWorkspaceSummaryDto } from '../http/dto.js';
+import { toWorkspaceListItemDto, toWorkspaceSummaryDto } from '../http/dto.js';
 import { AppError, forbidden } from '../http/errors.js';
 import { requireMembership } from '../http/membership.js';
 import { readKindOf } from '../http/read-kind.js';
@@ -67,8 +69,12 @@ export function workspaceRoutes(deps: AppDeps) {
     })
     .get('/', async (c) => {
       const user = currentUser(c);
-      const workspaces = await listWorkspacesForUser(deps.db, user.id);
-      return c.json(workspaces.map(toWorkspaceSummaryDto), 200);
+      const [workspaces, news] = await Promise.all([listWorkspacesForUser(deps.db, user.id), listWorkspaceNews(deps.db, user.id)]);
+      const newsById = new Map(news.map((row) => [row.workspaceId, row]));
+      return c.json<WorkspaceListItemDto[]>(
+        workspaces.map((workspace) => toWorkspaceListItemDto(workspace, newsById.get(workspace.id))),
+        200,
+      );
     })
     .get('/:id', validate('param', workspaceParams), async (c) => {
       const user = currentUser(c);

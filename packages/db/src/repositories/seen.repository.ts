@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database, SeenArea } from '../schema.js';
+import type { SeenArea } from '@alliance/shared';
+import type { Database } from '../schema.js';
 
 type Db = Kysely<Database>;
 
