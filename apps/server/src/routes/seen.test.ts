@@ -1,7 +1,7 @@
 import { archiveWorkspace } from '@alliance/db';
 import { createCard, createReply, getCards, type SeenDto, type WorkspaceListItemDto } from '@alliance/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { signUp, type TestAccount } from '../test/accounts.js';
 import { SocketClient } from '../test/fixtures.js';
 import { startTestServer, testBackends, type TestServer } from '../test/harness.js';
