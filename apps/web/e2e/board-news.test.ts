@@ -46,7 +46,7 @@ describe('a calmer board: replies sent whole, and what is new since you last loo
     // She writes her reply in private: nothing reaches the board while she types, or reloads.
     const replyTexts = await recordReplyTexts(client);
     const before = await boardSeq(therapist, workspaceId);
-    await theirs.getByRole('button', { name: 'Reply' }).click();
+    await theirs.getByRole('button', { name: 'Reply', exact: true }).click();
     await therapist.keyboard.type('Thank you for noticing that. ', { delay: 8 });
     await therapist.reload();
     const composer = card(therapist, 'I agree too quickly').getByRole('textbox', { name: 'Reply' });
@@ -112,7 +112,7 @@ describe('a calmer board: replies sent whole, and what is new since you last loo
     await theirs.waitFor(WAIT);
     await therapist.waitForTimeout(500);
     expect(await therapist.locator('.new-mark').count()).toBe(0);
-    await theirs.getByRole('button', { name: 'Reply' }).click();
+    await theirs.getByRole('button', { name: 'Reply', exact: true }).click();
     await therapist.keyboard.type('And thank you for saying it here.', { delay: 8 });
     await theirs.getByRole('button', { name: 'Send reply' }).click();
     await saved(therapist);

@@ -13,3 +13,18 @@ export function landingFor(workspaces: readonly Pick<WorkspaceSummaryDto, 'id' |
   const [only] = workspaces;
   return workspaces.length === 1 && only?.role === 'client' ? only.id : null;
 }
+
+/**
+ * The sign-ins (one per sign-in: its connection) that are past their first page. Only a sign-in
+ * whose first page is the workspace list lands a client in their workspace: opening the app or
+ * logging in does, coming back to the list later, or arriving by an invite or a link, does not.
+ */
+const arrived = new WeakSet<object>();
+
+export function noteArrived(signIn: object): void {
+  arrived.add(signIn);
+}
+
+export function hasArrived(signIn: object): boolean {
+  return arrived.has(signIn);
+}

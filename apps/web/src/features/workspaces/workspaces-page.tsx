@@ -9,14 +9,7 @@ import { createWorkspace, errorMessage, listWorkspaces } from '../../lib/api.js'
 import { navigate, paths } from '../../lib/router.js';
 import { useResource } from '../../lib/use-resource.js';
 import { useSyncClient } from '../../sync/hooks.js';
-import { landingFor, rolesIn } from './landing.js';
-
-/**
- * The sign-ins that have already been taken past this page (one per sign-in: its connection).
- * A client with one workspace lands in it when they open the app or log in; coming back here
- * later shows the list.
- */
-const landed = new WeakSet<object>();
+import { hasArrived, landingFor, noteArrived, rolesIn } from './landing.js';
 
 /** Home for a signed-in person: their workspaces, what is new in each, and — for therapists — starting one. */
 export function WorkspacesPage({ user }: { user: UserDto }) {
@@ -24,10 +17,10 @@ export function WorkspacesPage({ user }: { user: UserDto }) {
   const signIn = useSyncClient();
   const list = workspaces.state.status === 'ready' ? workspaces.state.data : null;
 
-  const landing = list && !landed.has(signIn) ? landingFor(list) : null;
+  const landing = list && !hasArrived(signIn) ? landingFor(list) : null;
   useEffect(() => {
     if (!list) return;
-    landed.add(signIn);
+    noteArrived(signIn);
     if (landing) navigate(paths.workspace(landing), { replace: true });
   }, [list, landing, signIn]);
 
