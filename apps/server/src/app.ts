@@ -21,6 +21,7 @@ import { inviteRoutes } from './routes/invites.js';
 import { meRoutes } from './routes/me.js';
 import { repairRoutes } from './routes/repairs.js';
 import { createRuntimeSampler, metricsRoutes } from './routes/metrics.js';
+import { seenRoutes } from './routes/seen.js';
 import { versionRoutes } from './routes/versions.js';
 import { workspaceRoutes } from './routes/workspaces.js';
 import { termsRoutes } from './routes/terms.js';
@@ -50,6 +51,7 @@ export function createApi(deps: AppDeps) {
     .route('/workspaces/:id/checkins', checkinRoutes(deps))
     .route('/workspaces/:id/trend-notes', trendNoteRoutes(deps))
     .route('/workspaces/:id/repairs', repairRoutes(deps))
+    .route('/workspaces/:id/seen', seenRoutes(deps))
     .route('/workspaces', workspaceRoutes(deps))
     .route('/invites', inviteRoutes(deps));
 }

@@ -72,16 +72,18 @@ describe('the feedback board, private drafts and live sessions', () => {
     // The therapist replies and asks to talk about it.
     await therapistCard.getByRole('button', { name: 'Reply' }).click();
     const reply = therapistCard.getByRole('textbox', { name: 'Reply' });
-    await expect.poll(() => reply.evaluate((field) => field.contains(document.activeElement)), WAIT).toBe(true);
+    await expect.poll(() => reply.evaluate((field) => field === document.activeElement), WAIT).toBe(true);
     await therapist.keyboard.type('Thank you for telling me. Let us slow down next time.', { delay: 10 });
+    await therapistCard.getByRole('button', { name: 'Send reply' }).click();
     await therapistCard.getByRole('button', { name: "Let's talk about this" }).click();
     await therapistCard.locator('.flag--talk').waitFor(WAIT);
     await saved(therapist);
 
-    await expect.poll(() => fieldValue(clientCard.getByRole('textbox', { name: 'Reply' })), WAIT).toBe('Thank you for telling me. Let us slow down next time.');
+    await clientCard.locator('.reply__text').filter({ hasText: 'Thank you for telling me. Let us slow down next time.' }).waitFor(WAIT);
     await clientCard.getByText("Let's talk about this", { exact: true }).waitFor(WAIT);
-    // The reply is the therapist's: read-only for the client.
-    expect(await clientCard.getByRole('textbox', { name: 'Reply' }).getAttribute('contenteditable')).toBe('false');
+    // The reply is the therapist's: the client can neither change nor delete it.
+    expect(await clientCard.locator('.replies').getByRole('button').count()).toBe(0);
+    expect(await clientCard.locator('.replies textarea, .replies [contenteditable="true"]').count()).toBe(0);
     await saved(client);
     expect(await accessibilityProblems(therapist)).toEqual([]);
     expect(await accessibilityProblems(client)).toEqual([]);

@@ -34,7 +34,8 @@ async function logIn(page: Page, url: string, person: Person): Promise<void> {
   await page.getByLabel('Email', { exact: true }).fill(person.email);
   await page.getByLabel('Password', { exact: true }).fill(person.password);
   await page.getByRole('button', { name: 'Log in', exact: true }).click();
-  await page.getByRole('heading', { name: `Hello, ${person.name}` }).waitFor(WAIT);
+  // Signed in: a client with one workspace goes straight into it, anyone else sees their list.
+  await page.getByRole('button', { name: 'Log out', exact: true }).waitFor(WAIT);
 }
 
 const indicator = (page: Page): Locator => page.locator('.save-indicator');

@@ -59,6 +59,7 @@ describe('on a phone', () => {
     expect(await therapist.getByText('Sometimes I agree').count()).toBe(0);
     await shared.getByRole('button', { name: 'Reply' }).click();
     await therapist.keyboard.type('I am glad. Let us keep doing that.', { delay: 12 });
+    await shared.getByRole('button', { name: 'Send reply' }).click();
     await saved(therapist);
 
     // A session starts: both see it.

@@ -8,6 +8,7 @@ import { UnreachablePage } from './features/auth/unreachable-page.js';
 import { refreshSession, useAuth } from './features/auth/session.js';
 import { InvitePage } from './features/invite/invite-page.js';
 import { WorkspacePage } from './features/workspaces/workspace-page.js';
+import { noteArrived } from './features/workspaces/landing.js';
 import { WorkspacesPage } from './features/workspaces/workspaces-page.js';
 import { navigate, paths, useRoute } from './lib/router.js';
 import { SyncClientContext, useUnloadGuard } from './sync/hooks.js';
@@ -29,6 +30,12 @@ export function App() {
   useEffect(() => {
     if (redirect) navigate(redirect, { replace: true });
   }, [redirect]);
+  // Opened anywhere but the list (an invite, a workspace's link): no landing elsewhere later.
+  const signIn = auth.status === 'signed-in' ? auth.sync : null;
+  const elsewhere = route.name !== 'home' && route.name !== 'login' && route.name !== 'signup';
+  useEffect(() => {
+    if (signIn && elsewhere) noteArrived(signIn);
+  }, [signIn, elsewhere]);
 
   if (auth.status === 'loading') {
     return (

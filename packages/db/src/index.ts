@@ -15,3 +15,4 @@ export * from './repositories/closing.repository.js';
 export * from './repositories/checkins.repository.js';
 export * from './repositories/trend-notes.repository.js';
 export * from './repositories/repairs.repository.js';
+export * from './repositories/seen.repository.js';

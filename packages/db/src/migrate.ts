@@ -10,6 +10,7 @@ import * as createClosingReviews from './migrations/2026_12_01_220000_create_clo
 import * as createCheckins from './migrations/2026_12_01_230000_create_checkins.js';
 import * as createTrendNotes from './migrations/2026_12_02_010000_create_trend_notes.js';
 import * as createRepairItems from './migrations/2026_12_02_020000_create_repair_items.js';
+import * as createWorkspaceSeen from './migrations/2026_12_02_030000_create_workspace_seen.js';
 import type { Database } from './schema.js';
 
 /** Migrations are listed here (not read from disk) so they work from source and bundles alike. */
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_01_230000_create_checkins': createCheckins,
   '2026_12_02_010000_create_trend_notes': createTrendNotes,
   '2026_12_02_020000_create_repair_items': createRepairItems,
+  '2026_12_02_030000_create_workspace_seen': createWorkspaceSeen,
 };
 
 /** The names of every migration, in order. */

@@ -1,3 +1,4 @@
+import type { SeenArea } from '@alliance/shared';
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 /** Timestamps are read as Date and may be written as Date or ISO string. */
@@ -244,6 +245,12 @@ export interface RepairItemsTable {
   acknowledged_by: string | null;
   closed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   closed_by: string | null;
+/** When a member last looked at an area of a workspace. */
+export interface WorkspaceSeenTable {
+  workspace_id: string;
+  user_id: string;
+  area: SeenArea;
+  seen_at: Timestamp;
 }
 
 export interface Database {
@@ -270,6 +277,7 @@ export interface Database {
   checkins: CheckinsTable;
   trend_notes: TrendNotesTable;
   repair_items: RepairItemsTable;
+  workspace_seen: WorkspaceSeenTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -33,3 +33,4 @@ export * from './api/trends.js';
 export * from './checkins/drop.js';
 export * from './doc/card-flags.js';
 export * from './api/repairs.js';
+export * from './api/seen.js';

@@ -63,7 +63,7 @@ function cardsMarkdown(cards: CardSnapshot[]): string[] {
     lines.push(`### ${FEEDBACK_COLUMN_LABELS[column]}`, '');
     for (const card of inColumn) {
       lines.push(`- ${inline(card.text) || '_(empty)_'}${FLAG_LABELS[card.flag]}`);
-      for (const reply of card.replies) lines.push(`  - ${reply.authorRole}: ${inline(reply.text)}`);
+      for (const reply of card.replies) lines.push(`  - ${reply.authorRole}: ${inline(reply.text)}${reply.editedAt ? ' _(edited)_' : ''}`);
     }
     lines.push('');
   }

@@ -67,7 +67,7 @@ describe.each(testBackends())('workspaces on %s', (kind) => {
     expect(therapistList.body).toContainEqual(expect.objectContaining({ id: shared.id, role: 'therapist' }));
     expect(therapistList.body.map((w: { id: string }) => w.id)).not.toContain(own.id);
     const clientList = await client.client.get('/api/workspaces');
-    expect(clientList.body).toEqual([{ id: shared.id, title: shared.title, role: 'client', createdAt: expect.any(String), archivedAt: null, openRepairs: 0 }]);
+    expect(clientList.body).toEqual([{ id: shared.id, title: shared.title, role: 'client', createdAt: expect.any(String), archivedAt: null, inSession: false, news: { board: false, checkins: false }, openRepairs: 0 }]);
   });
 
   it('shows details, members and the documents each role may open', async () => {

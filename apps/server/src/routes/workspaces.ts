@@ -7,6 +7,7 @@ import {
   listAudit,
   listMembers,
   listOpenRepairsForUser,
+  listWorkspaceNews,
   listWorkspacesForUser,
   recordAudit,
   recordView,
@@ -24,7 +25,7 @@ import {
 import { Hono } from 'hono';
 import { hashToken, newToken } from '../auth/crypto.js';
 import type { AppDeps, AppEnv } from '../http/context.js';
-import { toWorkspaceSummaryDto } from '../http/dto.js';
+import { toWorkspaceListItemDto, toWorkspaceSummaryDto } from '../http/dto.js';
 import { AppError, forbidden } from '../http/errors.js';
 import { requireMembership } from '../http/membership.js';
 import { readKindOf } from '../http/read-kind.js';
@@ -70,11 +71,18 @@ export function workspaceRoutes(deps: AppDeps) {
     })
     .get('/', async (c) => {
       const user = currentUser(c);
-      const [workspaces, openRepairs] = await Promise.all([listWorkspacesForUser(deps.db, user.id), listOpenRepairsForUser(deps.db, user.id)]);
+      const [workspaces, news, openRepairs] = await Promise.all([
+        listWorkspacesForUser(deps.db, user.id),
+        listWorkspaceNews(deps.db, user.id),
+        listOpenRepairsForUser(deps.db, user.id),
+      ]);
+      const newsById = new Map(news.map((row) => [row.workspaceId, row]));
       const openIn = new Map<string, number>();
       for (const repair of openRepairs) if (visibleTo(repair.role, repair)) openIn.set(repair.workspaceId, (openIn.get(repair.workspaceId) ?? 0) + 1);
-      const body: WorkspaceListItemDto[] = workspaces.map((workspace) => ({ ...toWorkspaceSummaryDto(workspace), openRepairs: openIn.get(workspace.id) ?? 0 }));
-      return c.json(body, 200);
+      return c.json<WorkspaceListItemDto[]>(
+        workspaces.map((workspace) => toWorkspaceListItemDto(workspace, newsById.get(workspace.id), openIn.get(workspace.id) ?? 0)),
+        200,
+      );
     })
     .get('/:id', validate('param', workspaceParams), async (c) => {
       const user = currentUser(c);

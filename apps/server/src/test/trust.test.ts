@@ -5,6 +5,7 @@ import {
   createGoal,
   createReply,
   decodeSyncMessage,
+  editReply,
   encodeSyncStep1,
   encodeSyncUpdate,
   frameYWebsocket,
@@ -13,6 +14,7 @@ import {
   MESSAGE_AWARENESS,
   MESSAGE_SYNC,
   offerHomework,
+  sendReply,
   setStepDone,
   snapshotCards,
   snapshotRoadmap,
@@ -277,6 +279,35 @@ describe.each(testBackends())('what holds against a member who crafts updates, o
       expect(snapshotCards(await stored(pair, 'feedback'))[0]!.replies.map((reply) => reply.text)).toEqual(['Thank you for telling me']);
       expect(await attempt(pair, pair.therapist, 'feedback', (doc) => replies(doc).delete(0, 1))).toMatchObject({ ok: true });
       expect(snapshotCards(await stored(pair, 'feedback'))[0]!.replies).toEqual([]);
+    });
+
+    it('lets the author edit their sent reply and mark it edited, and nobody else — from a stock provider', async () => {
+      const pair = await createMemberPair(context.db);
+      await boardWithCard(pair);
+      const therapist = context.provider(pair.workspaceId, 'feedback', pair.therapist.cookie);
+      await therapist.synced;
+      const reply = sendReply(therapist.doc, card(therapist.doc), 'therapist', 'Let us slow down next time.')!;
+      await waitFor(async () => snapshotCards(await stored(pair, 'feedback'))[0]!.replies.length === 1, 'the reply stored');
+      editReply(therapist.doc, reply, 'Let us go slower next time.');
+      await waitFor(async () => snapshotCards(await stored(pair, 'feedback'))[0]!.replies[0]!.editedAt, 'the edit stored');
+      expect(snapshotCards(await stored(pair, 'feedback'))[0]!.replies[0]!.text).toBe('Let us go slower next time.');
+
+      // The client can neither mark the therapist's reply edited nor change its words.
+      for (const change of [
+        (doc: Y.Doc) => replies(doc).get(0).set('editedAt', new Date().toISOString()),
+        (doc: Y.Doc) => editReply(doc, replies(doc).get(0), 'Let us stop.'),
+      ]) {
+        const client = context.provider(pair.workspaceId, 'feedback', pair.client.cookie);
+        await client.synced;
+        client.doc.transact(() => change(client.doc));
+        await waitFor(() => client.closes.length > 0, 'the refusal');
+        expect(client.closes[0]!.code).toBe(4423);
+        client.provider.destroy();
+      }
+      // Nor may the author date an edit in the future.
+      expect(await attempt(pair, pair.therapist, 'feedback', (doc) => replies(doc).get(0).set('editedAt', new Date(Date.now() + 86_400_000).toISOString()))).toMatchObject({ ok: false, code: 'PERMISSION_DENIED' });
+      const [stored0] = snapshotCards(await stored(pair, 'feedback'));
+      expect(stored0!.replies).toEqual([expect.objectContaining({ authorRole: 'therapist', text: 'Let us go slower next time.', editedAt: expect.any(String) })]);
     });
   });
 

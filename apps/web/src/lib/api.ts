@@ -21,6 +21,9 @@ import {
   type EditPageDto,
   type HistoryPageDto,
   type RestoreInput,
+  type SeenArea,
+  type SeenDto,
+  type SeenMarkDto,
   type RestoreResultDto,
   type TermsDto,
   type TherapySessionDto,
@@ -35,6 +38,7 @@ import {
   type SignupInput,
   type UserDto,
   type WorkspaceDto,
+  type WorkspaceListItemDto,
   type WorkspaceSummaryDto,
 } from '@alliance/shared';
 import { hc, type ClientResponse } from 'hono/client';
@@ -143,7 +147,8 @@ export async function changePassword(input: ChangePasswordInput): Promise<void> 
 
 // ---- workspaces ----
 
-export function listWorkspaces(): Promise<WorkspaceSummaryDto[]> {
+/** The caller's workspaces, each with whether a session is on and what is new since they looked. */
+export function listWorkspaces(): Promise<WorkspaceListItemDto[]> {
   return call(() => client.workspaces.$get());
 }
 
@@ -158,6 +163,16 @@ export function getWorkspace(id: string, read: ReadKind = 'open'): Promise<Works
 /** A new invite link for the workspace's client (it replaces any earlier open one). */
 export function createInvite(workspaceId: string): Promise<InviteDto> {
   return call(() => client.workspaces[':id'].invites.$post({ param: { id: workspaceId } }));
+}
+
+/** When the caller last looked at each area of the workspace. */
+export function getSeen(workspaceId: string): Promise<SeenDto> {
+  return call(() => client.workspaces[':id'].seen.$get({ param: { id: workspaceId } }));
+}
+
+/** Records that the caller looked at an area now; sent with `keepalive`, so it also goes out as a page closes. */
+export function markSeen(workspaceId: string, area: SeenArea): Promise<SeenMarkDto> {
+  return call(() => client.workspaces[':id'].seen[':area'].$put({ param: { id: workspaceId, area } }, { init: { keepalive: true } }));
 }
 
 // ---- invites ----

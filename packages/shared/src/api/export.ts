@@ -66,7 +66,7 @@ const cardSchema = z
     authorRole: role,
     createdAt: z.string(),
     flag: z.enum(CARD_FLAGS).describe('none; talk: to talk about in a session; repaired: talked through.'),
-    replies: z.array(z.object({ id, text: z.string(), authorRole: role, createdAt: z.string() })),
+    replies: z.array(z.object({ id, text: z.string(), authorRole: role, createdAt: z.string(), editedAt: z.string().optional().describe('When its author last changed the reply after sending it; absent when never.') })),
     share: z.enum(DRAFT_SHARE).optional().describe('Drafts only: when the client means to share it.'),
   })
   .describe('One card of the feedback board (or of the client’s drafts), with its replies.');

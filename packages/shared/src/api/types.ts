@@ -1,5 +1,6 @@
 import type { DocChange } from '../doc/compare.js';
 import type { DocName, Role } from '../doc/names.js';
+import type { WorkspaceNewsDto } from './seen.js';
 
 /** Response bodies of the HTTP API. */
 export interface UserDto {
@@ -23,9 +24,10 @@ export interface WorkspaceSummaryDto {
   archivedAt: string | null;
 }
 
-/** `GET /api/workspaces`: a workspace in the caller's list. */
+/** One row of `GET /api/workspaces`: the workspace, whether a session is on now, what is new for the caller, and the open repair items they can see. */
 export interface WorkspaceListItemDto extends WorkspaceSummaryDto {
-  /** Open repair items the caller can see. */
+  inSession: boolean;
+  news: WorkspaceNewsDto;
   openRepairs: number;
 }
 

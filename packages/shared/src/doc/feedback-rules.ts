@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { readKey } from './change-set.js';
-import { deletedMaps, firstRefusal, idTakenInList, insertedMaps, parentMap, writtenValue, type ChangeContext, type ChangeRule } from './change-rules.js';
+import { deletedMaps, firstRefusal, idTakenInList, insertedMaps, isPastTime, parentMap, writtenValue, type ChangeContext, type ChangeRule } from './change-rules.js';
 
 /**
  * Who may write what on the feedback board, judged by identity — the very card, reply or text
@@ -9,7 +9,8 @@ import { deletedMaps, firstRefusal, idTakenInList, insertedMaps, parentMap, writ
  * - Only the client writes cards: adds them (as their own, with a fresh id), edits their words,
  *   moves them between columns and removes them (a removed card takes its replies with it).
  * - Each member writes their own replies: adds them (as themselves, with an id no other reply of
- *   the card has), edits and removes them; nobody touches the other person's.
+ *   the card has), edits them (marking when, a time not in the future) and removes them; nobody
+ *   touches the other person's.
  * - The therapist may flag a card "let's talk" and nothing else of a card; the client sets any
  *   flag (only they mark a card repaired).
  * - A card's and a reply's id, author, time, text and list of replies are set once (the shape
@@ -48,6 +49,11 @@ export const feedbackRules: readonly ChangeRule[] = [
             if (reply.get('authorRole') !== role) return 'replies are written as yourself';
             if (idTakenInList(type, reply.get('id'), reply)) return 'another reply has this id';
           }
+          return null;
+        }
+        case 'cards[].replies[]': {
+          if (change.written.size > 0 && authorOf(type as Y.Map<unknown>) !== role) return "nobody changes the other person's reply";
+          if (change.written.has('editedAt') && !isPastTime(writtenValue(change, 'editedAt'), context.now)) return "a reply's edit time cannot be in the future";
           return null;
         }
         case 'cards[].replies[].text':

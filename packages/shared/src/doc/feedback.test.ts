@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addCard, addDraft, createCard, findCard, getCards, removeCard, setDraftShare, shareDraft, snapshotCards, validateDrafts, validateFeedback } from './feedback.js';
+import { addCard, addDraft, createCard, createReply, editReply, findCard, getCards, removeCard, sendReply, setDraftShare, shareDraft, snapshotCards, textChange, validateDrafts, validateFeedback } from './feedback.js';
 import { DOC_KINDS } from './kinds.js';
 import type { Role } from './names.js';
 import { StagingDoc } from './staging.js';
@@ -97,5 +97,64 @@ describe('private drafts', () => {
     addCard(feedback, 'working', 'Being asked what I want');
     expect(verdictFor(feedback, before, 'client')).toBeNull();
     expect(verdictFor(feedback, before, 'therapist')).toMatchObject({ code: 'PERMISSION_DENIED' });
+  });
+});
+
+describe('replies written in private and sent whole', () => {
+  const repliesOf = (card: Y.Map<unknown>) => card.get('replies') as Y.Array<Y.Map<unknown>>;
+
+  it('sends a reply with its whole text in one update the server accepts from its author', () => {
+    const { doc, card } = board();
+    const before = Y.encodeStateAsUpdate(doc);
+    let updates = 0;
+    doc.on('update', () => updates++);
+    sendReply(doc, card, 'therapist', 'Thank you for telling me.');
+    expect(updates).toBe(1);
+    expect(snapshotCards(doc)[0]!.replies).toEqual([expect.objectContaining({ text: 'Thank you for telling me.', authorRole: 'therapist' })]);
+    expect(snapshotCards(doc)[0]!.replies[0]).not.toHaveProperty('editedAt');
+    expect(verdictFor(doc, before, 'therapist')).toBeNull();
+    expect(verdictFor(doc, before, 'client')).toMatchObject({ code: 'PERMISSION_DENIED' });
+  });
+
+  it('edits a sent reply in one update: only what differs is replaced, and it is marked edited', () => {
+    const { doc, card } = board();
+    const reply = sendReply(doc, card, 'therapist', 'Let us slow down next time.')!;
+    const text = reply.get('text') as Y.Text;
+    const before = Y.encodeStateAsUpdate(doc);
+    const deltas: unknown[] = [];
+    text.observe((event) => deltas.push(event.delta));
+    let updates = 0;
+    doc.on('update', () => updates++);
+    expect(editReply(doc, reply, 'Let us go slower next time.', new Date('2026-12-01T10:00:00Z'))).toBe(true);
+    expect(updates).toBe(1);
+    expect(deltas).toEqual([[{ retain: 7 }, { delete: 9 }, { insert: 'go slower' }]]);
+    expect(snapshotCards(doc)[0]!.replies[0]).toMatchObject({ text: 'Let us go slower next time.', editedAt: '2026-12-01T10:00:00.000Z' });
+    expect(verdictFor(doc, before, 'therapist')).toBeNull();
+    expect(verdictFor(doc, before, 'client')).toMatchObject({ code: 'PERMISSION_DENIED' });
+    expect(editReply(doc, reply, 'Let us go slower next time.')).toBe(false);
+    expect(validateFeedback(doc)).toBeNull();
+  });
+
+  it("refuses marking the other person's reply edited, and an edit time in the future", () => {
+    const { doc, card } = board();
+    const reply = createReply('client', 'and tired');
+    doc.transact(() => repliesOf(card).push([reply]));
+    const before = Y.encodeStateAsUpdate(doc);
+    reply.set('editedAt', new Date().toISOString());
+    expect(verdictFor(doc, before, 'therapist')).toMatchObject({ code: 'PERMISSION_DENIED' });
+    expect(verdictFor(doc, before, 'client')).toBeNull();
+    reply.set('editedAt', new Date(Date.now() + 24 * 3_600_000).toISOString());
+    expect(verdictFor(doc, before, 'client')).toMatchObject({ code: 'PERMISSION_DENIED' });
+  });
+
+  it('finds the one run that changed, never inside a surrogate pair', () => {
+    expect(textChange('abc', 'abc')).toEqual({ start: 3, removed: 0, inserted: '' });
+    expect(textChange('hello world', 'hello there world')).toEqual({ start: 6, removed: 0, inserted: 'there ' });
+    expect(textChange('aaa', 'aa')).toEqual({ start: 2, removed: 1, inserted: '' });
+    expect(textChange('x\u{1F600}y', 'x\u{1F601}y')).toEqual({ start: 1, removed: 2, inserted: '\u{1F601}' });
+    for (const [a, b] of [['', 'new'], ['old', ''], ['same start, new end', 'same start, other end'], ['🙂🙂', '🙂🙃🙂']]) {
+      const { start, removed, inserted } = textChange(a!, b!);
+      expect(a!.slice(0, start) + inserted + a!.slice(start + removed)).toBe(b);
+    }
   });
 });

@@ -25,9 +25,10 @@ export type DraftShare = (typeof DRAFT_SHARE)[number];
 const idField: FieldSpec = { kind: 'string', maxLength: 64 };
 const isoString: FieldSpec = { kind: 'string', maxLength: 40 };
 
+/** `editedAt`: when its author last changed a reply after sending it (absent: never). */
 export const replySpec: MapSpec = {
   name: 'reply',
-  fields: { id: idField, text: { kind: 'text', maxLength: 20_000 }, authorRole: { kind: 'enum', values: ROLES }, createdAt: isoString },
+  fields: { id: idField, text: { kind: 'text', maxLength: 20_000 }, authorRole: { kind: 'enum', values: ROLES }, createdAt: isoString, editedAt: isoString },
   once: ['id', 'authorRole', 'createdAt'],
 };
 
@@ -96,11 +97,55 @@ export function createReply(authorRole: Role, text: string, now = new Date()): Y
   return reply;
 }
 
+/** Adds a reply written in private, whole, in one transaction: the other person never sees it half-written. */
+export function sendReply(feedback: Y.Doc, card: Y.Map<unknown>, authorRole: Role, text: string, now = new Date()): Y.Map<unknown> | null {
+  const replies = card.get('replies');
+  if (!(replies instanceof Y.Array)) return null;
+  const reply = createReply(authorRole, text, now);
+  feedback.transact(() => replies.push([reply]));
+  return reply;
+}
+
+/**
+ * Changes a sent reply to `text` in one transaction, marking when: only the characters that
+ * differ are replaced (the common beginning and end stay), so the change reads as what it is.
+ * Returns false when there was nothing to change.
+ */
+export function editReply(feedback: Y.Doc, reply: Y.Map<unknown>, text: string, now = new Date()): boolean {
+  const current = reply.get('text');
+  if (!(current instanceof Y.Text)) return false;
+  const before = current.toString();
+  if (before === text) return false;
+  const { start, removed, inserted } = textChange(before, text);
+  feedback.transact(() => {
+    if (removed > 0) current.delete(start, removed);
+    if (inserted) current.insert(start, inserted);
+    reply.set('editedAt', now.toISOString());
+  });
+  return true;
+}
+
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
+
+/** The one run that turns `before` into `after`: where it starts, how much goes, what comes in. Never splits a surrogate pair. */
+export function textChange(before: string, after: string): { start: number; removed: number; inserted: string } {
+  let start = 0;
+  const shortest = Math.min(before.length, after.length);
+  while (start < shortest && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  if (start > 0 && isHighSurrogate(before.charCodeAt(start - 1))) start--;
+  let end = 0;
+  while (end < shortest - start && before.charCodeAt(before.length - 1 - end) === after.charCodeAt(after.length - 1 - end)) end++;
+  if (end > 0 && isHighSurrogate(before.charCodeAt(before.length - 1 - end))) end--;
+  return { start, removed: before.length - start - end, inserted: after.slice(start, after.length - end) };
+}
+
 export interface ReplySnapshot {
   id: string;
   text: string;
   authorRole: Role;
   createdAt: string;
+  /** When its author last changed it after sending it; absent when never. */
+  editedAt?: string;
 }
 
 export interface CardSnapshot {
@@ -116,6 +161,17 @@ export interface CardSnapshot {
 
 function asRole(value: string): Role {
   return value === 'therapist' ? 'therapist' : 'client';
+}
+
+export function snapshotReply(reply: Y.Map<unknown>): ReplySnapshot {
+  const editedAt = reply.get('editedAt');
+  return {
+    id: readString(reply, 'id'),
+    text: readText(reply, 'text'),
+    authorRole: asRole(readString(reply, 'authorRole', 'client')),
+    createdAt: readString(reply, 'createdAt'),
+    ...(typeof editedAt === 'string' ? { editedAt } : {}),
+  };
 }
 
 export function snapshotCard(card: Y.Map<unknown>): CardSnapshot {
@@ -135,12 +191,7 @@ export function snapshotCard(card: Y.Map<unknown>): CardSnapshot {
         ? replies
             .toArray()
             .filter((reply): reply is Y.Map<unknown> => reply instanceof Y.Map)
-            .map((reply) => ({
-              id: readString(reply, 'id'),
-              text: readText(reply, 'text'),
-              authorRole: asRole(readString(reply, 'authorRole', 'client')),
-              createdAt: readString(reply, 'createdAt'),
-            }))
+            .map(snapshotReply)
         : [],
     ...(share === 'draft' || share === 'next-session' ? { share } : {}),
   };

@@ -4,6 +4,7 @@ import * as api from '../../lib/api.js';
 import { canUseIndexedDb, openIndexedDbOutbox } from '../../sync/indexeddb-outbox.js';
 import type { Outbox } from '../../sync/outbox.js';
 import { SyncClient } from '../../sync/sync-client.js';
+import { forgetReplyDrafts } from '../feedback/reply-draft.js';
 
 /** Why nobody is signed in, when the app knows: the login page says so. */
 export type SignedOutReason = 'session-ended' | 'logged-out-everywhere';
@@ -32,6 +33,29 @@ function rememberDeviceUser(userId: string | null): void {
     else localStorage.removeItem(DEVICE_USER_KEY);
   } catch {
     // Storage is switched off: the count is simply not shown while unreachable.
+  }
+}
+
+/**
+ * That someone has signed in on this browser before (no one in particular): the login page says
+ * "Welcome back" only then. Kept at sign-out — it names nobody.
+ */
+const SIGNED_IN_BEFORE_KEY = 'alliance.signed-in-before';
+
+function rememberSignedInHere(): void {
+  try {
+    localStorage.setItem(SIGNED_IN_BEFORE_KEY, '1');
+  } catch {
+    // Storage is switched off: the login page greets as on a first visit.
+  }
+}
+
+/** Whether anyone has signed in on this browser before. */
+export function hasSignedInHere(): boolean {
+  try {
+    return localStorage.getItem(SIGNED_IN_BEFORE_KEY) !== null;
+  } catch {
+    return false;
   }
 }
 
@@ -78,6 +102,7 @@ function signedIn(user: UserDto): void {
     watchForEndedSession(sync);
   }
   rememberDeviceUser(user.id);
+  rememberSignedInHere();
   setState({ status: 'signed-in', user, sync });
 }
 
@@ -142,6 +167,7 @@ async function signOutHere(next: Extract<AuthState, { status: 'signed-out' }>): 
   // Closes the realtime connection first, so that nothing writes to the outbox any more.
   setState(next);
   rememberDeviceUser(null);
+  forgetReplyDrafts();
   await leaving?.clear().catch(() => console.warn('auth: could not clear the changes kept on this device'));
 }
 

@@ -5,11 +5,15 @@ import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { Button } from '../../components/button.js';
 import { useYArray } from '../../sync/hooks.js';
+import { useSeen } from '../seen/use-seen.js';
 import { COLUMN_HINTS } from './columns.js';
 import { DraftCard } from './draft-card.js';
 import { FeedbackCard } from './feedback-card.js';
 
 export interface FeedbackBoardProps {
+  workspaceId: string;
+  /** Who is signed in (their replies being written are kept per person in this tab). */
+  userId: string;
   feedback: Y.Doc;
   feedbackAwareness: Awareness | null;
   /** The client's private drafts; null for the therapist, whose app never opens them. */
@@ -29,8 +33,11 @@ const columnOf = (card: Y.Map<unknown>): FeedbackColumn => {
  * The feedback board: the client's cards on what works, what they would change, how power
  * feels and the process itself, with the therapist's replies under them.
  */
-export function FeedbackBoard({ feedback, feedbackAwareness, drafts, draftsAwareness, role, readOnly, names }: FeedbackBoardProps) {
+export function FeedbackBoard({ workspaceId, userId, feedback, feedbackAwareness, drafts, draftsAwareness, role, readOnly, names }: FeedbackBoardProps) {
   const cards = useYArray(getCards(feedback));
+  // Opening the board is a look: what the other person added since the last one is marked new
+  // for this visit. An archive changes no more, so nothing in it is marked.
+  const { seenAt } = useSeen(workspaceId, 'board', { enabled: !readOnly });
   const draftCards = useYArray(drafts ? getCards(drafts) : EMPTY);
   const [composing, setComposing] = useState<string | null>(null);
   const [focusCard, setFocusCard] = useState<string | null>(null);
@@ -115,6 +122,8 @@ export function FeedbackBoard({ feedback, feedbackAwareness, drafts, draftsAware
                           readOnly={readOnly}
                           awareness={feedbackAwareness}
                           names={names}
+                          userId={userId}
+                          seenAt={seenAt}
                           autoFocus={focusCard === id}
                           onDelete={(cardId) => onDeleteCard(cardId, column)}
                           announce={announce}

@@ -291,6 +291,8 @@ function WorkspaceView({
                 <Loading label="Opening your drafts…" />
               ) : (
                 <FeedbackBoard
+                  workspaceId={workspace.id}
+                  userId={user.id}
                   feedback={doc}
                   feedbackAwareness={feedback.session.awareness}
                   drafts={drafts?.status === 'ready' ? drafts.doc : null}

@@ -1,38 +1,57 @@
-import { createWorkspaceInput, type UserDto, type WorkspaceSummaryDto } from '@alliance/shared';
-import { useState, type FormEvent } from 'react';
+import './workspaces.css';
+import { createWorkspaceInput, type UserDto, type WorkspaceListItemDto } from '@alliance/shared';
+import { useEffect, useState, type FormEvent } from 'react';
 import { Button } from '../../components/button.js';
 import { Field } from '../../components/field.js';
 import { Loading, Notice, Page, Panel } from '../../components/layout.js';
 import { Link } from '../../components/link.js';
 import { createWorkspace, errorMessage, listWorkspaces } from '../../lib/api.js';
 import { navigate, paths } from '../../lib/router.js';
-import { useAsync } from '../../lib/use-async.js';
+import { useResource } from '../../lib/use-resource.js';
+import { useSyncClient } from '../../sync/hooks.js';
+import { hasArrived, landingFor, noteArrived, rolesIn } from './landing.js';
 
-/** Home for a signed-in person: their workspaces, and starting a new one. */
+/** Home for a signed-in person: their workspaces, what is new in each, and — for therapists — starting one. */
 export function WorkspacesPage({ user }: { user: UserDto }) {
-  const [workspaces, reload] = useAsync(`workspaces:${user.id}`, listWorkspaces);
+  const workspaces = useResource(`workspaces:${user.id}`, listWorkspaces, { pollMs: 60_000 });
+  const signIn = useSyncClient();
+  const list = workspaces.state.status === 'ready' ? workspaces.state.data : null;
+
+  const landing = list && !hasArrived(signIn) ? landingFor(list) : null;
+  useEffect(() => {
+    if (!list) return;
+    noteArrived(signIn);
+    if (landing) navigate(paths.workspace(landing), { replace: true });
+  }, [list, landing, signIn]);
+
+  const roles = list ? rolesIn(list) : null;
   return (
     <Page title={`Hello, ${user.name}`}>
       <Panel title="Your workspaces">
-        {workspaces.status === 'loading' && <Loading />}
-        {workspaces.status === 'error' && (
+        {(workspaces.state.status === 'loading' || landing) && <Loading />}
+        {workspaces.state.status === 'error' && (
           <Notice tone="error">
-            {errorMessage(workspaces.error)}{' '}
-            <button type="button" className="link-button" onClick={reload}>
+            {errorMessage(workspaces.state.error)}{' '}
+            <button type="button" className="link-button" onClick={workspaces.reload}>
               Try again
             </button>
           </Notice>
         )}
-        {workspaces.status === 'ready' && <WorkspaceList workspaces={workspaces.data} />}
+        {list && !landing && <WorkspaceList workspaces={list} />}
       </Panel>
-      <CreateWorkspacePanel />
+      {/* Only therapists start workspaces; someone with none yet is offered both ways in. */}
+      {roles && !landing && (roles.therapist || !roles.client) && <CreateWorkspacePanel first={!roles.therapist} />}
     </Page>
   );
 }
 
-function WorkspaceList({ workspaces }: { workspaces: WorkspaceSummaryDto[] }) {
+function WorkspaceList({ workspaces }: { workspaces: WorkspaceListItemDto[] }) {
   if (workspaces.length === 0) {
-    return <p className="muted">No workspaces yet. If your therapist sent you an invite link, open it to join their workspace.</p>;
+    return (
+      <p className="muted">
+        No workspaces yet. Here to work with your therapist? Open the invite link they sent you, and you will join their workspace.
+      </p>
+    );
   }
   return (
     <ul className="workspace-list">
@@ -44,6 +63,7 @@ function WorkspaceList({ workspaces }: { workspaces: WorkspaceSummaryDto[] }) {
               {workspace.role === 'therapist' ? 'You are the therapist' : 'You are the client'}
               {workspace.archivedAt ? ' · archived' : ''}
             </span>
+            <WorkspaceBadges workspace={workspace} />
           </Link>
         </li>
       ))}
@@ -51,7 +71,25 @@ function WorkspaceList({ workspaces }: { workspaces: WorkspaceSummaryDto[] }) {
   );
 }
 
-function CreateWorkspacePanel() {
+/** What is going on in a workspace, in words: a session now, what the other person added since you looked. */
+function WorkspaceBadges({ workspace }: { workspace: WorkspaceListItemDto }) {
+  const badges: { key: string; text: string; tone: 'live' | 'new' }[] = [];
+  if (workspace.inSession) badges.push({ key: 'session', text: 'Session on now', tone: 'live' });
+  if (workspace.news.board) badges.push({ key: 'board', text: 'New feedback', tone: 'new' });
+  if (workspace.news.checkins) badges.push({ key: 'checkins', text: 'New check-in', tone: 'new' });
+  if (badges.length === 0) return null;
+  return (
+    <span className="workspace-badges">
+      {badges.map((badge) => (
+        <span key={badge.key} className={`workspace-badge workspace-badge--${badge.tone}`}>
+          {badge.text}
+        </span>
+      ))}
+    </span>
+  );
+}
+
+function CreateWorkspacePanel({ first }: { first: boolean }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -74,8 +112,9 @@ function CreateWorkspacePanel() {
   };
 
   return (
-    <Panel title="Start a workspace for a client">
+    <Panel title={first ? 'Are you a therapist? Start a workspace for a client' : 'Start a workspace for a client'}>
       <form className="stack" onSubmit={onSubmit} noValidate>
+        {first && <p className="muted">You will be its therapist, and can then invite your client with a link.</p>}
         <Field
           label="Workspace title"
           name="title"
