@@ -224,6 +224,8 @@ export interface TrendNotesTable {
   author_role: 'therapist' | 'client';
   text: string;
   created_at: CreatedAt;
+}
+
 /** A shared item for talking a rupture through: from a check-in that dropped, or a flagged card. */
 export interface RepairItemsTable {
   id: Generated<string>;
@@ -245,6 +247,8 @@ export interface RepairItemsTable {
   acknowledged_by: string | null;
   closed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   closed_by: string | null;
+}
+
 /** When a member last looked at an area of a workspace. */
 export interface WorkspaceSeenTable {
   workspace_id: string;
