@@ -1,10 +1,10 @@
-import { listAudit } from '@alliance/db';
+import { listAudit, openCardRepair } from '@alliance/db';
 import { addCard, findCard, getCards, type RepairItemDto } from '@alliance/shared';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { signUp, type TestAccount } from '../test/accounts.js';
 import { useTestServer, waitFor } from '../test/fixtures.js';
-import { testBackends } from '../test/harness.js';
+import { TestClient, testBackends } from '../test/harness.js';
 
 const errorShape = (code: string) => ({ error: { code, message: expect.any(String) } });
 const usual = { items: { heard: 8, wanted: 8, fit: 8, overall: 8 }, steering: 0, choicesOffered: 'yes', visibility: 'now' } as const;
@@ -73,6 +73,12 @@ describe.each(testBackends())('repair items on %s', (kind) => {
     expect(item!.source.kind === 'checkin' && item!.source.drop.items).toEqual([{ item: 'heard', baseline: 8, value: 5, points: 3 }]);
     expect(item!.whatHappened).toBe('Check-in after session 5: ‘felt heard and respected’ was 3 points below usual.');
     expect(await repairsOf(members.therapist, members)).toEqual([item]);
+    // Nobody else learns anything of it, not even that it exists.
+    const stranger = await signUp(context.server.url, 'Alex');
+    expect((await stranger.client.get(members.base)).body).toEqual(errorShape('NOT_FOUND'));
+    expect((await stranger.client.request('PUT', `${members.base}/${item!.id}`, { version: 1, clientView: 'x' })).body).toEqual(errorShape('NOT_FOUND'));
+    expect((await stranger.client.post(`${members.base}/${item!.id}/close`)).body).toEqual(errorShape('NOT_FOUND'));
+    expect((await new TestClient(context.server.url).get(members.base)).status).toBe(401);
     expect(await openRepairsIn(members.therapist, members)).toBe(1);
     expect(await openRepairsIn(members.client, members)).toBe(1);
     // Neither the check-in's note nor anything else of it is in the item.
@@ -223,5 +229,13 @@ describe.each(testBackends())('repair items on %s', (kind) => {
     // The client marking the card repaired on the board closes its open item too.
     findCard(getCards(clientBoard.doc), cardId)!.card.set('flag', 'repaired');
     await waitFor(async () => (await openRepairsIn(members.client, members)) === 0, 'the item closed with the card');
+  });
+
+  it('keeps one open item per card even when two flags race to open it', async () => {
+    const members = await pair();
+    const open = () => openCardRepair(context.db, { workspaceId: members.id, cardId: 'card-1', column: 'change', whatHappened: 'A card was flagged.' });
+    const opened = await Promise.all([open(), open(), open()]);
+    expect(opened.filter(Boolean)).toHaveLength(1);
+    expect(await repairsOf(members.client, members)).toHaveLength(1);
   });
 });
