@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CheckinItem } from './checkins.js';
+import { CHECKIN_ITEM_PHRASES } from './trends.js';
 import { FEEDBACK_COLUMN_LABELS, type FeedbackColumn } from '../doc/feedback.js';
 import { formatPoints, type CheckinDrop } from '../checkins/drop.js';
 
@@ -11,14 +11,6 @@ import { formatPoints, type CheckinDrop } from '../checkins/drop.js';
 
 /** The longest text of one field of a repair item. */
 export const MAX_REPAIR_TEXT = 4_000;
-
-/** The check-in items in plain words, as a sentence about the session uses them. */
-export const CHECKIN_ITEM_PHRASES: Record<CheckinItem, string> = {
-  heard: 'felt heard and respected',
-  wanted: 'worked on what I wanted',
-  fit: 'the way we work fits',
-  overall: 'overall',
-};
 
 /** Where a repair item came from. */
 export type RepairSourceDto =

@@ -26,6 +26,14 @@ export const CHECKIN_ITEM_LABELS: Record<CheckinItem, string> = {
   overall: 'Overall, today was',
 };
 
+/** The check-in items in plain words, as a sentence about the session uses them. */
+export const CHECKIN_ITEM_PHRASES: Record<CheckinItem, string> = {
+  heard: 'felt heard and respected',
+  wanted: 'worked on what I wanted',
+  fit: 'the way we work fits',
+  overall: 'overall',
+};
+
 /** A short name of each item, for chart titles and table heads. */
 export const CHECKIN_ITEM_SHORT: Record<CheckinItem, string> = { heard: 'Heard and respected', wanted: 'Worked on what I wanted', fit: 'The way we work fits', overall: 'Overall' };
 
