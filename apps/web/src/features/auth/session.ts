@@ -27,6 +27,14 @@ let state: AuthState = { status: 'loading' };
  */
 const DEVICE_USER_KEY = 'alliance.outbox-user';
 
+function lastDeviceUser(): string | null {
+  try {
+    return localStorage.getItem(DEVICE_USER_KEY);
+  } catch {
+    return null;
+  }
+}
+
 function rememberDeviceUser(userId: string | null): void {
   try {
     if (userId) localStorage.setItem(DEVICE_USER_KEY, userId);
@@ -101,6 +109,9 @@ function signedIn(user: UserDto): void {
     sync = new SyncClient({ user: { id: user.id, name: user.name }, outbox: outboxOf(user.id) });
     watchForEndedSession(sync);
   }
+  // Someone else was signed in on this browser last (their session ended under them): nothing
+  // they were writing stays behind.
+  if (lastDeviceUser() !== user.id) forgetReplyDrafts();
   rememberDeviceUser(user.id);
   rememberSignedInHere();
   setState({ status: 'signed-in', user, sync });
@@ -176,12 +187,7 @@ async function signOutHere(next: Extract<AuthState, { status: 'signed-out' }>): 
  * last signed in here wait on this device.
  */
 export async function countKeptChangesOfLastUser(): Promise<number> {
-  let userId: string | null = null;
-  try {
-    userId = localStorage.getItem(DEVICE_USER_KEY);
-  } catch {
-    return 0;
-  }
+  const userId = lastDeviceUser();
   const kept = userId ? outboxOf(userId) : undefined;
   return kept ? kept.count().catch(() => 0) : 0;
 }
