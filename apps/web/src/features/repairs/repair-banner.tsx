@@ -2,6 +2,8 @@ import './repairs.css';
 import type { RepairItemDto, WorkspaceDto } from '@alliance/shared';
 import { useCallback } from 'react';
 import { useResource } from '../../lib/use-resource.js';
+import { isNewSince } from '../seen/new-since.js';
+import { useSeen } from '../seen/use-seen.js';
 import { RepairItem } from './repair-item.js';
 import { listRepairs } from './repairs-api.js';
 import { repairSummary } from './repair-words.js';
@@ -23,6 +25,7 @@ export function RepairBanner({ workspace, inSession, userId }: { workspace: Work
     },
     [repairs.state, reload, set],
   );
+  const { seenAt } = useSeen(workspace.id, 'repairs', { enabled: workspace.archivedAt === null });
   if (items.length === 0) return null;
 
   const role = workspace.role;
@@ -37,7 +40,7 @@ export function RepairBanner({ workspace, inSession, userId }: { workspace: Work
   const closed = items.filter((item) => item.closedAt !== null);
   const pinned = open.filter((item) => inSession || (role === 'therapist' && item.acknowledgedAt === null));
   const folded = [...open.filter((item) => !pinned.includes(item)), ...closed];
-  const render = (item: RepairItemDto) => <RepairItem key={item.id} item={item} workspaceId={workspace.id} role={role} names={names} readOnly={readOnly} onChanged={onChanged} />;
+  const render = (item: RepairItemDto) => <RepairItem key={item.id} item={item} workspaceId={workspace.id} role={role} names={names} readOnly={readOnly} isNew={isNewSince(item.openedAt, seenAt)} onChanged={onChanged} />;
 
   return (
     <>

@@ -2,6 +2,7 @@ import { MAX_REPAIR_TEXT, type RepairItemDto, type Role } from '@alliance/shared
 import { useId, useState, type FormEvent } from 'react';
 import { Button } from '../../components/button.js';
 import { errorMessage, isApiError } from '../../lib/api.js';
+import { NewMark } from '../seen/new-mark.js';
 import { acknowledgeRepair, closeRepair, updateRepair } from './repairs-api.js';
 import { repairStatus, repairTitle, viewFields } from './repair-words.js';
 
@@ -28,6 +29,7 @@ export function RepairItem({
   role,
   names,
   readOnly,
+  isNew = false,
   onChanged,
 }: {
   item: RepairItemDto;
@@ -36,6 +38,8 @@ export function RepairItem({
   /** The other person's name, and the therapist's. */
   names: { other: string; therapist: string };
   readOnly: boolean;
+  /** Opened since the reader last looked. */
+  isNew?: boolean;
   onChanged: (item: RepairItemDto | null) => void;
 }) {
   const baseId = useId();
@@ -124,6 +128,12 @@ export function RepairItem({
       <header className="repair__head">
         <h3 className="repair__title" id={`${baseId}-title`}>
           {repairTitle(item)}
+          {isNew && (
+            <>
+              {' '}
+              <NewMark what="repair item" />
+            </>
+          )}
         </h3>
         <p className="repair__status">{repairStatus(item, role, names.therapist)}</p>
       </header>

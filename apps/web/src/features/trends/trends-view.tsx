@@ -7,6 +7,9 @@ import { errorMessage } from '../../lib/api.js';
 import { CheckinAnswer } from '../checkins/checkin-answer.js';
 import { checkinFor, openCheckinSession } from '../checkins/checkin-session.js';
 import { useCheckins, useTrendNotes } from '../checkins/use-checkins.js';
+import { NewMark } from '../seen/new-mark.js';
+import { isNewSince } from '../seen/new-since.js';
+import { useSeen } from '../seen/use-seen.js';
 import { useTherapySessions } from '../sessions/use-therapy-sessions.js';
 import { TrendCharts } from './trend-charts.js';
 import { TrendNotes } from './trend-notes.js';
@@ -21,6 +24,8 @@ export function TrendsView({ workspace, user, preference, names }: { workspace: 
   const checkins = useCheckins(workspace.id);
   const notes = useTrendNotes(workspace.id);
   const sessions = useTherapySessions(workspace.id);
+  // The therapist's last look at the check-ins: what the client answered or changed since is marked new.
+  const { seenAt } = useSeen(workspace.id, 'checkins', { enabled: workspace.role === 'therapist' && workspace.archivedAt === null });
   const failed = [checkins, notes, sessions].find((resource) => resource.state.status === 'error');
   if (failed?.state.status === 'error') return <Notice tone="error">{errorMessage(failed.state.error)}</Notice>;
   if (checkins.state.status !== 'ready' || notes.state.status !== 'ready' || sessions.state.status !== 'ready') return <Loading label="Gathering the check-ins…" />;
@@ -48,6 +53,8 @@ export function TrendsView({ workspace, user, preference, names }: { workspace: 
         </p>
       </header>
 
+      <NewCheckins checkins={checkins.state.data.checkins.filter((checkin) => isNewSince(checkin.updatedAt, seenAt))} />
+
       {open && <OpenCheckin workspaceId={workspace.id} session={open} checkin={checkinFor(checkins.state.data.checkins, open.id)} onSaved={saveCheckin} />}
 
       <TrendCharts trends={trends} reader={workspace.role} />
@@ -73,5 +80,17 @@ function OpenCheckin({ workspaceId, session, checkin, onSaved }: { workspaceId: 
         </>
       )}
     </div>
+  );
+}
+
+/** The check-ins answered or changed since the therapist last looked, named by their session. */
+function NewCheckins({ checkins }: { checkins: CheckinDto[] }) {
+  if (checkins.length === 0) return null;
+  const numbers = new Intl.ListFormat('en', { type: 'conjunction' }).format(checkins.map((checkin) => String(checkin.sessionNumber)));
+  const named = checkins.length === 1 ? `session ${numbers}` : `sessions ${numbers}`;
+  return (
+    <p className="trends__news">
+      <NewMark what="check-ins" /> Since you last looked: the check-in for {named}.
+    </p>
   );
 }
