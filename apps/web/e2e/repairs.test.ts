@@ -37,6 +37,7 @@ describe('rupture and repair', () => {
     await sessionWithCheckin(low);
     const alert = pinned(therapist).getByRole('article', { name: 'Check-in after session 4' });
     await alert.getByText('New: please acknowledge it').waitFor(WAIT);
+    await alert.getByText('repair item since you last looked').waitFor({ ...WAIT, state: 'attached' });
     await expect.poll(() => alert.getByLabel('What happened', { exact: true }).inputValue(), WAIT).toBe('Check-in after session 4: ‘felt heard and respected’ was 3 points below usual.');
     expect(await alert.textContent()).not.toContain('rushed');
     // Outside a session it waits for the client in the calm Repair section.

@@ -76,6 +76,8 @@ describe('after-session check-ins and the trends', () => {
 
     // The therapist sees the numbers of a trend-only check-in, never its note.
     await openTab(therapist, 'Trends');
+    // Their first look at the check-ins: the one the client answered is new to them.
+    await therapist.getByText('Since you last looked: the check-in for session 1.').waitFor(WAIT);
     const steering = chart(therapist, 'Who steered, and who would like to');
     await steering.getByText(/1 step more led by you than your client would like\./).waitFor(WAIT);
     await chart(therapist, 'Heard and respected').getByText('Heard and respected: 8 of 10 at session 1, the only check-in so far.').waitFor(WAIT);
