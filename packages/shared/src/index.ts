@@ -29,3 +29,4 @@ export * from './api/edits.js';
 export * from './api/access-text.js';
 export * from './api/closing.js';
 export * from './api/checkins.js';
+export * from './api/terms-reading.js';
