@@ -8,6 +8,7 @@ import * as fenceDocuments from './migrations/2026_12_01_000000_fence_documents.
 import * as separateVersions from './migrations/2026_12_01_120000_separate_versions_from_checkpoints.js';
 import * as createClosingReviews from './migrations/2026_12_01_220000_create_closing_reviews.js';
 import * as createCheckins from './migrations/2026_12_01_230000_create_checkins.js';
+import * as keepTermsVersions from './migrations/2026_12_02_011500_keep_terms_versions.js';
 import type { Database } from './schema.js';
 
 /** Migrations are listed here (not read from disk) so they work from source and bundles alike. */
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_01_120000_separate_versions_from_checkpoints': separateVersions,
   '2026_12_01_220000_create_closing_reviews': createClosingReviews,
   '2026_12_01_230000_create_checkins': createCheckins,
+  '2026_12_02_011500_keep_terms_versions': keepTermsVersions,
 };
 
 /** The names of every migration, in order. */
