@@ -22,6 +22,8 @@ describe('how we work comes first for the client', () => {
     expect(await editor.inputValue()).toContain('## Confidentiality and its limits');
     await editor.fill((await editor.inputValue()).replace('[Day and time of our sessions, how long they last, and how we meet.]', 'Tuesdays at 10:00, fifty minutes, by video.'));
     await therapist.getByRole('button', { name: 'Save', exact: true }).click();
+    // Three parts of the template are still in brackets: saving asks first, and still saves.
+    await therapist.getByRole('button', { name: 'Save anyway' }).click();
     await therapist.getByText('Saved as version 2.').waitFor(WAIT);
     await therapist.getByText('Not joined yet', { exact: true }).waitFor(WAIT);
     expect(await accessibilityProblems(therapist)).toEqual([]);
@@ -72,14 +74,15 @@ describe('how we work comes first for the client', () => {
     const terms = await api<{ decisionPreference: string }>(client, 'GET', `/api/workspaces/${workspaceId}/terms`);
     expect(terms.body.decisionPreference).toBe('client');
 
-    // The therapist changes How we work: the client reads it again before going on.
+    // The therapist changes How we work: the client reads it again the next time they open the workspace.
     const therapistEditor = therapist.getByRole('textbox', { name: 'How we work', exact: true });
     await therapistEditor.fill(`${await therapistEditor.inputValue()}\n## Holidays\nI will tell you about breaks a month ahead.`);
     await therapist.getByRole('button', { name: 'Save', exact: true }).click();
+    await therapist.getByRole('button', { name: 'Save anyway' }).click();
     await therapist.getByText('Saved as version 3.').waitFor(WAIT);
     await therapist.getByText('Not yet read this version', { exact: true }).waitFor(WAIT);
 
-    // (The client's page asks again when it comes back to the front or the server says so; here, a reload.)
+    // (The client's open page carries on; the next time they open the workspace, here a reload, asks.)
     await client.reload();
     await client.getByRole('heading', { name: 'How we work has changed' }).waitFor(WAIT);
     await client.getByText('I will tell you about breaks a month ahead.').waitFor(WAIT);

@@ -11,6 +11,7 @@ import * as createCheckins from './migrations/2026_12_01_230000_create_checkins.
 import * as createTrendNotes from './migrations/2026_12_02_010000_create_trend_notes.js';
 import * as createRepairItems from './migrations/2026_12_02_020000_create_repair_items.js';
 import * as createWorkspaceSeen from './migrations/2026_12_02_030000_create_workspace_seen.js';
+import * as keepTermsVersions from './migrations/2026_12_02_011500_keep_terms_versions.js';
 import type { Database } from './schema.js';
 
 /** Migrations are listed here (not read from disk) so they work from source and bundles alike. */
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_01_220000_create_closing_reviews': createClosingReviews,
   '2026_12_01_230000_create_checkins': createCheckins,
   '2026_12_02_010000_create_trend_notes': createTrendNotes,
+  '2026_12_02_011500_keep_terms_versions': keepTermsVersions,
   '2026_12_02_020000_create_repair_items': createRepairItems,
   '2026_12_02_030000_create_workspace_seen': createWorkspaceSeen,
 };

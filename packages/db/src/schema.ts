@@ -149,6 +149,15 @@ export interface WorkspaceTermsTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+/** The text of every version of "How we work", so a client can see what changed since the one they read. */
+export interface TermsVersionsTable {
+  workspace_id: string;
+  version: number;
+  body: string;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
 export interface TermsAcknowledgementsTable {
   workspace_id: string;
   user_id: string;
@@ -274,6 +283,7 @@ export interface Database {
   audit_events: AuditEventsTable;
   workspace_terms: WorkspaceTermsTable;
   terms_acknowledgements: TermsAcknowledgementsTable;
+  terms_versions: TermsVersionsTable;
   therapy_sessions: TherapySessionsTable;
   closing_reviews: ClosingReviewsTable;
   closing_reflections: ClosingReflectionsTable;

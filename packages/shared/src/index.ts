@@ -34,3 +34,4 @@ export * from './checkins/drop.js';
 export * from './doc/card-flags.js';
 export * from './api/repairs.js';
 export * from './api/seen.js';
+export * from './api/terms-reading.js';

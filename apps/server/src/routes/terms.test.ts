@@ -1,6 +1,7 @@
-import { TERMS_TEMPLATE } from '@alliance/shared';
+import { addGoal, getGoals, TERMS_TEMPLATE } from '@alliance/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUp, type TestAccount } from '../test/accounts.js';
+import { SocketClient, waitFor } from '../test/fixtures.js';
 import { startTestServer, testBackends, type TestServer } from '../test/harness.js';
 
 describe.each(testBackends())('how we work (terms) on %s', (kind) => {
@@ -20,6 +21,15 @@ describe.each(testBackends())('how we work (terms) on %s', (kind) => {
   afterAll(async () => {
     await server.stop();
   });
+
+  /** A new workspace of its own, with its therapist and client. */
+  async function pair(): Promise<{ therapist: TestAccount; client: TestAccount; id: string }> {
+    const [dana, sam] = await Promise.all([signUp(server.url, 'Dana'), signUp(server.url, 'Sam')]);
+    const id = (await dana.client.post('/api/workspaces', { title: 'Sam' })).body.id as string;
+    const invite = await dana.client.post(`/api/workspaces/${id}/invites`);
+    await sam.client.post(`/api/invites/${invite.body.token}/accept`);
+    return { therapist: dana, client: sam, id };
+  }
 
   it('starts from the template, which nobody has acknowledged yet', async () => {
     const response = await client.client.get(`/api/workspaces/${workspaceId}/terms`);
@@ -56,6 +66,59 @@ describe.each(testBackends())('how we work (terms) on %s', (kind) => {
     const saved = await client.client.request('PUT', `/api/workspaces/${workspaceId}/terms/decision-preference`, { preference: 'together' });
     expect(saved.status).toBe(200);
     expect((await therapist.client.get(`/api/workspaces/${workspaceId}/terms`)).body.decisionPreference).toBe('together');
+  });
+
+  it('gives the text of the version the client last read while a newer one waits, so the changes can be shown', async () => {
+    const members = await pair();
+    const terms = `/api/workspaces/${members.id}/terms`;
+    expect((await members.client.client.get(terms)).body.clientLastRead).toBeNull();
+    await members.client.client.post(`${terms}/acknowledge`, { version: 1 });
+    expect((await members.client.client.get(terms)).body.clientLastRead).toBeNull();
+
+    await members.therapist.client.request('PUT', terms, { body: 'Sessions on Tuesdays.' });
+    await members.therapist.client.request('PUT', terms, { body: 'Sessions on Wednesdays.' });
+    for (const who of [members.client, members.therapist]) {
+      expect((await who.client.get(terms)).body).toMatchObject({ version: 3, body: 'Sessions on Wednesdays.', clientLastRead: { version: 1, body: TERMS_TEMPLATE } });
+    }
+    const read = await members.client.client.post(`${terms}/acknowledge`, { version: 3 });
+    expect(read.body.clientLastRead).toBeNull();
+  });
+
+  it('never cuts off a client who read an earlier version: their open room keeps taking edits, and they can open it again', async () => {
+    const members = await pair();
+    const terms = `/api/workspaces/${members.id}/terms`;
+    await members.client.client.post(`${terms}/acknowledge`, { version: 1 });
+    const socket = await SocketClient.connect(server.url, members.client.client.cookie);
+    const heard: string[] = [];
+    socket.socket.on('workspace:changed', (id, change) => heard.push(`${id}:${change}`));
+    try {
+      const { doc } = await socket.join(members.id, 'roadmap');
+      addGoal(doc, { title: 'Sleep', proposedBy: 'client' });
+      expect(await socket.lastAck()).toMatchObject({ ok: true });
+
+      expect((await members.therapist.client.request('PUT', terms, { body: 'Sessions on Tuesdays.' })).status).toBe(200);
+      await waitFor(() => heard.includes(`${members.id}:terms`), 'the client hears that the terms changed');
+
+      // The room stays open and keeps taking the client's edits…
+      addGoal(doc, { title: 'Walk', proposedBy: 'client' });
+      expect(await socket.lastAck()).toMatchObject({ ok: true });
+      expect(socket.errors).toEqual([]);
+      // …the client's other calls are answered…
+      expect((await members.client.client.get(`/api/workspaces/${members.id}/docs/roadmap/versions`)).status).toBe(200);
+      expect((await members.client.client.post(`/api/workspaces/${members.id}/docs/roadmap/versions`, { label: 'Before the break' })).status).toBe(201);
+      // …and joining again (a reconnect, or the next open) is not refused: asking them to
+      // read the new version is the web app's first screen, not a lock on their workspace.
+      const again = await SocketClient.connect(server.url, members.client.client.cookie);
+      try {
+        const reopened = await again.join(members.id, 'roadmap');
+        expect(getGoals(reopened.doc).length).toBe(2);
+      } finally {
+        again.close();
+      }
+      expect((await members.client.client.get(terms)).body).toMatchObject({ version: 2, acknowledgements: { client: { version: 1 } } });
+    } finally {
+      socket.close();
+    }
   });
 
   it('is invisible to non-members', async () => {

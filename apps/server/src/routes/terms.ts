@@ -1,4 +1,4 @@
-import { acknowledgeTerms, ensureTerms, getTermsState, recordAudit, recordView, saveTerms, setDecisionPreference, type WorkspaceForUser } from '@alliance/db';
+import { acknowledgeTerms, ensureTerms, getTermsState, getTermsVersion, recordAudit, recordView, saveTerms, setDecisionPreference, type WorkspaceForUser } from '@alliance/db';
 import { acknowledgeTermsInput, decisionPreferenceInput, saveTermsInput, TERMS_TEMPLATE, workspaceParams, type TermsDto } from '@alliance/shared';
 import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../http/context.js';
@@ -28,6 +28,8 @@ export async function loadTerms(deps: Pick<AppDeps, 'db'>, workspaceId: string):
     const mark = state.acknowledgements[role];
     if (mark) acknowledgements[role] = { version: mark.version, at: mark.at.toISOString() };
   }
+  const clientVersion = acknowledgements.client?.version;
+  const clientRead = clientVersion !== undefined && clientVersion !== terms.version ? await getTermsVersion(deps.db, workspaceId, clientVersion) : undefined;
   return {
     body: terms.body,
     version: terms.version,
@@ -35,6 +37,7 @@ export async function loadTerms(deps: Pick<AppDeps, 'db'>, workspaceId: string):
     acknowledgements,
     decisionPreference: state.decisionPreference,
     decisionPreferenceAt: state.decisionPreferenceAt?.toISOString() ?? null,
+    clientLastRead: clientRead ? { version: clientRead.version, body: clientRead.body } : null,
   };
 }
 

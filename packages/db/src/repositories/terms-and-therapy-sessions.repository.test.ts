@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, testBackends } from '../testing.js';
-import { acknowledgeTerms, getTermsState, saveTerms, setDecisionPreference } from './terms.repository.js';
+import { acknowledgeTerms, ensureTerms, getTermsState, getTermsVersion, saveTerms, setDecisionPreference } from './terms.repository.js';
 import { endTherapySession, findOpenTherapySession, listTherapySessions, startTherapySession } from './therapy-sessions.repository.js';
 import { createUser } from './users.repository.js';
 import { createWorkspace } from './workspaces.repository.js';
@@ -36,6 +36,18 @@ describe.each(testBackends())('terms and therapy sessions on %s', (kind) => {
     expect(state.terms?.body).toBe('v2');
     expect(state.acknowledgements.client?.version).toBe(1);
     expect(state.acknowledgements.therapist).toBeUndefined();
+  });
+
+  it('keeps the text of every version, from the first one on', async () => {
+    const otherId = (await createWorkspace(handle.db, { title: 'W2', therapistId, docs: [] })).id;
+    await ensureTerms(handle.db, { workspaceId: otherId, body: 'template', userId: null });
+    await ensureTerms(handle.db, { workspaceId: otherId, body: 'not this', userId: null });
+    await Promise.all([saveTerms(handle.db, { workspaceId: otherId, body: 'a', userId: therapistId }), saveTerms(handle.db, { workspaceId: otherId, body: 'b', userId: therapistId })]);
+    expect((await getTermsVersion(handle.db, otherId, 1))?.body).toBe('template');
+    expect([(await getTermsVersion(handle.db, otherId, 2))?.body, (await getTermsVersion(handle.db, otherId, 3))?.body].sort()).toEqual(['a', 'b']);
+    expect((await getTermsState(handle.db, otherId)).terms?.body).toBe((await getTermsVersion(handle.db, otherId, 3))?.body);
+    expect(await getTermsVersion(handle.db, otherId, 4)).toBeUndefined();
+    expect(await getTermsVersion(handle.db, workspaceId, 2)).toMatchObject({ version: 2, body: 'v2' });
   });
 
   it('stores the client’s decision preference', async () => {

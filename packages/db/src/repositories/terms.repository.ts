@@ -37,29 +37,49 @@ export async function getTermsState(db: Db, workspaceId: string): Promise<TermsS
 
 /** Writes the starting terms (version 1) unless the workspace already has terms; returns the current ones. */
 export async function ensureTerms(db: Db, input: { workspaceId: string; body: string; userId: string | null }): Promise<WorkspaceTerms> {
-  await db
+  const inserted = await db
     .insertInto('workspace_terms')
     .values({ workspace_id: input.workspaceId, body: input.body, version: 1, updated_by: input.userId })
     .onConflict((oc) => oc.column('workspace_id').doNothing())
-    .execute();
+    .returningAll()
+    .executeTakeFirst();
+  if (inserted) await keepVersion(db, inserted);
   return db.selectFrom('workspace_terms').selectAll().where('workspace_id', '=', input.workspaceId).executeTakeFirstOrThrow();
 }
 
-/** Saves new terms as the next version (1 for the first). */
+/** Saves new terms as the next version (1 for the first), keeping the text of every version. */
 export async function saveTerms(db: Db, input: { workspaceId: string; body: string; userId: string }): Promise<WorkspaceTerms> {
-  return db
-    .insertInto('workspace_terms')
-    .values({ workspace_id: input.workspaceId, body: input.body, version: 1, updated_by: input.userId })
-    .onConflict((oc) =>
-      oc.column('workspace_id').doUpdateSet((eb) => ({
-        body: input.body,
-        version: eb('workspace_terms.version', '+', 1),
-        updated_by: input.userId,
-        updated_at: new Date(),
-      })),
-    )
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  return db.transaction().execute(async (trx) => {
+    const saved = await trx
+      .insertInto('workspace_terms')
+      .values({ workspace_id: input.workspaceId, body: input.body, version: 1, updated_by: input.userId })
+      .onConflict((oc) =>
+        oc.column('workspace_id').doUpdateSet((eb) => ({
+          body: input.body,
+          version: eb('workspace_terms.version', '+', 1),
+          updated_by: input.userId,
+          updated_at: new Date(),
+        })),
+      )
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await keepVersion(trx, saved);
+    return saved;
+  });
+}
+
+async function keepVersion(db: Db, terms: WorkspaceTerms): Promise<void> {
+  await db
+    .insertInto('terms_versions')
+    .values({ workspace_id: terms.workspace_id, version: terms.version, body: terms.body, created_by: terms.updated_by, created_at: terms.updated_at })
+    .onConflict((oc) => oc.columns(['workspace_id', 'version']).doNothing())
+    .execute();
+}
+
+/** The text of one version of the terms, if it was kept (versions saved before they were kept are not). */
+export async function getTermsVersion(db: Db, workspaceId: string, version: number): Promise<{ version: number; body: string; createdAt: Date } | undefined> {
+  const row = await db.selectFrom('terms_versions').select(['version', 'body', 'created_at']).where('workspace_id', '=', workspaceId).where('version', '=', version).executeTakeFirst();
+  return row && { version: row.version, body: row.body, createdAt: row.created_at };
 }
 
 /** Records that a member read and accepted a version of the terms (idempotent). */

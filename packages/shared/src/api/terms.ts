@@ -45,6 +45,12 @@ export interface TermsDto {
   acknowledgements: Partial<Record<'therapist' | 'client', { version: number; at: string }>>;
   decisionPreference: DecisionPreference | null;
   decisionPreferenceAt: string | null;
+  /**
+   * The text of the version the client last acknowledged, when the therapist has changed it
+   * since: what the changes are shown against. Null when the client has read the current
+   * version or none yet, or when that version's text was not kept.
+   */
+  clientLastRead: { version: number; body: string } | null;
 }
 
 export interface TherapySessionDto {

@@ -3,6 +3,7 @@ import type { CompareDto, DocChange, TextRun, UserDto, VersionDto, WorkspaceDto 
 import { useId, useMemo, useState } from 'react';
 import { Button } from '../../components/button.js';
 import { Loading, Notice } from '../../components/layout.js';
+import { TextRuns } from '../../components/text-runs.js';
 import { compareDoc, errorMessage, getHistory, listVersions, restoreDoc } from '../../lib/api.js';
 import { useAsync } from '../../lib/use-async.js';
 import { formatDateTime } from '../../lib/dates.js';
@@ -220,27 +221,11 @@ function ChangeItem({
   );
 }
 
-/** Changed words: insertions underlined, deletions struck through, each also said in words for screen readers. */
+/** Changed words, in the comparison's box. */
 function Runs({ runs }: { runs: readonly TextRun[] }) {
   return (
     <p className="compare__runs">
-      {runs.map((run, index) =>
-        run.kind === 'same' ? (
-          <span key={index}>{run.text}</span>
-        ) : run.kind === 'added' ? (
-          <ins key={index}>
-            <span className="visually-hidden">[added: </span>
-            {run.text}
-            <span className="visually-hidden">]</span>
-          </ins>
-        ) : (
-          <del key={index}>
-            <span className="visually-hidden">[removed: </span>
-            {run.text}
-            <span className="visually-hidden">]</span>
-          </del>
-        ),
-      )}
+      <TextRuns runs={runs} />
     </p>
   );
 }

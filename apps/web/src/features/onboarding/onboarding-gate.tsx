@@ -5,7 +5,7 @@ import { Notice } from '../../components/layout.js';
 import { acknowledgeTerms, errorMessage, isApiError, setDecisionPreference } from '../../lib/api.js';
 import { DecisionPreferenceField } from './decision-preference.js';
 import { termsStanding } from './onboarding.js';
-import { TermsText } from './terms-text.js';
+import { TermsSinceRead } from './terms-text.js';
 
 /**
  * What a client sees before anything else in the workspace (and again when the therapist
@@ -76,7 +76,7 @@ export function OnboardingGate({ workspace, terms, onTerms, onReload }: { worksp
         </h2>
         <p className="page__lead">
           {changed
-            ? `${therapistName} has updated how you work together. Please read it again; your workspace opens right after.`
+            ? `${therapistName} has updated how you work together.${terms.clientLastRead ? ' What changed is marked below.' : ''} Please read it; your workspace opens right after.`
             : `${therapistName} wrote down how you will work together. Read it in your own time — your workspace opens once you have.`}
         </p>
       </header>
@@ -85,7 +85,7 @@ export function OnboardingGate({ workspace, terms, onTerms, onReload }: { worksp
         <h3 className="panel__title" id="onboarding-terms-title">
           How we work
         </h3>
-        <TermsText body={terms.body} headingLevel={4} />
+        <TermsSinceRead terms={terms} reader="you" headingLevel={4} />
         <div className="terms-card__confirm">
           {read ? (
             <p className="success-text" role="status">

@@ -9,6 +9,7 @@ const terms = (patch: Partial<TermsDto>): TermsDto => ({
   acknowledgements: {},
   decisionPreference: null,
   decisionPreferenceAt: null,
+  clientLastRead: null,
   ...patch,
 });
 

@@ -1,14 +1,20 @@
-import type { InviteDto } from '@alliance/shared';
-import { useRef, useState } from 'react';
+import type { InviteDto, TermsPlaceholder } from '@alliance/shared';
+import { useId, useRef, useState } from 'react';
 import { Button } from '../../components/button.js';
 import { Notice, Panel } from '../../components/layout.js';
 import { createInvite, errorMessage } from '../../lib/api.js';
 import { formatDateTime } from '../../lib/dates.js';
+import { PlaceholderList, partsInWords } from '../onboarding/placeholders.js';
 
 type CopyState = 'idle' | 'copied' | 'manual';
 
-/** For the therapist, until the client has joined: a single-use link to send them. */
-export function InvitePanel({ workspaceId }: { workspaceId: string }) {
+/**
+ * For the therapist, until the client has joined: a single-use link to send them. While How we
+ * work still has parts of the template in [brackets], it says so first: the client reads
+ * How we work before anything else.
+ */
+export function InvitePanel({ workspaceId, placeholders, onFillIn }: { workspaceId: string; placeholders: readonly TermsPlaceholder[]; onFillIn: () => void }) {
+  const warningId = useId();
   const [invite, setInvite] = useState<InviteDto | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -57,8 +63,19 @@ export function InvitePanel({ workspaceId }: { workspaceId: string }) {
       <p className="muted">
         Send your client a private link. It works once, for one person, and expires after a few days. Making a new link turns off the old one.
       </p>
+      {placeholders.length > 0 && (
+        <div className="placeholder-warning placeholder-warning--strong" id={warningId}>
+          <p>
+            <strong>Before you invite: How we work still has {partsInWords(placeholders.length)} of the template to fill in.</strong> Your client reads How we work before anything else, and would see these as they are:
+          </p>
+          <PlaceholderList placeholders={placeholders} />
+          <Button variant="secondary" onClick={onFillIn}>
+            Fill them in
+          </Button>
+        </div>
+      )}
       <div className="invite-panel__actions">
-        <Button variant="primary" onClick={onCopy} busy={busy && !invite}>
+        <Button variant="primary" onClick={onCopy} busy={busy && !invite} aria-describedby={placeholders.length > 0 ? warningId : undefined}>
           Copy invite link
         </Button>
         {invite && (

@@ -1,5 +1,5 @@
 import './workspace.css';
-import { DECISION_PREFERENCE_LABELS, type EndedSessionDto, type Role, type TermsDto, type UserDto, type WorkspaceDto } from '@alliance/shared';
+import { DECISION_PREFERENCE_LABELS, findPlaceholders, type EndedSessionDto, type Role, type TermsDto, type UserDto, type WorkspaceDto } from '@alliance/shared';
 import type * as Y from 'yjs';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Button } from '../../components/button.js';
@@ -18,6 +18,8 @@ import { FeedbackBoard } from '../feedback/feedback-board.js';
 import { HowWeWork } from '../onboarding/how-we-work.js';
 import { OnboardingGate } from '../onboarding/onboarding-gate.js';
 import { needsOnboarding } from '../onboarding/onboarding.js';
+import { TermsChangedNotice } from '../onboarding/terms-changed-notice.js';
+import { TermsSummaryButton } from '../onboarding/terms-summary.js';
 import { RoadmapView } from '../roadmap/roadmap-view.js';
 import { ClosingView } from '../closing/closing-view.js';
 import { RepairBanner } from '../repairs/repair-banner.js';
@@ -34,11 +36,16 @@ import { InvitePanel } from './invite-panel.js';
 // The trends bring a charting library: it loads only when the tab is opened.
 const TrendsView = lazy(() => import('../trends/trends-view.js').then((module) => ({ default: module.TrendsView })));
 
-/** One workspace: for a client who has not yet read "How we work", that first; then the workspace. */
+/**
+ * One workspace: for a client who has not yet read "How we work", that first; then the
+ * workspace. Once open it stays open: a change to How we work made meanwhile is asked for the
+ * next time the client opens the workspace, never in the middle of their work.
+ */
 export function WorkspacePage({ workspaceId, user }: { workspaceId: string; user: UserDto }) {
   // Until the client has joined, the therapist's page looks now and then for their arrival.
   const workspace = useResource(`workspace:${workspaceId}`, (read) => getWorkspace(workspaceId, read), { workspaceId, pollMs: 10_000, pollWhile: waitingForClient });
   const terms = useResource(`terms:${workspaceId}`, (read) => getTerms(workspaceId, read), { workspaceId });
+  const [opened, setOpened] = useState(false);
 
   if (workspace.state.status === 'error' || terms.state.status === 'error') {
     const error = workspace.state.status === 'error' ? workspace.state.error : terms.state.status === 'error' ? terms.state.error : null;
@@ -60,7 +67,7 @@ export function WorkspacePage({ workspaceId, user }: { workspaceId: string; user
   }
 
   const data = workspace.state.data;
-  if (needsOnboarding(terms.state.data, data.role)) {
+  if (!opened && needsOnboarding(terms.state.data, data.role)) {
     return (
       <Page width="normal">
         <WorkspaceTitle workspace={data} terms={null} />
@@ -68,6 +75,9 @@ export function WorkspacePage({ workspaceId, user }: { workspaceId: string; user
       </Page>
     );
   }
+  // Past the gate (or never held there): remembered for as long as this page is open (app.tsx
+  // gives each workspace its own), so the next open is the next time the gate can apply.
+  if (!opened) setOpened(true);
   return <WorkspaceView workspace={data} terms={terms.state.data} onTerms={terms.set} onTermsStale={terms.reload} user={user} onMembersChanged={workspace.reload} />;
 }
 
@@ -112,15 +122,34 @@ function namesOf(workspace: WorkspaceDto, user: UserDto): Partial<Record<Role, s
   return names;
 }
 
-function WorkspaceTitle({ workspace, terms, children }: { workspace: WorkspaceDto; terms: TermsDto | null; children?: ReactNode }) {
+/**
+ * The workspace's header: its title and who it is with, and in the open workspace the save
+ * state and who is here (`status`), the live session (`session`), How we work pinned
+ * (`pinned`) and the tabs. On a phone it packs into a few short rows (workspace.css).
+ */
+function WorkspaceTitle({
+  workspace,
+  terms,
+  status,
+  session,
+  pinned,
+  tabs,
+}: {
+  workspace: WorkspaceDto;
+  terms: TermsDto | null;
+  status?: ReactNode;
+  session?: ReactNode;
+  pinned?: ReactNode;
+  tabs?: ReactNode;
+}) {
   const client = workspace.members.find((member) => member.role === 'client');
   const therapist = workspace.members.find((member) => member.role === 'therapist');
   const preference = terms?.decisionPreference ? DECISION_PREFERENCE_LABELS[terms.decisionPreference] : null;
   return (
-    <div className="workspace-head">
+    <header className={tabs ? 'workspace-head workspace-head--open' : 'workspace-head'}>
       <div className="workspace-head__text">
         <h1 className="page__title">{workspace.title}</h1>
-        <p className="muted">
+        <p className="muted workspace-head__with">
           {workspace.role === 'therapist' ? (client ? `With ${client.name}, your client` : 'Your client has not joined yet') : therapist ? `With ${therapist.name}, your therapist` : 'Your workspace'}
           {workspace.archivedAt ? ' · archived, read only' : ''}
         </p>
@@ -131,8 +160,11 @@ function WorkspaceTitle({ workspace, terms, children }: { workspace: WorkspaceDt
           </p>
         )}
       </div>
-      {children}
-    </div>
+      {pinned && <div className="workspace-head__pinned">{pinned}</div>}
+      {status && <div className="workspace-head__status">{status}</div>}
+      {session && <div className="workspace-head__session">{session}</div>}
+      {tabs}
+    </header>
   );
 }
 
@@ -201,29 +233,43 @@ function WorkspaceView({
   // An archive takes no more feedback, and holds no more sessions.
   const reflectOn = isClient && !readOnly && sessions.state.status === 'ready' ? sessionToReflectOn(sessions.state.data, sessions.loadedAt) : null;
   const controls = !isClient && client && !readOnly && sessions.state.status === 'ready';
+  const placeholders = useMemo(() => findPlaceholders(terms.body), [terms.body]);
 
   return (
     <Page width="normal">
-      <WorkspaceTitle workspace={workspace} terms={terms}>
-        <div className="workspace-head__status">
-          <SaveIndicator status={saveStatus} kept={kept} />
-          <PresenceList sessions={presenceSessions} selfId={user.id} />
-        </div>
-      </WorkspaceTitle>
+      <WorkspaceTitle
+        workspace={workspace}
+        terms={terms}
+        status={
+          <>
+            <SaveIndicator status={saveStatus} kept={kept} />
+            <PresenceList sessions={presenceSessions} selfId={user.id} />
+          </>
+        }
+        session={
+          (current || controls) && (
+            <>
+              {current && <SessionBanner session={current} />}
+              {controls && sessions.state.status === 'ready' && (
+                <SessionControls
+                  workspaceId={workspace.id}
+                  sessions={sessions.state.data}
+                  onChanged={sessions.reload}
+                  onEnded={(result) => setEnded(result)}
+                />
+              )}
+            </>
+          )
+        }
+        pinned={<TermsSummaryButton workspace={workspace} terms={terms} onReadAll={() => setView('terms')} />}
+        tabs={
+          <TabRow view={view}>
+            <Tabs idBase="workspace" label="Workspace" items={views} selected={view} onSelect={setView} />
+          </TabRow>
+        }
+      />
+      <RepairBanner workspace={workspace} inSession={current !== null} userId={user.id} />
 
-      {(current || controls) && (
-        <div className="session-row">
-          {current && <SessionBanner session={current} />}
-          {controls && sessions.state.status === 'ready' && (
-            <SessionControls
-              workspaceId={workspace.id}
-              sessions={sessions.state.data}
-              onChanged={sessions.reload}
-              onEnded={(result) => setEnded(result)}
-            />
-          )}
-        </div>
-      )}
       {!isClient && ended && !current && (
         <Notice>
           <p>
@@ -248,7 +294,9 @@ function WorkspaceView({
         </Notice>
       )}
 
-      {workspace.role === 'therapist' && !client && !readOnly && <InvitePanel workspaceId={workspace.id} />}
+      {view !== 'terms' && <TermsChangedNotice workspace={workspace} terms={terms} onRead={() => setView('terms')} />}
+
+      {workspace.role === 'therapist' && !client && !readOnly && <InvitePanel workspaceId={workspace.id} placeholders={placeholders} onFillIn={() => setView('terms')} />}
 
       {refused && (
         <Notice tone="error">
@@ -275,12 +323,6 @@ function WorkspaceView({
           {placed}
         </p>
       )}
-
-      <RepairBanner workspace={workspace} inSession={current !== null} userId={user.id} />
-
-      <TabRow view={view}>
-        <Tabs idBase="workspace" label="Workspace" items={views} selected={view} onSelect={setView} />
-      </TabRow>
 
       <div {...tabPanelProps('workspace', view)} className={`workspace-panel workspace-panel--${view}`}>
         {view === 'roadmap' && <DocView handle={roadmap} what="the roadmap">{(doc, role, docReadOnly) => <RoadmapView doc={doc} role={role ?? workspace.role} readOnly={docReadOnly || readOnly} names={names} awareness={roadmap.session.awareness} />}</DocView>}
@@ -351,8 +393,10 @@ function TabRow({ view, children }: { view: View; children: ReactNode }) {
     // Only sideways: the page itself must not jump.
     const left = tab.offsetLeft - element.offsetLeft;
     const right = left + tab.offsetWidth;
-    if (left < element.scrollLeft) element.scrollLeft = left - 40;
-    else if (right > element.scrollLeft + element.clientWidth) element.scrollLeft = right - element.clientWidth + 40;
+    // With a little of its neighbour in view, and none of the fade over it.
+    const margin = 40;
+    if (left - margin < element.scrollLeft) element.scrollLeft = Math.max(0, left - margin);
+    else if (right + margin > element.scrollLeft + element.clientWidth) element.scrollLeft = right - element.clientWidth + margin;
   }, [view]);
   const className = ['workspace-tabs', more.start && 'workspace-tabs--more-start', more.end && 'workspace-tabs--more-end'].filter(Boolean).join(' ');
   return (
