@@ -72,6 +72,12 @@ describe('rupture and repair', () => {
     await clientItem.scrollIntoViewIfNeeded();
     await shot(client, 'repair-phone');
 
+    // The therapist's workspace list counts it while it is open.
+    const list = await therapist.context().newPage();
+    await list.goto(`${run.server.url}/`);
+    await list.getByRole('link', { name: /Sam — / }).getByText('1 repair item open').waitFor(WAIT);
+    await list.close();
+
     await clientItem.getByRole('button', { name: 'Close as repaired' }).click();
     await expect.poll(() => pinned(client).count(), WAIT).toBe(0);
     await expect.poll(() => pinned(therapist).count(), WAIT).toBe(0);

@@ -11,6 +11,7 @@ import {
   FEEDBACK_COLUMNS,
   GOAL_WEIGHT_LABELS,
   outcomeOf,
+  repairTitle,
   scoreSentence,
   STEERING_LABELS,
   TREND_DISCLAIMER,
@@ -218,6 +219,27 @@ function checkinsMarkdown(content: WorkspaceExport): string[] {
   return lines;
 }
 
+const REPAIR_FIELDS = [
+  ['whatHappened', 'What happened'],
+  ['clientView', 'How the client saw it'],
+  ['therapistView', 'How the therapist saw it'],
+  ['willChange', 'What we will change'],
+] as const;
+
+/** The repair items: what happened, how each saw it, what will change, and where each stands. */
+function repairsMarkdown(content: WorkspaceExport): string[] {
+  const lines = ['## Repair items', ''];
+  for (const item of content.repairItems) {
+    lines.push(`### ${inline(repairTitle(item))}`, '');
+    lines.push(`- Opened ${moment(item.openedAt)}`);
+    lines.push(item.acknowledgedAt ? `- Acknowledged by the therapist ${moment(item.acknowledgedAt)}` : '- Not acknowledged yet');
+    lines.push(item.closedAt ? `- Closed as repaired by the client ${moment(item.closedAt)}` : '- Open', '');
+    for (const [field, label] of REPAIR_FIELDS) if (item[field]) lines.push(`${label}:`, '', block(item[field]), '');
+  }
+  if (content.repairItems.length === 0) lines.push('_No repair items._', '');
+  return lines;
+}
+
 /** The export as a readable document: the same sections as the JSON, in the same order. */
 export function exportMarkdown(content: WorkspaceExport): string {
   const members = new Map(content.members.map((member) => [member.role, member.name]));
@@ -259,6 +281,7 @@ export function exportMarkdown(content: WorkspaceExport): string {
   lines.push('');
 
   lines.push(...checkinsMarkdown(content));
+  lines.push(...repairsMarkdown(content));
   lines.push(...closingMarkdown(content.closingReview, members));
 
   lines.push('## Access log', '', 'Who opened, changed or exported this workspace, newest first.', '');

@@ -61,7 +61,7 @@ describe.each(testBackends())('workspace export on %s', (kind) => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="alliance-roadmap-[\w-]+\.json"$/);
     const body = workspaceExportSchema.parse(response.body);
-    expect(body).toMatchObject({ schemaVersion: 'alliance.export/3', role: 'client', workspace: { id: pair.workspaceId, title: pair.title, archivedAt: null }, closingReview: null, checkIns: [], trendNotes: [] });
+    expect(body).toMatchObject({ schemaVersion: 'alliance.export/3', role: 'client', workspace: { id: pair.workspaceId, title: pair.title, archivedAt: null }, closingReview: null, checkIns: [], trendNotes: [], repairItems: [] });
     expect(body.members.map((member) => member.role).sort()).toEqual(['client', 'therapist']);
     expect(body.roadmap.title).toBe(pair.title);
     expect(body.roadmap.goals[0]).toMatchObject({ title: 'Sleep *better*', why: 'I want calmer\nmornings' });
@@ -251,6 +251,34 @@ describe.each(testBackends())('workspace export on %s', (kind) => {
     expect(text).toContain('- I felt heard and respected: 8 of 10');
     expect(text).toContain('- Session 2 (client): Moved house');
     expect(text).not.toContain('Only the scores for you');
+  });
+
+  it('holds the repair items each member may see: one from a check-in kept for the next session reaches the therapist once it starts', async () => {
+    const members = await createMemberPair(server.db.db);
+    const ws = `/api/workspaces/${members.workspaceId}`;
+    const hold = async () => {
+      const started = await http(members.therapist).post(`${ws}/sessions`);
+      expect((await http(members.therapist).post(`${ws}/sessions/current/end`, { timeZone: 'UTC' })).status).toBe(200);
+      return started.body.id as string;
+    };
+    const usual = { items: { heard: 8, wanted: 8, fit: 8, overall: 8 }, steering: 0, choicesOffered: 'yes', visibility: 'now' };
+    for (let session = 0; session < 3; session++) expect((await http(members.client).post(`${ws}/checkins`, { sessionId: await hold(), ...usual })).status).toBe(201);
+    const low = { ...usual, items: { ...usual.items, heard: 4 }, note: 'I was cut off', visibility: 'next_session' };
+    expect((await http(members.client).post(`${ws}/checkins`, { sessionId: await hold(), ...low })).status).toBe(201);
+
+    const [item] = (await exportOf(members.client, members.workspaceId)).repairItems;
+    expect(item).toMatchObject({ source: { kind: 'checkin', sessionNumber: 4, drop: { items: [{ item: 'heard', baseline: 8, value: 4, points: 4 }] } }, acknowledgedAt: null, closedAt: null });
+    expect((await http(members.client).request('PUT', `${ws}/repairs/${item!.id}`, { version: item!.version, clientView: 'It felt hurried' })).status).toBe(200);
+    expect((await exportOf(members.therapist, members.workspaceId)).repairItems).toEqual([]);
+
+    expect((await http(members.therapist).post(`${ws}/sessions`)).status).toBe(201);
+    const theirs = await exportOf(members.therapist, members.workspaceId);
+    expect(theirs.repairItems).toEqual([expect.objectContaining({ id: item!.id, clientView: 'It felt hurried' })]);
+    expect(JSON.stringify(theirs.repairItems)).not.toContain('I was cut off');
+    const text = (await http(members.therapist).get(`${ws}/export?format=md`)).body as string;
+    expect(text).toContain('## Repair items\n\n### Check-in after session 4\n');
+    expect(text).toContain('- Not acknowledged yet\n- Open\n');
+    expect(text).toContain('How the client saw it:\n\n> It felt hurried\n');
   });
 
   it('refuses strangers and unknown formats, and records every export in the access log', async () => {

@@ -30,6 +30,7 @@ import { exportMarkdown } from './export-markdown.js';
 import { buildClosingReview } from './closing-review.js';
 import { actorOf, editsBetween } from './history.js';
 import { loadTerms } from './terms.js';
+import { readableRepairs } from './repairs.js';
 import { toSessionDto } from './therapy-sessions.js';
 import { readTrendNotes } from './trend-notes.js';
 import { toVersionDto } from './versions.js';
@@ -92,7 +93,7 @@ export async function buildExport(deps: Pick<AppDeps, 'db' | 'rooms'>, workspace
     return { versions, history: { changes, edits: await editsBetween(deps.db, doc, document.id, 0, changes.at(-1)?.seq ?? 0, byId) } };
   };
 
-  const [roadmap, board, drafts, roadmapRecord, boardRecord, draftsRecord, terms, sessions, accessLog, closingReview, checkIns, trendNotes] = await Promise.all([
+  const [roadmap, board, drafts, roadmapRecord, boardRecord, draftsRecord, terms, sessions, accessLog, closingReview, checkIns, trendNotes, repairItems] = await Promise.all([
     read('roadmap', snapshotRoadmap),
     read('feedback', snapshotCards),
     ownsDrafts ? read('drafts', snapshotCards) : null,
@@ -105,6 +106,7 @@ export async function buildExport(deps: Pick<AppDeps, 'db' | 'rooms'>, workspace
     readClosingReview(deps, workspace, userId),
     readableCheckins(deps, workspace, userId),
     readTrendNotes(deps, id),
+    readableRepairs(deps, workspace),
   ]);
   const noHistory: ExportDocumentHistory = { changes: [], edits: [] };
   return {
@@ -125,6 +127,7 @@ export async function buildExport(deps: Pick<AppDeps, 'db' | 'rooms'>, workspace
     closingReview,
     checkIns,
     trendNotes,
+    repairItems,
   };
 }
 

@@ -58,6 +58,12 @@ function toRepairDto(row: RepairRow): RepairItemDto {
   };
 }
 
+/** The workspace's repair items the member may see, open ones first. */
+export async function readableRepairs(deps: Pick<AppDeps, 'db'>, workspace: WorkspaceForUser): Promise<RepairItemDto[]> {
+  const rows = await listRepairs(deps.db, workspace.id);
+  return rows.filter((row) => visibleTo(workspace.role, row)).map(toRepairDto);
+}
+
 /** The item, if the caller may see it; the same 404 as for none, so nothing hidden is told. */
 async function requireRepair(deps: Pick<AppDeps, 'db'>, workspace: WorkspaceForUser, repairId: string): Promise<RepairRow> {
   const row = await findRepair(deps.db, workspace.id, repairId);
@@ -86,9 +92,10 @@ export function repairRoutes(deps: AppDeps) {
       const user = currentUser(c);
       const { id } = c.req.valid('param');
       const workspace = await requireMembership(deps.db, id, user.id);
-      const rows = await listRepairs(deps.db, id);
-      await recordView(deps.db, { workspaceId: id, userId: user.id, action: 'repairs.view', read: readKindOf(c) });
-      return c.json<RepairItemsDto>({ repairs: rows.filter((row) => visibleTo(workspace.role, row)).map(toRepairDto) }, 200);
+      const repairs = await readableRepairs(deps, workspace);
+      // The workspace asks on every visit; only a look at an item is one for the access log.
+      if (repairs.length > 0) await recordView(deps.db, { workspaceId: id, userId: user.id, action: 'repairs.view', read: readKindOf(c) });
+      return c.json<RepairItemsDto>({ repairs }, 200);
     })
     .put('/:repairId', limitBody(64 * 1024), validate('param', repairParams), validate('json', updateRepairInput), async (c) => {
       const user = currentUser(c);

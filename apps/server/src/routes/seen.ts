@@ -6,7 +6,6 @@ import { requireMembership } from '../http/membership.js';
 import { validate } from '../http/validate.js';
 import { noStore } from '../middleware/no-store.js';
 import { currentUser, requireSession } from '../middleware/session.js';
-import { requireWritable } from './terms.js';
 
 /**
  * When the caller last looked at each area of a workspace (mounted at /api/workspaces/:id/seen),
@@ -29,8 +28,9 @@ export function seenRoutes(deps: AppDeps) {
     .put('/:area', validate('param', seenParams), async (c) => {
       const user = currentUser(c);
       const { id, area } = c.req.valid('param');
-      // An archive changes no more: there is nothing new to mark, and nothing to record.
-      requireWritable(await requireMembership(deps.db, id, user.id));
+      // A look is the member's own bookkeeping, not a change to the workspace: an archive takes it
+      // too, so a page open while the workspace is archived can still say it was looked at.
+      await requireMembership(deps.db, id, user.id);
       const seenAt = await markSeen(deps.db, { workspaceId: id, userId: user.id, area });
       return c.json<SeenMarkDto>({ area, seenAt: seenAt.toISOString() }, 200);
     });

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { CARD_FLAGS, DRAFT_SHARE, FEEDBACK_COLUMNS } from '../doc/feedback.js';
 import { GOAL_STATUSES, GOAL_WEIGHT_MAX, GOAL_WEIGHT_MIN } from '../doc/roadmap.js';
 import { VIEW_ACTIONS } from './access-log.js';
-import { CHECKIN_VISIBILITIES, CHOICES_OFFERED, MAX_CHECKIN_NOTE } from './checkins.js';
+import { CHECKIN_ITEMS, CHECKIN_VISIBILITIES, CHOICES_OFFERED, MAX_CHECKIN_NOTE } from './checkins.js';
+import { MAX_REPAIR_TEXT } from './repairs.js';
 import { DECISION_PREFERENCES } from './terms.js';
 import { MAX_TREND_NOTE } from './trends.js';
 
@@ -222,6 +223,40 @@ const trendNoteSchema = z
   })
   .describe('A note beside the trend: a life event either member tied to a session or a day.');
 
+const pointsBelow = z.number().positive().describe('How far below the baseline the answer was.');
+const repairText = z.string().max(MAX_REPAIR_TEXT);
+
+const repairItemSchema = z
+  .object({
+    id,
+    source: z
+      .discriminatedUnion('kind', [
+        z.object({
+          kind: z.literal('checkin'),
+          checkinId: id,
+          sessionNumber: z.number().int().min(1),
+          drop: z
+            .object({
+              items: z.array(z.object({ item: z.enum(CHECKIN_ITEMS), baseline: z.number().describe('The mean of the previous three check-ins.'), value: z.number().int().min(0).max(10), points: pointsBelow })),
+              total: z.object({ baseline: z.number(), value: z.number().int().min(0).max(40), points: pointsBelow }).nullable().describe('The total, when it fell 5 or more below its baseline; null otherwise.'),
+            })
+            .describe('Which items fell 2 or more points below the client’s usual (the mean of their previous three check-ins), and the total when it fell 5 or more.'),
+        }),
+        z.object({ kind: z.literal('card'), cardId: id, column: z.enum(FEEDBACK_COLUMNS) }),
+      ])
+      .describe('What opened it: a check-in that dropped against the client’s own baseline, or a card flagged “let’s talk about this”. Never the check-in’s note or the card’s words.'),
+    openedAt: moment,
+    acknowledgedAt: moment.nullable().describe('When the therapist acknowledged it; null until then.'),
+    whatHappened: repairText.describe('What happened, written by both.'),
+    clientView: repairText.describe('How the client saw it, in their words.'),
+    therapistView: repairText.describe('How the therapist saw it, in their words.'),
+    willChange: repairText.describe('What we will change, written by both.'),
+    version: z.number().int().min(1),
+    updatedAt: moment,
+    closedAt: moment.nullable().describe('When the client closed it as repaired; null while open.'),
+  })
+  .describe('A repair item: a rupture talked through.');
+
 const trendsSchema = z
   .object({
     points: z
@@ -293,6 +328,7 @@ export const workspaceExportSchema = z
     closingReview: closingReviewSchema.nullable().describe('The closing review as the app shows it to the exporter, once the therapist has opened it; null before.'),
     checkIns: z.array(checkinSchema).describe('The after-session check-ins as the exporter may see them, oldest session first: the client’s export holds all of theirs; the therapist’s holds only those the client let them see (a next-session one once the next session started, a trend-only one without its note).'),
     trendNotes: z.array(trendNoteSchema).describe('The notes beside the trend, oldest first (both members see them all).'),
+    repairItems: z.array(repairItemSchema).describe('The repair items as the exporter may see them, open ones first: the therapist’s export leaves out one opened by a check-in they may not see yet.'),
   })
   .describe('Everything in an Alliance workspace that the member who exported it can see.');
 

@@ -68,6 +68,11 @@ export type UpdateRepairInput = z.input<typeof updateRepairInput>;
 
 export const repairParams = z.object({ id: z.uuid(), repairId: z.uuid() });
 
+/** What a repair item is about, as its heading. */
+export function repairTitle(item: Pick<RepairItemDto, 'source'>): string {
+  return item.source.kind === 'checkin' ? `Check-in after session ${item.source.sessionNumber}` : `A card in “${FEEDBACK_COLUMN_LABELS[item.source.column]}”`;
+}
+
 /** The neutral words a repair item opens with: what happened, from its source (never the client's note or card text). */
 export function describeRepairSource(source: RepairSourceDto): string {
   if (source.kind === 'card') return `A card in “${FEEDBACK_COLUMN_LABELS[source.column]}” was flagged: let's talk about this.`;

@@ -1,10 +1,10 @@
-import { MAX_REPAIR_TEXT, type RepairItemDto, type Role } from '@alliance/shared';
+import { MAX_REPAIR_TEXT, repairTitle, type RepairItemDto, type Role } from '@alliance/shared';
 import { useId, useState, type FormEvent } from 'react';
 import { Button } from '../../components/button.js';
 import { errorMessage, isApiError } from '../../lib/api.js';
 import { NewMark } from '../seen/new-mark.js';
 import { acknowledgeRepair, closeRepair, updateRepair } from './repairs-api.js';
-import { repairStatus, repairTitle, viewFields } from './repair-words.js';
+import { repairStatus, viewFields } from './repair-words.js';
 
 type TextField = 'whatHappened' | 'clientView' | 'therapistView' | 'willChange';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { repairStatus, repairSummary, repairTitle, viewFields } from './repair-words.js';
+import { repairTitle } from '@alliance/shared';
+import { repairStatus, repairSummary, viewFields } from './repair-words.js';
 
 describe('repair item words', () => {
   it('titles an item by its source', () => {

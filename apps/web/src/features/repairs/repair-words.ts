@@ -1,11 +1,6 @@
-import { FEEDBACK_COLUMN_LABELS, type RepairItemDto, type Role } from '@alliance/shared';
+import type { RepairItemDto, Role } from '@alliance/shared';
 
 /** The words of a repair item for one reader: its title, who writes which field, where it stands. */
-
-/** What a repair item is about, as its heading. */
-export function repairTitle(item: Pick<RepairItemDto, 'source'>): string {
-  return item.source.kind === 'checkin' ? `Check-in after session ${item.source.sessionNumber}` : `A card in “${FEEDBACK_COLUMN_LABELS[item.source.column]}”`;
-}
 
 /** The field the reader writes their own view in, and the other person's. */
 export function viewFields(role: Role): { mine: 'clientView' | 'therapistView'; theirs: 'clientView' | 'therapistView' } {

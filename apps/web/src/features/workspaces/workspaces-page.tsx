@@ -71,12 +71,13 @@ function WorkspaceList({ workspaces }: { workspaces: WorkspaceListItemDto[] }) {
   );
 }
 
-/** What is going on in a workspace, in words: a session now, what the other person added since you looked. */
+/** What is going on in a workspace, in words: a session now, what the other person added since you looked, repair items open. */
 function WorkspaceBadges({ workspace }: { workspace: WorkspaceListItemDto }) {
-  const badges: { key: string; text: string; tone: 'live' | 'new' }[] = [];
+  const badges: { key: string; text: string; tone: 'live' | 'new' | 'repair' }[] = [];
   if (workspace.inSession) badges.push({ key: 'session', text: 'Session on now', tone: 'live' });
   if (workspace.news.board) badges.push({ key: 'board', text: 'New feedback', tone: 'new' });
   if (workspace.news.checkins) badges.push({ key: 'checkins', text: 'New check-in', tone: 'new' });
+  if (workspace.openRepairs > 0) badges.push({ key: 'repairs', text: workspace.openRepairs === 1 ? '1 repair item open' : `${workspace.openRepairs} repair items open`, tone: 'repair' });
   if (badges.length === 0) return null;
   return (
     <span className="workspace-badges">
