@@ -26,6 +26,8 @@ describe('comparing two points of the roadmap’s history', () => {
     await therapist.getByText('In session').first().waitFor(WAIT);
     await therapist.getByRole('button', { name: 'End session' }).click();
     await therapist.getByRole('group', { name: /^End this session\?/ }).getByRole('button', { name: 'End session' }).click();
+    // The session's version is saved as it ends: the restore below must come after it.
+    await therapist.getByText(/^Session 1 has ended/).waitFor(WAIT);
     await expect.poll(() => roadmapTitles(therapist), WAIT).toEqual(['Sleep better', 'Call my sister']);
 
     // After the session, the client takes the roadmap back to one goal (a restore), and the

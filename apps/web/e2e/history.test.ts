@@ -24,6 +24,7 @@ describe('looking back on how the roadmap grew', () => {
     await addGoal(therapist, 'Walk after lunch');
     await therapist.getByRole('button', { name: 'End session' }).click();
     await therapist.getByRole('group', { name: /^End this session\?/ }).getByRole('button', { name: 'End session' }).click();
+    await therapist.getByText(/^Session 1 has ended/).waitFor(WAIT);
     await addGoal(client, 'Call my sister');
 
     await openTab(client, 'History');
