@@ -41,6 +41,13 @@ describe('configuration for production', () => {
     );
   });
 
+  it('takes REDIS_URL only beside a Postgres DATABASE_URL', () => {
+    expect(() => loadEnv({ REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(/REDIS_URL: several server processes need a shared Postgres/);
+    const env = loadEnv({ REDIS_URL: 'redis://127.0.0.1:6379', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' });
+    expect(env.REDIS_PREFIX).toBe('alliance');
+    expect(() => loadEnv({ REDIS_URL: 'redis://127.0.0.1:6379', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test', REDIS_PREFIX: 'a b' })).toThrow(/REDIS_PREFIX/);
+  });
+
   it('refuses a metrics token too short to be a secret', () => {
     expect(() => loadEnv({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN: use at least 16 characters/);
     expect(loadEnv({ METRICS_TOKEN: 'a-long-enough-metrics-token' }).METRICS_TOKEN).toBe('a-long-enough-metrics-token');

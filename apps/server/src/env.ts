@@ -24,6 +24,13 @@ const envSchema = z.object({
   HOST: z.string().min(1).optional(),
   /** postgres://… to use Postgres; unset for the embedded PGlite database. */
   DATABASE_URL: z.string().url().optional(),
+  /**
+   * redis://… to run as one of several server processes on one Postgres: workspace events and
+   * archiving reach every process, and rate limits count in Redis. Unset: one process.
+   */
+  REDIS_URL: z.string().url().optional(),
+  /** Starts every Redis channel and key of this deployment, so deployments (or test runs) sharing a Redis stay apart. */
+  REDIS_PREFIX: z.string().regex(/^[\w.:-]{1,64}$/, 'letters, digits, _ . : - only').default('alliance'),
   /** Where PGlite keeps its files. */
   DATA_DIR: z.string().default('./data'),
   /** The address people use to reach the app, for invite links (default: the request's origin). */
@@ -121,10 +128,20 @@ function checkProductionServing(env: ParsedEnv, ctx: z.RefinementCtx): void {
   }
 }
 
-const configSchema = envSchema.superRefine(checkProductionServing).transform((env) => ({
-  ...env,
-  HOST: env.HOST ?? (servesLocalHttp(env) ? '127.0.0.1' : '0.0.0.0'),
-}));
+/** Several processes share one database only on Postgres: PGlite's files belong to one process. */
+function checkScaleOut(env: ParsedEnv, ctx: z.RefinementCtx): void {
+  if (env.REDIS_URL && !env.DATABASE_URL) {
+    ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'several server processes need a shared Postgres: set DATABASE_URL too, or unset REDIS_URL for one process' });
+  }
+}
+
+const configSchema = envSchema
+  .superRefine(checkProductionServing)
+  .superRefine(checkScaleOut)
+  .transform((env) => ({
+    ...env,
+    HOST: env.HOST ?? (servesLocalHttp(env) ? '127.0.0.1' : '0.0.0.0'),
+  }));
 
 export type Env = z.infer<typeof configSchema>;
 

@@ -1,6 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createDb, expireAllLeases, migrateToLatest, type Db } from '@alliance/db';
+import { createDb, expireAllLeases, listArchivedAmong, migrateToLatest, type Db } from '@alliance/db';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { createLiveConnections } from './auth/live-connections.js';
@@ -10,8 +10,9 @@ import type { Env } from './env.js';
 import { WorkspaceEvents } from './events/workspace-events.js';
 import { createRepairFlagWatcher } from './repairs/flag-watcher.js';
 import { startHousekeeping } from './housekeeping.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger, describeError, type Logger } from './logger.js';
 import type { RateLimitStore } from './middleware/rate-limit.js';
+import { joinOtherProcesses } from './redis/scale-out.js';
 import { closeOnce } from './shutdown.js';
 import { ConnectionQuota } from './transports/connection-quota.js';
 import { attachSocketIo } from './transports/socket-io.js';
@@ -73,9 +74,31 @@ export async function startServer(env: Env, options: { logger?: Logger } = {}): 
     onVersion: ({ workspaceId, doc }) => doc !== 'drafts' && events.workspaceChanged(workspaceId, 'versions'),
     watchers: { feedback: createRepairFlagWatcher({ db: db.db, events, logger }) },
   });
+  // An archive, wherever it was confirmed: the open rooms refuse the next update.
+  events.onArchived((workspaceId) => rooms.setReadOnly(workspaceId, true));
   const liveConnections = createLiveConnections({ db: db.db, logger, recheckEveryMs: env.SESSION_RECHECK_MS });
   // On Postgres the counters are shared by every process and survive restarts; PGlite runs one process.
-  const rateLimitStore: RateLimitStore = db.postgresPool ? { kind: 'postgres', pool: db.postgresPool } : { kind: 'memory' };
+  const databaseRateLimits: RateLimitStore = db.postgresPool ? { kind: 'postgres', pool: db.postgresPool } : { kind: 'memory' };
+  // With REDIS_URL, one process among several: events and counters go through Redis.
+  const scaleOut = env.REDIS_URL
+    ? await joinOtherProcesses({
+        url: env.REDIS_URL,
+        prefix: env.REDIS_PREFIX,
+        events,
+        logger,
+        whenUnreachable: databaseRateLimits,
+        // An archive told while this process could not hear it: its open rooms learn it from the database.
+        afterGap: () => {
+          listArchivedAmong(db.db, rooms.openWorkspaceIds())
+            .then((archived) => {
+              for (const workspaceId of archived) rooms.setReadOnly(workspaceId, true);
+              logger.info('redis.caught_up', { archivedWorkspaces: archived.length });
+            })
+            .catch((error: unknown) => logger.warn('redis.catch_up_failed', describeError(error)));
+        },
+      })
+    : null;
+  const rateLimitStore = scaleOut?.rateLimitStore ?? databaseRateLimits;
   const app = createApp({ db: db.db, dbKind: db.kind, env, logger, rooms, events, liveConnections, rateLimitStore });
 
   const httpServer = await new Promise<HttpServer>((resolve) => {
@@ -99,6 +122,6 @@ export async function startServer(env: Env, options: { logger?: Logger } = {}): 
     port,
     db,
     logger,
-    close: closeOnce({ httpServer, transports: [io, yws], rooms, db, beforeDatabase: stopTimers }),
+    close: closeOnce({ httpServer, transports: [io, yws], rooms, db, beforeDatabase: stopTimers, afterDatabase: scaleOut?.close }),
   };
 }

@@ -10,6 +10,8 @@ export interface ServerParts {
   db: Db;
   /** Anything else to stop before the database closes (timers). */
   beforeDatabase?: () => void;
+  /** What is left to close once the database is (the Redis connections). */
+  afterDatabase?: () => Promise<void>;
 }
 
 /**
@@ -28,5 +30,6 @@ export function closeOnce(parts: ServerParts): () => Promise<void> {
       });
       parts.beforeDatabase?.();
       await parts.db.close();
+      await parts.afterDatabase?.();
     })());
 }

@@ -205,6 +205,12 @@ class Registry implements RoomRegistry {
     }
   }
 
+  openWorkspaceIds(): string[] {
+    const ids = new Set<string>();
+    for (const slot of this.slots.values()) if (slot.room) ids.add(slot.room.workspaceId);
+    return [...ids];
+  }
+
   stats(): RoomStats {
     let openRooms = 0;
     for (const slot of this.slots.values()) if (slot.room) openRooms++;

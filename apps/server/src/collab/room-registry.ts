@@ -132,6 +132,8 @@ export interface RoomRegistry {
   change(target: { workspaceId: string; doc: DocName }, origin: Omit<ChangeOrigin, 'connection'>, edit: (doc: Y.Doc) => void): Promise<number | null>;
   /** Tells open rooms that a workspace became read-only (archived) or writable again. */
   setReadOnly(workspaceId: string, readOnly: boolean): void;
+  /** The workspaces with a document open here. */
+  openWorkspaceIds(): string[];
   stats(): RoomStats;
   /** Starts new latency windows for `stats()`. */
   resetStats(): void;

@@ -3,6 +3,8 @@ import { createDb } from '@alliance/db';
 import { openTestDb } from '@alliance/db/testing';
 import { createClient } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createLogger } from '../logger.js';
+import { closeRedisClient, createRedisClient } from '../redis/connection.js';
 import { RateLimiter, type RateLimitStore } from './rate-limit.js';
 
 type StoreKind = RateLimitStore['kind'];
@@ -119,6 +121,20 @@ describe.each(storeKinds())('RateLimiter on the %s store', (kind) => {
       expect(points).toBe(1);
     });
   }
+
+  if (kind === 'redis') it('keeps its keys under the prefix, and counts elsewhere while Redis is unreachable', async () => {
+    const name = `prefixed-${randomUUID()}`;
+    await new RateLimiter({ kind: 'redis', client: redis!, keyPrefix: 'deployment' }, name, { limit: 5, windowMs: 60_000 }).consume('k');
+    expect(Number(await redis!.get(`deployment:${name}:k`))).toBe(1);
+
+    const unreachable = createRedisClient('redis://127.0.0.1:1', 'commands', createLogger('silent'));
+    try {
+      const limit = new RateLimiter({ kind: 'redis', client: unreachable, whenUnreachable: { kind: 'memory' } }, name, { limit: 2, windowMs: 60_000 });
+      expect([await allowed(limit, 'k'), await allowed(limit, 'k'), await allowed(limit, 'k')]).toEqual([true, true, false]);
+    } finally {
+      await closeRedisClient(unreachable);
+    }
+  });
 
   if (kind === 'postgres') it('shares counters between processes and keeps them across a restart', async () => {
     const name = `shared-${randomUUID()}`;

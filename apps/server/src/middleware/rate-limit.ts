@@ -8,13 +8,20 @@ import { AppError } from '../http/errors.js';
 /**
  * Where the counters live. `memory`: this process only (PGlite runs one process). `postgres`:
  * the `rate_limits` table through the app's own pool, shared by every process and kept across
- * restarts. `redis`: a connected `redis` (node-redis) or `ioredis` client, for when Redis is
- * there. Counters are never evicted to make room: a flood of junk keys cannot reset a real one.
+ * restarts. `redis`: a `redis` (node-redis) or `ioredis` client, shared by every process (used
+ * when REDIS_URL is set). Counters are never evicted to make room: a flood of junk keys cannot reset a real one.
  */
 export type RateLimitStore =
   | { kind: 'memory' }
   | { kind: 'postgres'; pool: NonNullable<Db['postgresPool']> }
-  | { kind: 'redis'; client: object };
+  | {
+      kind: 'redis';
+      client: object;
+      /** Starts every key, so deployments sharing a Redis keep their counters apart. */
+      keyPrefix?: string;
+      /** Where counting goes on while Redis cannot be reached (default: this process's memory). */
+      whenUnreachable?: Exclude<RateLimitStore, { kind: 'redis' }>;
+    };
 
 /** How many attempts a key may make per window. */
 export interface RateLimitOptions {
@@ -27,6 +34,38 @@ export type RateLimitDecision = { allowed: true } | { allowed: false; retryAfter
 /** The table of the Postgres store (created by a migration, never by the library). */
 const POSTGRES_TABLE = 'rate_limits';
 
+type LimiterOptions = { keyPrefix: string; points: number; duration: number };
+
+function createLimiter(store: RateLimitStore, common: LimiterOptions): RateLimiterAbstract {
+  // When a shared store cannot be reached, counting goes on elsewhere (in memory at the last)
+  // rather than letting every attempt through or refusing every login.
+  switch (store.kind) {
+    case 'memory':
+      return new RateLimiterMemory(common);
+    case 'postgres':
+      return new RateLimiterPostgres({
+        ...common,
+        storeClient: store.pool,
+        storeType: 'pool',
+        tableName: POSTGRES_TABLE,
+        tableCreated: true,
+        // Housekeeping deletes ended windows; the library's own timer would outlive the pool.
+        clearExpiredByTimeout: false,
+        insuranceLimiter: new RateLimiterMemory(common),
+      });
+    case 'redis':
+      return new RateLimiterRedis({
+        ...common,
+        keyPrefix: store.keyPrefix ? `${store.keyPrefix}:${common.keyPrefix}` : common.keyPrefix,
+        storeClient: store.client,
+        // ioredis can define the library's script as a command; node-redis is told apart by lacking that.
+        useRedisPackage: typeof (store.client as { defineCommand?: unknown }).defineCommand !== 'function',
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: createLimiter(store.whenUnreachable ?? { kind: 'memory' }, common),
+      });
+  }
+}
+
 /**
  * A fixed-window counter per key (rate-limiter-flexible underneath). `name` keeps the counters
  * of different limits apart in a shared store.
@@ -35,37 +74,7 @@ export class RateLimiter {
   private readonly limiter: RateLimiterAbstract;
 
   constructor(store: RateLimitStore, name: string, options: RateLimitOptions) {
-    const common = { keyPrefix: name, points: options.limit, duration: Math.max(1, Math.ceil(options.windowMs / 1000)) };
-    // When the shared store cannot be reached, counting goes on in memory rather than
-    // letting every attempt through or refusing every login.
-    const insuranceLimiter = new RateLimiterMemory(common);
-    switch (store.kind) {
-      case 'memory':
-        this.limiter = insuranceLimiter;
-        break;
-      case 'postgres':
-        this.limiter = new RateLimiterPostgres({
-          ...common,
-          storeClient: store.pool,
-          storeType: 'pool',
-          tableName: POSTGRES_TABLE,
-          tableCreated: true,
-          // Housekeeping deletes ended windows; the library's own timer would outlive the pool.
-          clearExpiredByTimeout: false,
-          insuranceLimiter,
-        });
-        break;
-      case 'redis':
-        this.limiter = new RateLimiterRedis({
-          ...common,
-          storeClient: store.client,
-          // ioredis can define the library's script as a command; node-redis is told apart by lacking that.
-          useRedisPackage: typeof (store.client as { defineCommand?: unknown }).defineCommand !== 'function',
-          rejectIfRedisNotReady: true,
-          insuranceLimiter,
-        });
-        break;
-    }
+    this.limiter = createLimiter(store, { keyPrefix: name, points: options.limit, duration: Math.max(1, Math.ceil(options.windowMs / 1000)) });
   }
 
   /**

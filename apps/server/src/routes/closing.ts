@@ -89,8 +89,8 @@ export function closingRoutes(deps: AppDeps) {
       const archivedAt = await confirmClosing(deps.db, { workspaceId: id, userId: user.id });
       await recordAudit(deps.db, { workspaceId: id, userId: user.id, action: 'closing.confirm' });
       if (archivedAt) {
-        // Open rooms refuse the next update from now on, on both transports.
-        deps.rooms.setReadOnly(id, true);
+        // Open rooms refuse the next update from now on, on both transports, in every process.
+        deps.events.workspaceArchived(id);
         await recordAudit(deps.db, { workspaceId: id, userId: user.id, action: 'workspace.archive' });
       }
       deps.events.workspaceChanged(id, 'closing');

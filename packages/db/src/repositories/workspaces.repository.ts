@@ -82,6 +82,13 @@ export async function archiveWorkspace(db: Db, workspaceId: string, at = new Dat
   await db.updateTable('workspaces').set({ archived_at: at }).where('id', '=', workspaceId).where('archived_at', 'is', null).execute();
 }
 
+/** Which of `workspaceIds` are archived. */
+export async function listArchivedAmong(db: Db, workspaceIds: readonly string[]): Promise<string[]> {
+  if (workspaceIds.length === 0) return [];
+  const rows = await db.selectFrom('workspaces').select('id').where('id', 'in', [...workspaceIds]).where('archived_at', 'is not', null).execute();
+  return rows.map((row) => row.id);
+}
+
 /** How many workspaces a person has created (a quota counts them). */
 export async function countWorkspacesCreatedBy(db: Db, userId: string): Promise<number> {
   const row = await db.selectFrom('workspaces').select((eb) => eb.fn.countAll<number>().as('count')).where('created_by', '=', userId).executeTakeFirst();

@@ -21,7 +21,8 @@ export function parseDocKey(key: unknown): { workspaceId: string; doc: DocName }
 }
 
 /** What changed in a workspace outside its shared documents (`versions`: a named version was saved). */
-export type WorkspaceChange = 'members' | 'terms' | 'session' | 'versions' | 'closing' | 'checkins' | 'trends' | 'repairs';
+export const WORKSPACE_CHANGES = ['members', 'terms', 'session', 'versions', 'closing', 'checkins', 'trends', 'repairs'] as const;
+export type WorkspaceChange = (typeof WORKSPACE_CHANGES)[number];
 
 export type Ack<T> = { ok: true; data: T } | { ok: false; code: ErrorCode; message: string };
 
