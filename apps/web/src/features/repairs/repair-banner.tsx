@@ -1,9 +1,10 @@
 import './repairs.css';
 import type { RepairItemDto, WorkspaceDto } from '@alliance/shared';
-import { useCallback } from 'react';
+import { useCallback, useState } from 'react';
 import { useResource } from '../../lib/use-resource.js';
 import { isNewSince } from '../seen/new-since.js';
 import { useSeen } from '../seen/use-seen.js';
+import { latestOf } from './latest.js';
 import { RepairItem } from './repair-item.js';
 import { listRepairs } from './repairs-api.js';
 import { repairSummary } from './repair-words.js';
@@ -16,14 +17,16 @@ import { repairSummary } from './repair-words.js';
  */
 export function RepairBanner({ workspace, inSession, userId }: { workspace: WorkspaceDto; inSession: boolean; userId: string }) {
   const repairs = useResource(`repairs:${workspace.id}`, (read) => listRepairs(workspace.id, read), { workspaceId: workspace.id });
-  const { reload, set } = repairs;
-  const items = repairs.state.status === 'ready' ? repairs.state.data.repairs : [];
+  const { reload } = repairs;
+  // What this page saved, by item: a list fetched before a save may come back after it.
+  const [saved, setSaved] = useState<ReadonlyMap<string, RepairItemDto>>(new Map());
+  const items = repairs.state.status === 'ready' ? repairs.state.data.repairs.map((item) => latestOf(item, saved.get(item.id))) : [];
   const onChanged = useCallback(
     (changed: RepairItemDto | null) => {
-      if (!changed || repairs.state.status !== 'ready') return reload();
-      set({ repairs: repairs.state.data.repairs.map((item) => (item.id === changed.id ? changed : item)) });
+      if (!changed) return reload();
+      setSaved((known) => new Map(known).set(changed.id, changed));
     },
-    [repairs.state, reload, set],
+    [reload],
   );
   const { seenAt } = useSeen(workspace.id, 'repairs', { enabled: workspace.archivedAt === null });
   if (items.length === 0) return null;
