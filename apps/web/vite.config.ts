@@ -23,6 +23,9 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.{ts,tsx}', 'e2e/**/*.test.ts'],
     reporters: ['default', new SummaryReporter()],
+    // On a loaded 2-core CI machine a browser test now and then misses a wait; in CI one such test
+    // runs once more before it counts as failed (the default reporter still lists the first failure).
+    retry: process.env.CI ? 1 : 0,
     passWithNoTests: true,
   },
 });
