@@ -6,6 +6,7 @@ import { createApp } from './app.js';
 import { createLiveConnections } from './auth/live-connections.js';
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './collab/budget.js';
 import { createRoomRegistry, type RegistrySettings } from './collab/create-room-registry.js';
+import type { RoomRegistry } from './collab/room-registry.js';
 import type { Env } from './env.js';
 import { WorkspaceEvents } from './events/workspace-events.js';
 import { createRepairFlagWatcher } from './repairs/flag-watcher.js';
@@ -66,19 +67,11 @@ export async function startServer(env: Env, options: { logger?: Logger } = {}): 
     throw error;
   }
   const events = new WorkspaceEvents();
-  // The drafts are the client's alone: their versions are nobody else's news.
-  const rooms = createRoomRegistry({
-    db: db.db,
-    logger,
-    settings: registrySettings(env),
-    onVersion: ({ workspaceId, doc }) => doc !== 'drafts' && events.workspaceChanged(workspaceId, 'versions'),
-    watchers: { feedback: createRepairFlagWatcher({ db: db.db, events, logger }) },
-  });
-  // An archive, wherever it was confirmed: the open rooms refuse the next update.
-  events.onArchived((workspaceId) => rooms.setReadOnly(workspaceId, true));
   const liveConnections = createLiveConnections({ db: db.db, logger, recheckEveryMs: env.SESSION_RECHECK_MS });
   // On Postgres the counters are shared by every process and survive restarts; PGlite runs one process.
   const databaseRateLimits: RateLimitStore = db.postgresPool ? { kind: 'postgres', pool: db.postgresPool } : { kind: 'memory' };
+  // Made once the relay is there (its catch-up below may run before: nothing is open then).
+  let openRooms: RoomRegistry | null = null;
   // With REDIS_URL, one process among several: events and counters go through Redis.
   const scaleOut = env.REDIS_URL
     ? await joinOtherProcesses({
@@ -89,9 +82,11 @@ export async function startServer(env: Env, options: { logger?: Logger } = {}): 
         whenUnreachable: databaseRateLimits,
         // An archive told while this process could not hear it: its open rooms learn it from the database.
         afterGap: () => {
-          listArchivedAmong(db.db, rooms.openWorkspaceIds())
+          const registry = openRooms;
+          if (!registry) return;
+          listArchivedAmong(db.db, registry.openWorkspaceIds())
             .then((archived) => {
-              for (const workspaceId of archived) rooms.setReadOnly(workspaceId, true);
+              for (const workspaceId of archived) registry.setReadOnly(workspaceId, true);
               logger.info('redis.caught_up', { archivedWorkspaces: archived.length });
             })
             .catch((error: unknown) => logger.warn('redis.catch_up_failed', describeError(error)));
@@ -99,6 +94,18 @@ export async function startServer(env: Env, options: { logger?: Logger } = {}): 
       })
     : null;
   const rateLimitStore = scaleOut?.rateLimitStore ?? databaseRateLimits;
+  // The drafts are the client's alone: their versions are nobody else's news.
+  const rooms = createRoomRegistry({
+    db: db.db,
+    logger,
+    settings: registrySettings(env),
+    onVersion: ({ workspaceId, doc }) => doc !== 'drafts' && events.workspaceChanged(workspaceId, 'versions'),
+    watchers: { feedback: createRepairFlagWatcher({ db: db.db, events, logger }) },
+    relay: scaleOut?.relay ?? null,
+  });
+  openRooms = rooms;
+  // An archive, wherever it was confirmed: the open rooms refuse the next update.
+  events.onArchived((workspaceId) => rooms.setReadOnly(workspaceId, true));
   const app = createApp({ db: db.db, dbKind: db.kind, env, logger, rooms, events, liveConnections, rateLimitStore });
 
   const httpServer = await new Promise<HttpServer>((resolve) => {

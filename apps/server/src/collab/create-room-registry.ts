@@ -12,7 +12,8 @@ import { Limiter } from './limiter.js';
 import type { ChangeWatcher } from './change-watch.js';
 import type { ChangeOrigin } from './origin.js';
 import { DEFAULT_PRESENCE_SETTINGS } from './presence.js';
-import { Room, type RoomSettings } from './room.js';
+import type { DocRelay, ForwardAnswer, ForwardRequest } from './relay.js';
+import { Room, type RoomFailure, type RoomSettings } from './room.js';
 import type { CreateVersionInput, DocAccess, RoomConnection, RoomRegistry, RoomSession, RoomStats } from './room-registry.js';
 import { createCollabStore, type CollabStore } from './store.js';
 import { UpdateLog } from './update-log.js';
@@ -55,6 +56,11 @@ export interface RoomRegistryDeps {
   onVersion?: (target: { workspaceId: string; doc: DocName }, version: DocVersion) => void;
   /** Watchers of the changes each kind of document accepts, told once they are stored. */
   watchers?: Partial<Record<DocName, ChangeWatcher>>;
+  /**
+   * With several processes: how they reach each other. A document open on another process is
+   * then opened here too, as a replica that forwards its members' updates to that one.
+   */
+  relay?: DocRelay | null;
 }
 
 interface Slot {
@@ -72,6 +78,8 @@ const COSTLY_REFUSALS: ReadonlySet<string> = new Set(['SHAPE_VIOLATION', 'PERMIS
 
 /** How long an HTTP version request waits for pending updates to be written. */
 const VERSION_FLUSH_TIMEOUT_MS = 5_000;
+/** How long a follower's load waits to hear the document's channel (Redis may be away). */
+const FOLLOW_WAIT_MS = 2_000;
 
 export function createRoomRegistry(deps: RoomRegistryDeps): RoomRegistry {
   return new Registry(deps);
@@ -89,6 +97,12 @@ export function createRoomRegistry(deps: RoomRegistryDeps): RoomRegistry {
  * fenced by it, it is renewed while the room is open and given up when it unloads. A process
  * that loses a lease (it was paused or cut off from the database long enough for another to
  * take over) never confirms what it could not write: the room fails and its members join again.
+ *
+ * With a relay (several processes, see relay.ts), a document another process holds opens here
+ * as its follower: a replica fed by the owner's accepted updates, in seq order, that forwards
+ * what its members send. A follower whose owner goes away (released, lease expired or moved,
+ * no answer) fails the same way, and its members' next join finds the new owner — or makes
+ * this process the owner.
  */
 class Registry implements RoomRegistry {
   private readonly slots = new Map<DocKey, Slot>();
@@ -97,7 +111,8 @@ class Registry implements RoomRegistry {
   private readonly roomSettings: RoomSettings;
   private readonly settings: RegistrySettings;
   /** This process, as lease owner. */
-  private readonly owner = randomUUID();
+  private readonly owner: string;
+  private readonly relay: DocRelay | null;
   private readonly leaseTimer: NodeJS.Timeout;
   private closing: Promise<void> | null = null;
   /**
@@ -124,6 +139,13 @@ class Registry implements RoomRegistry {
   constructor(private readonly deps: RoomRegistryDeps) {
     this.settings = deps.settings;
     this.store = deps.store ?? createCollabStore(deps.db);
+    this.relay = deps.relay ?? null;
+    this.owner = this.relay?.processId ?? randomUUID();
+    this.relay?.serve((request, reply) => this.serveForwarded(request, reply));
+    // Redis was away: whatever the owners told meanwhile is in the update log.
+    this.relay?.onGap(() => {
+      for (const room of this.openRooms()) if (room.follows) void room.catchUp();
+    });
     this.checkpointWrites = new Limiter(this.settings.concurrentWrites ? 2 : 1);
     this.roomSettings = {
       maxMessageBytes: this.settings.maxMessageBytes,
@@ -166,6 +188,7 @@ class Registry implements RoomRegistry {
 
   async createVersion(input: CreateVersionInput): Promise<DocVersion> {
     return this.withRoom(input, async (room) => {
+      if (room.follows) return this.forwardVersion(room, input);
       await withDeadline(room.flush(), VERSION_FLUSH_TIMEOUT_MS, () => new RoomError('LOAD_FAILED', 'Recent edits are not saved yet; please try again.'));
       const version = await room.writeCheckpoint({ kind: input.kind, label: input.label, createdBy: input.userId });
       if (!version) throw new RoomError('LOAD_FAILED', 'The version could not be saved; please try again.');
@@ -187,10 +210,7 @@ class Registry implements RoomRegistry {
         copy.on('update', (update: Uint8Array) => updates.push(update));
         edit(copy);
         if (updates.length === 0) return null;
-        const before = room.seq;
-        const durable = room.receiveUpdate({ ...origin, connection: null }, updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates));
-        const seq = room.seq > before ? room.seq : null;
-        await durable;
+        const seq = await room.receiveUpdate({ ...origin, connection: null }, updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates));
         this.deps.logger.debug('room.server_change', { documentId: room.documentId, reason: origin.reason });
         return seq;
       } finally {
@@ -209,6 +229,10 @@ class Registry implements RoomRegistry {
     const ids = new Set<string>();
     for (const slot of this.slots.values()) if (slot.room) ids.add(slot.room.workspaceId);
     return [...ids];
+  }
+
+  private openRooms(): Room[] {
+    return [...this.slots.values()].map((slot) => slot.room).filter((room): room is Room => room !== null && room.usable);
   }
 
   stats(): RoomStats {
@@ -257,7 +281,12 @@ class Registry implements RoomRegistry {
         const documentId = target.documentId ?? (await this.store.findDocumentId(target.workspaceId, target.doc));
         if (!documentId) throw new RoomError('NOT_FOUND', 'No such document.');
         const token = await this.store.acquireLease(documentId, this.owner, this.settings.leaseTtlMs);
-        if (token === null) throw new RoomError('LOAD_FAILED', 'This document is open on another server; trying again shortly.');
+        if (token === null) {
+          const room = await this.loadFollower(key, target, documentId);
+          slot.room = room;
+          this.scheduleIdle(key, slot);
+          return room;
+        }
         lease = { documentId, token };
         const kind = DOC_KINDS[target.doc];
         const started = performance.now();
@@ -289,6 +318,7 @@ class Registry implements RoomRegistry {
           bytes,
           clientOwners,
           lease: { owner: this.owner, token },
+          relay: this.relay ? { relay: this.relay, channel: this.relay.follow(documentId) } : null,
           readOnly: target.readOnly ?? false,
           store: this.store,
           updateLog: this.updateLog,
@@ -315,6 +345,110 @@ class Registry implements RoomRegistry {
       }
     })();
     return slot;
+  }
+
+  /**
+   * Opens a document another process holds, as its follower: hears the document's channel
+   * first, then reads the database (what the owner tells meanwhile is kept and applied after,
+   * in seq order, and what it told before is in the log or arrives as a gap the replica fills).
+   */
+  private async loadFollower(key: DocKey, target: Target, documentId: string): Promise<Room> {
+    const holder = this.relay ? await this.store.leaseHolder(documentId) : undefined;
+    if (!this.relay || !holder) throw new RoomError('LOAD_FAILED', 'This document is open on another server; trying again shortly.');
+    const channel = this.relay.follow(documentId);
+    try {
+      await withDeadline(channel.ready, FOLLOW_WAIT_MS, () => new RoomError('LOAD_FAILED', 'This document is open on another server, which cannot be reached now; trying again shortly.'));
+      const kind = DOC_KINDS[target.doc];
+      const checkpoint = await this.store.latestCheckpoint(documentId);
+      const checkpointSeq = checkpoint?.up_to_seq ?? 0;
+      const tail = await this.store.listUpdatesAfter(documentId, checkpointSeq);
+      const doc = newDocOfKind(kind);
+      let bytes = checkpoint?.state.byteLength ?? 0;
+      doc.transact(() => {
+        if (checkpoint) Y.applyUpdate(doc, checkpoint.state);
+        for (const update of tail) {
+          Y.applyUpdate(doc, update.update);
+          bytes += update.update.byteLength;
+        }
+      });
+      const seq = Math.max(checkpointSeq, tail.length > 0 ? tail[tail.length - 1]!.seq : 0);
+      const room = new Room({
+        key,
+        workspaceId: target.workspaceId,
+        kind,
+        documentId,
+        doc,
+        seq,
+        checkpointSeq: seq,
+        bytes,
+        // The owner checks whose each client id is.
+        clientOwners: new Map(),
+        lease: holder,
+        relay: { relay: this.relay, channel },
+        follower: true,
+        readOnly: target.readOnly ?? false,
+        store: this.store,
+        updateLog: this.updateLog,
+        logger: this.deps.logger,
+        settings: this.roomSettings,
+        onFailed: (failed, reason) => this.onRoomFailed(key, failed, reason),
+      });
+      this.deps.logger.debug('room.following', { documentId, seq });
+      return room;
+    } catch (error) {
+      channel.close();
+      throw error;
+    }
+  }
+
+  /** A follower's request, at the owner: run as if it came from a member or route here. */
+  private serveForwarded(request: ForwardRequest, reply: (answer: ForwardAnswer) => void): void {
+    const room = this.slots.get(docKey(request.workspaceId, request.doc))?.room;
+    if (!room || !room.usable || room.follows || room.lease.token !== request.token) {
+      return reply({ kind: 'refused', code: 'NOT_JOINED', message: 'The document moved to another server; joining again.' });
+    }
+    const refused = (error: unknown) => {
+      if (error instanceof RoomError) return reply({ kind: 'refused', code: error.code, message: error.message });
+      this.deps.logger.error('relay.forwarded_failed', { documentId: room.documentId, ...describeError(error) });
+      reply({ kind: 'refused', code: 'INTERNAL', message: 'The change could not be handled; please try again.' });
+    };
+    if (request.kind === 'version') {
+      const release = room.hold();
+      this.cancelIdle(room.key);
+      this.createVersion({ workspaceId: request.workspaceId, doc: request.doc, label: request.label, kind: request.versionKind, userId: request.userId })
+        .then((version) => reply({ kind: 'version', version }), refused)
+        .finally(() => release() === 0 && this.idle(room));
+      return;
+    }
+    const before = room.seq;
+    let stored: Promise<number | null>;
+    try {
+      stored = room.receiveUpdate({ ...request.origin, connection: null, via: request.via }, request.update);
+    } catch (error) {
+      return refused(error);
+    }
+    reply({ kind: 'accepted', seq: room.seq > before ? room.seq : null });
+    stored.then(() => reply({ kind: 'stored' }), refused);
+  }
+
+  /** A version of a document another process owns: saved there, where its checkpoints are written. */
+  private forwardVersion(room: Room, input: CreateVersionInput): Promise<DocVersion> {
+    const relay = this.relay!;
+    return new Promise((resolve, reject) => {
+      const request = { kind: 'version' as const, workspaceId: input.workspaceId, doc: input.doc, token: room.lease.token, label: input.label, versionKind: input.kind, userId: input.userId };
+      relay.forward(
+        room.lease.owner,
+        request,
+        (answer) => {
+          if (answer.kind === 'version') return resolve(answer.version);
+          if (answer.kind === 'refused') {
+            if (answer.code === 'NOT_JOINED' || answer.code === 'NOT_SAVED') room.fail('owner_lost');
+            return reject(new RoomError('LOAD_FAILED', 'The version could not be saved; please try again.'));
+          }
+        },
+        VERSION_FLUSH_TIMEOUT_MS + 5_000,
+      );
+    });
   }
 
   /**
@@ -371,7 +505,10 @@ class Registry implements RoomRegistry {
         }
         outcome.durable?.then(
           () => this.confirmations.since(receivedAt),
-          () => {},
+          // A follower hears the owner's refusal later: it costs the same.
+          (error: unknown) => {
+            if (error instanceof RoomError && COSTLY_REFUSALS.has(error.code)) this.chargeRefusal(connection.userId);
+          },
         );
         return outcome;
       },
@@ -402,7 +539,9 @@ class Registry implements RoomRegistry {
   /** Renews every open room's lease in one statement; rooms whose lease another process took fail. */
   private async renewLeases(): Promise<void> {
     for (const [userId, budget] of this.refusalBudgets) if (budget.full) this.refusalBudgets.delete(userId);
-    const rooms = [...this.slots.values()].map((slot) => slot.room).filter((room): room is Room => room !== null && room.usable);
+    const open = this.openRooms();
+    void this.checkFollowers(open.filter((room) => room.follows));
+    const rooms = open.filter((room) => !room.follows);
     if (rooms.length === 0) return;
     let kept: Set<string>;
     try {
@@ -421,16 +560,38 @@ class Registry implements RoomRegistry {
     }
   }
 
+  /**
+   * Followers ask the database, in one statement, who holds their documents and how far the
+   * log goes: an owner that is gone or replaced means loading afresh; a log ahead of the
+   * replica means messages were missed (the last ones of a burst, which no later one reveals).
+   */
+  private async checkFollowers(followers: Room[]): Promise<void> {
+    if (followers.length === 0) return;
+    let found;
+    try {
+      found = await this.store.followedDocuments(followers.map((room) => room.documentId));
+    } catch (error) {
+      this.deps.logger.warn('room.follow_check_failed', describeError(error));
+      return;
+    }
+    for (const room of followers) {
+      const state = found.get(room.documentId);
+      if (!room.usable) continue;
+      if (!state?.holder || state.holder.owner !== room.lease.owner || state.holder.token !== room.lease.token) room.fail('owner_lost');
+      else if (state.lastSeq > room.seq) void room.catchUp();
+    }
+  }
+
   /** A room that failed is closed at once: its members are asked to join again, which loads it afresh. */
-  private onRoomFailed(key: DocKey, room: Room, reason: 'lease_lost' | 'diverged'): void {
+  private onRoomFailed(key: DocKey, room: Room, reason: RoomFailure): void {
     const slot = this.slots.get(key);
     if (slot?.room === room) {
       if (slot.idleTimer) clearTimeout(slot.idleTimer);
       this.slots.delete(key);
     }
-    room.dropConnections('NOT_JOINED', reason === 'lease_lost' ? 'The document moved to another server; joining again.' : 'The document is being reloaded; joining again.');
+    room.dropConnections('NOT_JOINED', reason === 'diverged' ? 'The document is being reloaded; joining again.' : 'The document moved to another server; joining again.');
     room.destroy();
-    if (reason === 'diverged') void this.store.releaseLease(room.documentId, this.owner, room.lease.token).catch(() => {});
+    if (reason === 'diverged' && !room.follows) void this.store.releaseLease(room.documentId, this.owner, room.lease.token).catch(() => {});
   }
 
   // ---- unloading ----
@@ -440,12 +601,18 @@ class Registry implements RoomRegistry {
     if (slot?.room === room) this.scheduleIdle(room.key, slot);
   }
 
-  private scheduleIdle(key: DocKey, slot: Slot): void {
+  private scheduleIdle(key: DocKey, slot: Slot, delayMs = this.settings.idleUnloadMs): void {
     if (this.closing || slot.idleTimer || slot.unloading) return;
     slot.idleTimer = setTimeout(() => {
       slot.idleTimer = null;
-      if (slot.room && slot.room.refs === 0) slot.unloading = this.unload(key, slot).finally(() => (slot.unloading = null));
-    }, this.settings.idleUnloadMs);
+      if (!slot.room || slot.room.refs > 0) return;
+      slot.unloading = this.unload(key, slot).finally(() => {
+        slot.unloading = null;
+        // Still open with nobody here (others follow it, or the unload failed): look again later.
+        const room = slot.room;
+        if (room && room.state === 'open' && room.usable && room.refs === 0 && this.slots.get(key) === slot) this.scheduleIdle(key, slot, Math.max(this.settings.idleUnloadMs, 1_000));
+      });
+    }, delayMs);
   }
 
   private cancelIdle(key: DocKey): void {
@@ -465,6 +632,11 @@ class Registry implements RoomRegistry {
     const room = slot.room;
     if (!room || !room.beginUnload()) return;
     try {
+      // Members on other processes follow it: it stays theirs to write.
+      if (!room.follows && room.channel && (await room.channel.listeners()) > 1) {
+        room.cancelUnload();
+        return;
+      }
       for (;;) {
         await room.flush();
         if (room.refs > 0 || this.closing) break;
@@ -474,6 +646,7 @@ class Registry implements RoomRegistry {
         if (room.seq === room.durableSeq) {
           if (this.slots.get(key) === slot) this.slots.delete(key);
           room.destroy();
+          if (room.follows) return;
           await this.store.releaseLease(room.documentId, this.owner, room.lease.token).catch((error: unknown) =>
             this.deps.logger.warn('room.lease_release_failed', { documentId: room.documentId, ...describeError(error) }),
           );
@@ -508,7 +681,7 @@ class Registry implements RoomRegistry {
         }
         if (this.slots.get(key) === slot) this.slots.delete(key);
         room.destroy();
-        await this.store.releaseLease(room.documentId, this.owner, room.lease.token).catch(() => {});
+        if (!room.follows) await this.store.releaseLease(room.documentId, this.owner, room.lease.token).catch(() => {});
       }),
     );
     this.updateLog.close();

@@ -14,6 +14,8 @@ export interface ChangeOrigin {
   readonly reason: string | null;
   /** The connection it came from (it is not echoed back there); null for the server's changes. */
   readonly connection: RoomConnection | null;
+  /** Forwarded by another process: the connection there it came from (it is not echoed back there). */
+  readonly via?: string | null;
 }
 
 /** Why the server changes a document itself. */

@@ -102,10 +102,14 @@ export class Presence {
     return this.remove([...this.entries].filter(([, entry]) => entry.renewedAt < cutoff).map(([client]) => client));
   }
 
-  /** Everyone's presence, for a connection that just joined or asked; null when nobody is here. */
-  states(): Uint8Array | null {
-    if (this.entries.size === 0) return null;
-    return encodeEntries([...this.entries].map(([client, entry]) => ({ client, clock: entry.clock, json: entry.json })));
+  /** Everyone's presence here, as relayed. */
+  list(): AwarenessEntry[] {
+    return [...this.entries].map(([client, entry]) => ({ client, clock: entry.clock, json: entry.json }));
+  }
+
+  /** Drops every presence (the room is going away); returns the removal to tell, or null. */
+  clear(): Uint8Array | null {
+    return this.remove([...this.entries.keys()]);
   }
 
   private remove(clients: number[]): Uint8Array | null {
@@ -134,10 +138,79 @@ export class Presence {
   }
 }
 
-interface Outgoing {
+/** One presence as it travels: its awareness client id, clock and JSON state ('null': removed). */
+export interface AwarenessEntry {
   client: number;
   clock: number;
   json: string;
+}
+
+type Outgoing = AwarenessEntry;
+
+/** Presences in the awareness update format; null when there are none. */
+export function encodeAwareness(entries: AwarenessEntry[]): Uint8Array | null {
+  return entries.length > 0 ? encodeEntries(entries) : null;
+}
+
+/**
+ * The presence of members connected to other server processes, in one document, as those
+ * processes checked and restated it (see Presence): kept to relay it to this process's members
+ * and to show it to those who join. A process that goes away without a word has its presences
+ * dropped once they stop being renewed.
+ */
+export class RemotePresence {
+  private readonly entries = new Map<number, { from: string; clock: number; json: string; renewedAt: number }>();
+
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Applies what process `from` told; returns what to relay to the members here, or null. */
+  receive(from: string, update: Uint8Array): Uint8Array | null {
+    let incoming: IncomingEntry[];
+    try {
+      incoming = readEntries(update, Number.MAX_SAFE_INTEGER);
+    } catch {
+      return null;
+    }
+    const changed: AwarenessEntry[] = [];
+    const now = this.now();
+    for (const { client, clock, state } of incoming) {
+      const previous = this.entries.get(client);
+      if (previous && clock < previous.clock) continue;
+      if (state === null) {
+        if (!previous) continue;
+        this.entries.delete(client);
+        changed.push({ client, clock, json: 'null' });
+        continue;
+      }
+      const json = JSON.stringify(state);
+      this.entries.set(client, { from, clock, json, renewedAt: now });
+      changed.push({ client, clock, json });
+    }
+    return encodeAwareness(changed);
+  }
+
+  /** Drops presences not renewed within the timeout; returns the removal to tell, or null. */
+  sweep(): Uint8Array | null {
+    const cutoff = this.now() - this.timeoutMs;
+    const removed: AwarenessEntry[] = [];
+    for (const [client, entry] of this.entries) {
+      if (entry.renewedAt >= cutoff) continue;
+      this.entries.delete(client);
+      removed.push({ client, clock: entry.clock + 1, json: 'null' });
+    }
+    return encodeAwareness(removed);
+  }
+
+  list(): AwarenessEntry[] {
+    return [...this.entries].map(([client, entry]) => ({ client, clock: entry.clock, json: entry.json }));
+  }
 }
 
 function encodeEntries(entries: Outgoing[]): Uint8Array {

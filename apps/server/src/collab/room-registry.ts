@@ -62,7 +62,7 @@ export interface DocAccess {
 
 /** The result of a sync message: `durable` settles once its edits are stored (null for step 1). */
 export interface SyncOutcome {
-  durable: Promise<void> | null;
+  durable: Promise<unknown> | null;
 }
 
 /** One connection's handle on an open document. Every method throws RoomError on refusal. */

@@ -18,7 +18,8 @@ import { RoomError } from './errors.js';
 import type { ChangeWatcher } from './change-watch.js';
 import { stateAt } from './history.js';
 import { fromConnection, ownerOf, type ChangeOrigin } from './origin.js';
-import { Presence, type PresenceSettings } from './presence.js';
+import { encodeAwareness, Presence, RemotePresence, type PresenceSettings } from './presence.js';
+import type { DocChannel, DocMessage, DocRelay, ForwardAnswer } from './relay.js';
 import { OutgoingMessage, type RoomConnection, type SaveStatus, type SyncOutcome } from './room-registry.js';
 import type { CollabStore } from './store.js';
 import type { LogTarget, UpdateLog } from './update-log.js';
@@ -51,8 +52,15 @@ export interface RoomOptions {
   bytes: number;
   /** Whose each Yjs client id of the document is (null: the server's). */
   clientOwners: Map<number, string | null>;
-  /** The lease this process holds on the document: every write is fenced by it. */
+  /**
+   * The lease this process holds on the document: every write is fenced by it. On a follower,
+   * the owner's lease (the process it forwards to).
+   */
   lease: LeaseClaim;
+  /** With several processes: the relay, and the document's channel on it. */
+  relay?: { relay: DocRelay; channel: DocChannel } | null;
+  /** Another process owns the document: this room is its replica and forwards what it is sent. */
+  follower?: boolean;
   readOnly: boolean;
   store: CollabStore;
   updateLog: UpdateLog;
@@ -64,7 +72,7 @@ export interface RoomOptions {
    * The room cannot go on (it lost its lease, or the live document no longer holds exactly what
    * was checked): the registry closes it, its members join again and it is loaded afresh.
    */
-  onFailed(room: Room, reason: 'lease_lost' | 'diverged'): void;
+  onFailed(room: Room, reason: RoomFailure): void;
   /** A version people can see was saved (a session's, a named one or an automatic one). */
   onVersion?(room: Room, version: DocVersion): void;
   /** Told of what accepted changes did, once they are stored (see ChangeWatcher). */
@@ -73,6 +81,9 @@ export interface RoomOptions {
 
 export type RoomState = 'open' | 'unloading' | 'closed';
 
+/** Why a room cannot go on: its lease was taken, it diverged, or (a follower) its owner is gone or moved. */
+export type RoomFailure = 'lease_lost' | 'diverged' | 'owner_lost';
+
 interface Waiter {
   seq: number;
   resolve: () => void;
@@ -80,11 +91,26 @@ interface Waiter {
 }
 
 const RESOLVED = Promise.resolve();
+/** How long a follower waits for the owner to take a forwarded update before it gives up on it. */
+const FORWARD_TIMEOUT_MS = 5_000;
+/** How long a follower keeps waiting for a missing update to reach the log before it loads afresh. */
+const CATCH_UP_GIVE_UP_MS = 3_000;
+const CATCH_UP_RETRY_MS = 50;
 const CHECKPOINT_RETRY_MAX_MS = 5_000;
 /** How many times a checkpoint waits for a moment with nothing unwritten before it settles for less. */
 const CHECKPOINT_QUIET_TRIES = 5;
 /** Transaction origin of accepted updates applied to the live document. */
 const ACCEPTED = Symbol('accepted');
+/** An accepted update to show to the members: `except` (here) or `via` (elsewhere) sent it. */
+interface Shown {
+  seq: number;
+  update: Uint8Array;
+  except: RoomConnection | null;
+  via: string | null;
+}
+
+/** Transaction origin of the owner's updates applied to a follower's replica. */
+const REPLICATED = Symbol('replicated');
 
 /**
  * One open document: the live Y.Doc everyone syncs with, a staging copy used to try updates
@@ -139,6 +165,15 @@ export class Room implements LogTarget {
   private broken = false;
   /** What the watcher read in the accepted update being applied. */
   private watched: unknown[] = [];
+  /** Members on other processes (with a relay). */
+  private readonly remotePresence: RemotePresence;
+  /** A follower's updates from the owner that came ahead of one it has not seen yet, by seq. */
+  private readonly ahead = new Map<number, { update: Uint8Array; via: string | null }>();
+  private catchingUp: Promise<void> | null = null;
+  /** With several processes: accepted updates shown once they are stored, oldest first. */
+  private readonly unshown: Shown[] = [];
+  /** A follower's forwarded updates still waiting for the owner's last word. */
+  private readonly forwarded = new Set<{ cancel: () => void; reject: (error: Error) => void }>();
 
   constructor(private readonly options: RoomOptions) {
     this.key = options.key;
@@ -155,6 +190,8 @@ export class Room implements LogTarget {
     this.clientOwners = options.clientOwners;
     this.lease = options.lease;
     this.presence = new Presence(options.settings.presence);
+    this.remotePresence = new RemotePresence(options.settings.presence.timeoutMs);
+    options.relay?.channel.listen((message) => this.receiveRelayed(message));
     if (options.watch) this.doc.on('afterTransaction', this.readWatched);
   }
 
@@ -189,6 +226,16 @@ export class Room implements LogTarget {
       // Not stored (the room failed): nothing happened to act on.
       () => {},
     );
+  }
+
+  /** Another process owns the document; this room is its replica. */
+  get follows(): boolean {
+    return this.options.follower === true;
+  }
+
+  /** The document's channel to the other processes, if any. */
+  get channel(): DocChannel | null {
+    return this.options.relay?.channel ?? null;
   }
 
   /** Connections plus holds: the room unloads when this drops to zero. */
@@ -237,7 +284,7 @@ export class Room implements LogTarget {
   detach(connection: RoomConnection): number {
     if (this.connections.delete(connection) && this.state !== 'closed') {
       const removed = this.presence.removeHolder(connection);
-      if (removed) this.broadcast(new OutgoingMessage('awareness', removed), null);
+      if (removed) this.tellPresence(removed, null);
     }
     return this.refs;
   }
@@ -264,7 +311,9 @@ export class Room implements LogTarget {
   }
 
   awarenessStates(): OutgoingMessage | null {
-    const states = this.presence.states();
+    const local = this.presence.list();
+    const mine = new Set(local.map((entry) => entry.client));
+    const states = encodeAwareness([...local, ...this.remotePresence.list().filter((entry) => !mine.has(entry.client))]);
     return states ? new OutgoingMessage('awareness', states) : null;
   }
 
@@ -296,9 +345,11 @@ export class Room implements LogTarget {
    * returned promise settles once the update (or, for an update that brought nothing new,
    * everything accepted before it) is durably stored.
    */
-  receiveUpdate(origin: ChangeOrigin, update: Uint8Array): Promise<void> {
+  receiveUpdate(origin: ChangeOrigin, update: Uint8Array): Promise<number | null> {
     if (!this.usable) throw new RoomError('NOT_JOINED', 'The document was closed; please join again.');
     if (update.byteLength > this.options.settings.maxMessageBytes) throw tooLarge();
+    // The owner judges it, against the whole document, in the order it takes updates in.
+    if (this.follows) return this.forward(origin, update);
 
     let summary;
     try {
@@ -346,7 +397,7 @@ export class Room implements LogTarget {
       this.resetStaging();
       throw refusal;
     }
-    if (!staged.effective) return this.whenDurable(this.seq); // nothing new
+    if (!staged.effective) return this.whenDurable(this.seq).then(() => null); // nothing new
     const verdict = this.readOnly
       ? new RoomError('READ_ONLY', 'This workspace is read-only.')
       : !this.kind.canWrite(origin.role)
@@ -369,11 +420,136 @@ export class Room implements LogTarget {
     for (const claim of claims) this.clientOwners.set(claim.clientId, claim.userId);
     this.bytes += effective.byteLength;
     const seq = ++this.seq;
-    this.broadcast(new OutgoingMessage('sync', encodeSyncUpdate(effective)), origin.connection);
+    const shown = { seq, update: effective, except: origin.connection, via: origin.via ?? null };
+    // With several processes an edit is shown once stored: nobody, anywhere, then holds another
+    // member's edit that a failure could lose (and would send back as theirs when they rejoin).
+    if (this.channel) this.unshown.push(shown);
+    else this.show(shown);
     this.options.updateLog.append(this, { seq, update: effective, userId: owner, serverReason: origin.reason, claims });
     if (this.options.settings.validateEveryUpdate) this.validate('update');
     this.afterStored(seq, origin);
-    return this.whenDurable(seq);
+    return this.whenDurable(seq).then(() => seq);
+  }
+
+  /** Sends an accepted update to the members here and, with several processes, to the others. */
+  private show(shown: Shown): void {
+    this.broadcast(new OutgoingMessage('sync', encodeSyncUpdate(shown.update)), shown.except);
+    this.channel?.publish({ kind: 'update', from: this.options.relay!.relay.processId, token: this.lease.token, seq: shown.seq, update: shown.update, via: shown.via });
+  }
+
+  // ---- a follower: forwarding to the owner, replicating what it accepted ----
+
+  /**
+   * Sends an update to the owner. Settles like an update accepted here: with its seq once it is
+   * stored, or refused with the owner's reason. An owner that does not answer, or no longer has
+   * the document, means it moved: the replica fails and its members join again (their unsaved
+   * edits go along with their next sync).
+   */
+  private forward(origin: ChangeOrigin, update: Uint8Array): Promise<number | null> {
+    const { relay } = this.options.relay!;
+    const via = origin.connection?.id ?? origin.via ?? null;
+    return new Promise((resolve, reject) => {
+      let seq: number | null = null;
+      const entry = { cancel: () => {}, reject };
+      const onAnswer = (answer: ForwardAnswer) => {
+        if (answer.kind === 'accepted') {
+          seq = answer.seq;
+          return;
+        }
+        this.forwarded.delete(entry);
+        if (answer.kind === 'stored') return resolve(seq);
+        if (answer.kind !== 'refused') return reject(new RoomError('INTERNAL', 'The change could not be handled; please try again.'));
+        reject(new RoomError(answer.code, answer.message));
+        if (answer.code === 'NOT_SAVED' || answer.code === 'NOT_JOINED' || answer.code === 'LOAD_FAILED') this.fail('owner_lost');
+      };
+      const request = {
+        kind: 'update' as const,
+        workspaceId: this.workspaceId,
+        doc: this.docName,
+        token: this.lease.token,
+        origin: { author: origin.author, role: origin.role, reason: origin.reason },
+        via,
+        update,
+      };
+      entry.cancel = relay.forward(this.lease.owner, request, onAnswer, FORWARD_TIMEOUT_MS);
+      this.forwarded.add(entry);
+    });
+  }
+
+  /** What another process said on the document's channel. */
+  private receiveRelayed(message: DocMessage): void {
+    if (!this.usable) return;
+    if (message.kind === 'awareness') {
+      const changed = this.remotePresence.receive(message.from, message.update);
+      if (changed) {
+        this.broadcast(new OutgoingMessage('awareness', changed), null);
+        this.armPresenceSweep();
+      }
+      return;
+    }
+    // Only a follower takes updates, and only from the owner it follows.
+    if (!this.follows || message.from !== this.lease.owner) return;
+    if (message.kind === 'released' || message.token !== this.lease.token) {
+      this.fail('owner_lost');
+      return;
+    }
+    if (message.seq <= this.seq) return;
+    this.ahead.set(message.seq, { update: message.update, via: message.via });
+    this.applyAhead();
+    if (this.ahead.size > 0) void this.catchUp();
+  }
+
+  /** Applies the owner's updates that follow on from the replica's seq, in order. */
+  private applyAhead(): void {
+    for (let next = this.ahead.get(this.seq + 1); next; next = this.ahead.get(this.seq + 1)) {
+      this.ahead.delete(this.seq + 1);
+      this.replicate(this.seq + 1, next.update, next.via);
+    }
+  }
+
+  private replicate(seq: number, update: Uint8Array, via: string | null): void {
+    try {
+      Y.applyUpdate(this.doc, update, REPLICATED);
+    } catch {
+      this.fail('diverged');
+      return;
+    }
+    this.seq = this.durableSeq = this.checkpointSeq = seq;
+    this.bytes += update.byteLength;
+    const message = new OutgoingMessage('sync', encodeSyncUpdate(update));
+    for (const connection of this.connections) if (connection.id !== via) connection.send(message);
+  }
+
+  /**
+   * Reads what the replica missed from the update log (a message lost on the way, a Redis
+   * outage, a pause). What the owner has told but not stored yet reaches the log a moment
+   * later: it keeps looking for a while, then loads afresh.
+   */
+  catchUp(): Promise<void> {
+    if (!this.follows) return RESOLVED;
+    return (this.catchingUp ??= (async () => {
+      const giveUpAt = Date.now() + CATCH_UP_GIVE_UP_MS;
+      try {
+        for (;;) {
+          const missed = await this.options.store.listUpdatesAfter(this.documentId, this.seq);
+          if (!this.usable) return;
+          for (const logged of missed) if (logged.seq === this.seq + 1) this.replicate(logged.seq, logged.update, null);
+          for (const seq of this.ahead.keys()) if (seq <= this.seq) this.ahead.delete(seq);
+          this.applyAhead();
+          if (this.ahead.size === 0 || !this.usable) return;
+          if (Date.now() > giveUpAt) {
+            this.options.logger.warn('room.replica_gap', { documentId: this.documentId, seq: this.seq });
+            this.fail('owner_lost');
+            return;
+          }
+          await new Promise((resolve) => setTimeout(resolve, CATCH_UP_RETRY_MS));
+        }
+      } catch (error) {
+        this.options.logger.warn('room.catch_up_failed', { documentId: this.documentId, ...describeError(error) });
+      } finally {
+        this.catchingUp = null;
+      }
+    })());
   }
 
   /**
@@ -400,8 +576,14 @@ export class Room implements LogTarget {
     if (update.byteLength > this.options.settings.maxMessageBytes) throw tooLarge();
     const changed = this.presence.receive(connection, { userId: connection.userId, name: connection.name, role: connection.role }, update);
     if (!changed) return;
-    this.broadcast(new OutgoingMessage('awareness', changed), connection);
+    this.tellPresence(changed, connection);
     this.armPresenceSweep();
+  }
+
+  /** Tells a change of presence here to the other members, here and on the other processes. */
+  private tellPresence(update: Uint8Array, except: RoomConnection | null): void {
+    this.broadcast(new OutgoingMessage('awareness', update), except);
+    this.channel?.publish({ kind: 'awareness', from: this.options.relay!.relay.processId, update });
   }
 
   private armPresenceSweep(): void {
@@ -409,8 +591,10 @@ export class Room implements LogTarget {
     const every = this.options.settings.presence.timeoutMs / 2;
     this.presenceSweep = setInterval(() => {
       const removed = this.presence.sweep();
-      if (removed) this.broadcast(new OutgoingMessage('awareness', removed), null);
-      if (this.presence.size === 0 && this.presenceSweep) {
+      if (removed) this.tellPresence(removed, null);
+      const gone = this.remotePresence.sweep();
+      if (gone) this.broadcast(new OutgoingMessage('awareness', gone), null);
+      if (this.presence.size === 0 && this.remotePresence.size === 0 && this.presenceSweep) {
         clearInterval(this.presenceSweep);
         this.presenceSweep = null;
       }
@@ -433,6 +617,9 @@ export class Room implements LogTarget {
 
   written(_count: number, lastSeq: number): void {
     this.durableSeq = lastSeq;
+    let shown = 0;
+    while (shown < this.unshown.length && this.unshown[shown]!.seq <= lastSeq) this.show(this.unshown[shown++]!);
+    if (shown > 0) this.unshown.splice(0, shown);
     let index = 0;
     while (index < this.waiters.length && this.waiters[index]!.seq <= lastSeq) this.waiters[index++]!.resolve();
     if (index > 0) this.waiters = this.waiters.slice(index);
@@ -463,13 +650,14 @@ export class Room implements LogTarget {
    * Stops accepting and checkpointing for good: waiting confirmations are refused (never sent),
    * what is unwritten stays unwritten, and the registry is told so it can close the room.
    */
-  fail(reason: 'lease_lost' | 'diverged'): void {
+  fail(reason: RoomFailure): void {
     if (this.broken) return;
     this.broken = true;
     this.clearCheckpointTimer();
     const error = new RoomError('NOT_SAVED', 'This edit was not saved; it is kept on your device and sent again when you reconnect.');
     for (const waiter of this.waiters) waiter.reject(error);
     this.waiters = [];
+    this.dropForwarded(error);
     this.options.updateLog.drop(this);
     this.options.onFailed(this, reason);
   }
@@ -583,9 +771,27 @@ export class Room implements LogTarget {
     const error = new RoomError('INTERNAL', 'The server stopped before the edit was saved.');
     for (const waiter of this.waiters) waiter.reject(error);
     this.waiters = [];
+    this.dropForwarded(new RoomError('NOT_SAVED', 'This edit was not saved; it is kept on your device and sent again when you reconnect.'));
     this.connections.clear();
     this.resetStaging();
+    const channel = this.channel;
+    if (channel) {
+      // The others drop this process's members' presence, and followers look for the next owner.
+      const removed = this.presence.clear();
+      const from = this.options.relay!.relay.processId;
+      if (removed) channel.publish({ kind: 'awareness', from, update: removed });
+      if (!this.follows) channel.publish({ kind: 'released', from, token: this.lease.token });
+      channel.close();
+    }
     this.doc.destroy();
+  }
+
+  private dropForwarded(error: Error): void {
+    for (const entry of this.forwarded) {
+      entry.cancel();
+      entry.reject(error);
+    }
+    this.forwarded.clear();
   }
 
   // ---- internals ----

@@ -3,9 +3,11 @@ import {
   appendFencedUpdates,
   exactCheckpointAtOrBefore,
   findDocument,
+  followedDocuments,
   insertDocClients,
   insertFencedCheckpoint,
   latestCheckpoint,
+  leaseHolder,
   listDocClients,
   listUpdatesAfter,
   releaseLease,
@@ -52,6 +54,10 @@ export interface CollabStore {
   acquireLease(documentId: string, owner: string, ttlMs: number): Promise<number | null>;
   renewLeases(owner: string, leases: { documentId: string; token: number }[], ttlMs: number): Promise<Set<string>>;
   releaseLease(documentId: string, owner: string, token: number): Promise<void>;
+  /** Who holds the document's lease now, if anybody. */
+  leaseHolder(documentId: string): Promise<LeaseClaim | undefined>;
+  /** For followers: each document's lease holder now (null: nobody) and its last logged seq. */
+  followedDocuments(documentIds: string[]): Promise<Map<string, { holder: LeaseClaim | null; lastSeq: number }>>;
 }
 
 /** The lease was lost before a checkpoint could be written. */
@@ -79,5 +85,7 @@ export function createCollabStore(db: Kysely<Database>): CollabStore {
     acquireLease: (documentId, owner, ttlMs) => acquireLease(db, documentId, owner, ttlMs),
     renewLeases: (owner, leases, ttlMs) => renewLeases(db, owner, leases, ttlMs),
     releaseLease: (documentId, owner, token) => releaseLease(db, documentId, owner, token),
+    leaseHolder: (documentId) => leaseHolder(db, documentId),
+    followedDocuments: (documentIds) => followedDocuments(db, documentIds),
   };
 }

@@ -173,6 +173,8 @@ export class SocketClient {
   readonly docs = new Map<DocKey, Y.Doc>();
   readonly errors: DocError[] = [];
   readonly statuses: DocStatus[] = [];
+  /** Answers to the sync steps 2 it sent (what it held that the server lacked), in order. */
+  readonly stepTwoAnswers: Promise<Ack<UpdateResult | null>>[] = [];
   /** Answers to local updates (not to sync steps), in the order the updates were sent. */
   private readonly updateAnswers: Promise<Ack<UpdateResult | null>>[] = [];
   private readonly pendingAcks = new Set<Promise<Ack<UpdateResult | null>>>();
@@ -292,7 +294,7 @@ export class SocketClient {
     if (!ydoc) return;
     const decoded = decodeSyncMessage(message);
     if (decoded.type === SYNC_STEP_1) {
-      this.track(this.sync(key, encodeSyncStep2(ydoc, decoded.stateVector)));
+      this.stepTwoAnswers.push(this.track(this.sync(key, encodeSyncStep2(ydoc, decoded.stateVector))));
       return;
     }
     Y.applyUpdate(ydoc, decoded.update, FROM_SERVER);

@@ -7,7 +7,7 @@ import * as decoding from 'lib0/decoding';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { authenticateCookieHeader } from '../auth/sessions.js';
 import { resolveDocAccess } from '../collab/access.js';
-import { RoomError } from '../collab/errors.js';
+import { isRoomError, RoomError } from '../collab/errors.js';
 import type { OutgoingMessage, RoomConnection, RoomSession } from '../collab/room-registry.js';
 import { describeError } from '../logger.js';
 import { ConnectionBudget } from '../collab/budget.js';
@@ -202,8 +202,14 @@ export function attachYWebsocket(httpServer: HttpServer, deps: TransportDeps): {
     switch (type) {
       case MESSAGE_SYNC: {
         const outcome = roomSession.receiveSync(decoding.readTailAsUint8Array(decoder));
-        // No acknowledgements in this protocol; an edit that cannot be saved is logged there.
-        outcome.durable?.catch(() => {});
+        // No acknowledgements in this protocol. A refusal heard later (from the process that
+        // owns the document) closes the connection as one made here would; an edit that could
+        // not be saved is not a refusal: the room asks everyone to join again.
+        outcome.durable?.catch((error: unknown) => {
+          if (!isRoomError(error) || error.code === 'NOT_SAVED' || error.code === 'INTERNAL') return;
+          const { code, message } = toClientError(error, logger, 'yws.message_failed');
+          if (ws.readyState === WebSocket.OPEN) ws.close(closeCodeFor(code), clip(message));
+        });
         return;
       }
       case MESSAGE_AWARENESS: {

@@ -344,6 +344,35 @@ export async function acquireLease(db: Db, documentId: string, owner: string, tt
   return row ? Number(row.token) : null;
 }
 
+/** Who holds a document's lease now (a live one), or undefined when nobody does. */
+export async function leaseHolder(db: Db, documentId: string): Promise<LeaseClaim | undefined> {
+  const result = await sql<{ owner: string; token: number | string }>`
+    select owner, token from doc_leases where document_id = ${documentId}::uuid and expires_at > now()
+  `.execute(db);
+  const row = result.rows[0];
+  return row ? { owner: row.owner, token: Number(row.token) } : undefined;
+}
+
+/** For documents another process writes: who holds each lease now (null: nobody) and the last logged seq. */
+export async function followedDocuments(db: Db, documentIds: string[]): Promise<Map<string, { holder: LeaseClaim | null; lastSeq: number }>> {
+  const found = new Map<string, { holder: LeaseClaim | null; lastSeq: number }>();
+  if (documentIds.length === 0) return found;
+  const result = await sql<{ id: string; owner: string | null; token: number | string | null; last_seq: number | string | null }>`
+    select d.id, l.owner, l.token,
+      (select max(u.seq) from doc_updates u where u.document_id = d.id) as last_seq
+    from documents d
+    left join doc_leases l on l.document_id = d.id and l.expires_at > now()
+    where d.id = any(${documentIds}::uuid[])
+  `.execute(db);
+  for (const row of result.rows) {
+    found.set(row.id, {
+      holder: row.owner !== null && row.token !== null ? { owner: row.owner, token: Number(row.token) } : null,
+      lastSeq: row.last_seq === null ? 0 : Number(row.last_seq),
+    });
+  }
+  return found;
+}
+
 /** Extends the leases `owner` still holds; returns the documents whose lease it kept. */
 export async function renewLeases(db: Db, owner: string, leases: { documentId: string; token: number }[], ttlMs: number): Promise<Set<string>> {
   if (leases.length === 0) return new Set();

@@ -1,0 +1,79 @@
+import type { DocVersion } from '@alliance/db';
+import type { DocName, ErrorCode } from '@alliance/shared';
+import type { ChangeOrigin } from './origin.js';
+
+/**
+ * How the processes of one deployment reach each other about documents (Redis, see
+ * redis/doc-relay.ts). The rooms know only this seam: without it (one process) nothing changes.
+ *
+ * One process writes a document: the one holding its lease, the owner. The others keep a
+ * replica of it for their own members (a follower room), fed from the document's channel, and
+ * send the owner their members' updates to judge, order and store. So every update is checked
+ * once, against the whole document, by the one process that orders them; the database's seqs
+ * are that order, and a replica that sees one missing fetches it from the update log.
+ */
+export interface DocRelay {
+  /** This process, as lease owner and as the address others reply to. */
+  readonly processId: string;
+  /**
+   * Hears a document's channel. Messages arriving before the channel gets a listener are kept
+   * for it, so a replica can subscribe first and read the database after.
+   */
+  follow(documentId: string): DocChannel;
+  /**
+   * Sends a request to the process `to`. Its answers go to `answer`, in order; without a first
+   * one within `timeoutMs` (the owner is gone, paused or unreachable) the request is refused with
+   * NOT_SAVED. Returns a function that stops waiting for it.
+   */
+  forward(to: string, request: ForwardRequest, answer: (answer: ForwardAnswer) => void, timeoutMs: number): () => void;
+  /** Handles the requests other processes send this one. */
+  serve(handler: (request: ForwardRequest, reply: (answer: ForwardAnswer) => void) => void): void;
+  /** Called each time the channels are heard again after Redis was away: messages may be missing. */
+  onGap(listener: () => void): void;
+}
+
+/** One document's channel, as one process hears it. */
+export interface DocChannel {
+  /** Settles once the channel is heard (never while Redis is away: callers bound their wait). */
+  readonly ready: Promise<void>;
+  /** Starts delivering, beginning with what arrived before. */
+  listen(listener: (message: DocMessage) => void): void;
+  publish(message: DocMessage): void;
+  /** How many processes hear the channel, this one included (0 when Redis cannot say). */
+  listeners(): Promise<number>;
+  close(): void;
+}
+
+/** What goes out on a document's channel. `via` names the connection an update came from, so it is not echoed there. */
+export type DocMessage =
+  /** The owner accepted an update: it is the `seq`th of the document (lease `token`). */
+  | { kind: 'update'; from: string; token: number; seq: number; update: Uint8Array; via: string | null }
+  /** A process's members' presence changed (already checked and restated by that process). */
+  | { kind: 'awareness'; from: string; update: Uint8Array }
+  /** The owner let the document go (it unloaded or lost its lease): followers load it again. */
+  | { kind: 'released'; from: string; token: number };
+
+/** A request to the owner of a document. */
+export type ForwardRequest =
+  | {
+      kind: 'update';
+      workspaceId: string;
+      doc: DocName;
+      token: number;
+      /** Who sent it and how it is judged (ChangeOrigin without the connection). */
+      origin: Omit<ChangeOrigin, 'connection'>;
+      /** The sending connection, for `via`. */
+      via: string | null;
+      update: Uint8Array;
+    }
+  | { kind: 'version'; workspaceId: string; doc: DocName; token: number; label: string | null; versionKind: DocVersion['kind']; userId: string | null };
+
+/**
+ * The owner's answers: an update is first `accepted` (with its seq, null when it brought nothing
+ * new) or `refused`, then `stored` once durable (or `refused` with NOT_SAVED when it never will be).
+ */
+export type ForwardAnswer =
+  | { kind: 'accepted'; seq: number | null }
+  | { kind: 'stored' }
+  | { kind: 'version'; version: DocVersion }
+  | { kind: 'refused'; code: ErrorCode; message: string };
