@@ -12,12 +12,16 @@ const roomList = z
   .transform((value) => value.split(',').map(Number))
   .optional();
 
-export const PHASES = ['memory', 'propagation', 'confirmation', 'cold', 'history', 'export', 'crash'] as const;
+export const PHASES = ['memory', 'propagation', 'confirmation', 'scale-out', 'cold', 'history', 'export', 'crash'] as const;
 export type Phase = (typeof PHASES)[number];
 
 const benchEnvSchema = z.object({
   /** Postgres to bench against (a fresh database is created next to it); unset for PGlite. */
   DATABASE_URL: z.string().url().optional(),
+  /** Postgres for the scale-out phase when DATABASE_URL is unset (several processes need one). */
+  BENCH_SCALE_DATABASE_URL: z.string().url().optional(),
+  /** Redis for the scale-out phase. */
+  REDIS_URL: z.string().url().optional(),
   /** About one minute instead of about five: shorter phases, fewer repetitions. */
   BENCH_QUICK: bool,
   /** Room counts of the propagation phases (each room: 2 clients). */
@@ -70,6 +74,9 @@ const benchEnvSchema = z.object({
 
 export interface BenchConfig {
   databaseUrl: string | undefined;
+  /** Where the scale-out phase makes its database (it needs Postgres) and finds Redis. */
+  scaleDatabaseUrl: string;
+  redisUrl: string;
   quick: boolean;
   rooms: number[];
   durationS: number;
@@ -107,6 +114,8 @@ export function loadBenchConfig(source: NodeJS.ProcessEnv = process.env): BenchC
   const rooms = env.BENCH_ROOMS ?? (quick ? [200] : [200, 1000]);
   return {
     databaseUrl: env.DATABASE_URL,
+    scaleDatabaseUrl: env.DATABASE_URL ?? env.BENCH_SCALE_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     quick,
     rooms,
     durationS: env.BENCH_DURATION_S ?? (quick ? 6 : 20),

@@ -1,3 +1,4 @@
+import type { ScaleOutResult } from './scale-out.js';
 import type { BenchConfig } from './config.js';
 import { DRAIN_MS, type LoadResult } from './load.js';
 import type { ColdLoadResult, CrashLoadResult, ExportResult, HistoryResult, MemoryResult, PropagationRun } from './phases.js';
@@ -34,6 +35,7 @@ export interface BenchResults {
   setup: { workspaces: number; setupS: number };
   propagation: PropagationRow[];
   confirmation: LoadResult | null;
+  scaleOut: ScaleOutResult | null;
   coldLoad: ColdLoadResult | null;
   coldLoadAfterKill: CrashLoadResult | null;
   history: HistoryResult | null;
@@ -55,6 +57,8 @@ const VERSION_LIST_MAX_MS = 50;
 const COMPARE_MAX_MS = 100;
 const EXPORT_MAX_MS = 1_000;
 const MEMORY_PER_ROOM_MAX_KB = 150;
+/** DESIGN.md: an edit reaches a member on another process within 10 ms (p99). */
+const CROSS_PROCESS_P99_MAX_MS = 10;
 const STALL_MAX_MS = 50;
 /** The reference's p99 at 200 rooms on a quiet 2-core machine (DESIGN.md). */
 const REFERENCE_QUIET_P99_MS = 2;
@@ -103,6 +107,11 @@ export function checkTargets(results: Omit<BenchResults, 'targets'>, config: Pic
     }
     const achieved = confirmation.ackedPerS ?? 0;
     checks.push({ name: 'confirmation: achieved updates/s', value: achieved, unit: '/s', target: `≥ ${round(ackRate * 0.95, 0)}`, pass: achieved >= ackRate * 0.95 });
+  }
+  const cross = results.scaleOut?.latency.at(-1);
+  if (cross) {
+    checks.push({ name: `cross-process propagation p99, ${results.scaleOut!.rooms} rooms`, value: cross.run.propagationMs.p99, unit: 'ms', target: `< ${CROSS_PROCESS_P99_MAX_MS}`, pass: cross.run.propagationMs.p99 < CROSS_PROCESS_P99_MAX_MS });
+    checks.push({ name: 'cross-process: every update delivered', value: cross.run.undelivered, unit: 'missing', target: '0', pass: cross.run.undelivered === 0 });
   }
   const cold = results.coldLoad;
   if (cold) {
@@ -244,6 +253,28 @@ export function formatReport(results: BenchResults): string {
         ),
       );
     }
+  }
+
+  const scaleOut = results.scaleOut;
+  if (scaleOut) {
+    out.push('', `Several processes (one Postgres, one Redis): ${scaleOut.rooms} rooms, ${results.config.ratePerClient} updates/s per client`);
+    out.push(
+      table(
+        ['members', 'sent/s', 'p50 ms', 'p99 ms', 'max ms', 'missing', 'ack p99'],
+        scaleOut.latency.map(({ label, run }) => [label, fmt(run.sentPerS, 0), fmt(run.propagationMs.p50), fmt(run.propagationMs.p99), fmt(run.propagationMs.max), String(run.undelivered), run.ackMs ? fmt(run.ackMs.p99) : '—']),
+        ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
+      ),
+    );
+    out.push(`  throughput at equal p99 (highest load with propagation p99 ≤ ${scaleOut.p99BoundMs} ms and nothing missing; each room's members on different processes):`);
+    const rows: string[][] = [];
+    for (const entry of scaleOut.throughput) {
+      for (const step of entry.steps) {
+        rows.push([String(entry.processes), `${step.ratePerClient}/s`, fmt(step.run.sentPerS, 0), fmt(step.run.propagationMs.p50), fmt(step.run.propagationMs.p99), String(step.run.undelivered), fmt(step.run.machine.machineBusyPct, 0)]);
+      }
+      rows.push(['', `  best: ${entry.bestSentPerS === null ? 'none within the bound' : `${fmt(entry.bestSentPerS, 0)} updates/s`}`, '', '', '', '', '']);
+    }
+    out.push(table(['processes', 'rate/client', 'sent/s', 'p50 ms', 'p99 ms', 'missing', 'busy %'], rows, ['r', 'l', 'r', 'r', 'r', 'r', 'r']));
+    out.push(`  on ${results.cpus} CPUs every process, Postgres, Redis and this load generator share the same cores: more processes add hops, not cores`);
   }
 
   const cold = results.coldLoad;

@@ -15,6 +15,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { createWorkspaces } from './api-client.js';
 import { loadBenchConfig } from './config.js';
+import { scaleOutPhase } from './scale-out.js';
 import { coldLoadPhase, confirmationPhase, crashLoadPhase, exportPhase, historyPhase, memoryPhase, propagationPhase, type BenchContext, type Target } from './phases.js';
 import { createBenchDatabase, killAllChildren, spawnServer, type BenchDatabase, type ChildServer } from './processes.js';
 import { checkTargets, formatReport, type BenchResults, type PropagationRow } from './report.js';
@@ -154,6 +155,7 @@ async function main(): Promise<number> {
   }
 
   const confirmation = config.phases.has('confirmation') && config.ackRooms > 0 ? await phase(`durable confirmation at ${config.ackRate} updates/s`, () => confirmationPhase(ctx)) : null;
+  const scaleOut = config.phases.has('scale-out') ? await phase(`scale-out: ${config.rooms[0] ?? 200} rooms over several processes`, () => scaleOutPhase(config, serverEnv)) : null;
   const coldLoad = config.phases.has('cold') && config.coldUpdates > 0 && config.coldReps > 0 ? await phase(`cold load of a ${config.coldUpdates}-update document`, () => coldLoadPhase(ctx)) : null;
   const historyWorkspace = historyDocs > 0 ? people.workspaces[loadRooms + coldDocs] : undefined;
   const history = historyWorkspace && config.coldUpdates > 0 ? await phase(`history of a ${config.coldUpdates}-update document`, () => historyPhase(ctx, historyWorkspace)) : null;
@@ -173,6 +175,7 @@ async function main(): Promise<number> {
     setup: { workspaces: loadRooms + coldDocs + historyDocs + exportDocs, setupS },
     propagation,
     confirmation,
+    scaleOut,
     coldLoad,
     coldLoadAfterKill,
     history,

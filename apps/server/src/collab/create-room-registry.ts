@@ -155,6 +155,8 @@ class Registry implements RoomRegistry {
       checkpointEveryMs: this.settings.checkpointEveryMs,
       validateEveryUpdate: this.settings.validateEveryUpdate,
       presence: DEFAULT_PRESENCE_SETTINGS,
+      // Followers say they are there at every lease renewal (a third of the lease): three missed in a row.
+      followerTtlMs: this.settings.leaseTtlMs,
     };
     this.updateLog = new UpdateLog({
       append: async (batches) => {
@@ -393,6 +395,7 @@ class Registry implements RoomRegistry {
         settings: this.roomSettings,
         onFailed: (failed, reason) => this.onRoomFailed(key, failed, reason),
       });
+      room.announce();
       this.deps.logger.debug('room.following', { documentId, seq });
       return room;
     } catch (error) {
@@ -567,6 +570,8 @@ class Registry implements RoomRegistry {
    */
   private async checkFollowers(followers: Room[]): Promise<void> {
     if (followers.length === 0) return;
+    // First, whatever the database says: the owners go on publishing to them.
+    for (const room of followers) room.announce();
     let found;
     try {
       found = await this.store.followedDocuments(followers.map((room) => room.documentId));

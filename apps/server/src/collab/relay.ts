@@ -51,7 +51,9 @@ export type DocMessage =
   /** A process's members' presence changed (already checked and restated by that process). */
   | { kind: 'awareness'; from: string; update: Uint8Array }
   /** The owner let the document go (it unloaded or lost its lease): followers load it again. */
-  | { kind: 'released'; from: string; token: number };
+  | { kind: 'released'; from: string; token: number }
+  /** A follower is there (said when it opens the document, then now and then): the owner publishes its updates while one is. */
+  | { kind: 'following'; from: string };
 
 /** A request to the owner of a document. */
 export type ForwardRequest =

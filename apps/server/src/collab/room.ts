@@ -35,6 +35,8 @@ export interface RoomSettings {
   /** Validate the whole document after every accepted update (tests: the backstop on every step). */
   validateEveryUpdate: boolean;
   presence: PresenceSettings;
+  /** How long an owner keeps publishing its updates after a follower last said it is there. */
+  followerTtlMs: number;
 }
 
 export interface RoomOptions {
@@ -170,6 +172,8 @@ export class Room implements LogTarget {
   /** A follower's updates from the owner that came ahead of one it has not seen yet, by seq. */
   private readonly ahead = new Map<number, { update: Uint8Array; via: string | null }>();
   private catchingUp: Promise<void> | null = null;
+  /** Until when another process follows this document (an owner's view). */
+  private followedUntil = 0;
   /** With several processes: accepted updates shown once they are stored, oldest first. */
   private readonly unshown: Shown[] = [];
   /** A follower's forwarded updates still waiting for the owner's last word. */
@@ -434,6 +438,8 @@ export class Room implements LogTarget {
   /** Sends an accepted update to the members here and, with several processes, to the others. */
   private show(shown: Shown): void {
     this.broadcast(new OutgoingMessage('sync', encodeSyncUpdate(shown.update)), shown.except);
+    // Nobody elsewhere follows it: nothing to tell (a follower that comes reads the log first).
+    if (this.followedUntil < Date.now()) return;
     this.channel?.publish({ kind: 'update', from: this.options.relay!.relay.processId, token: this.lease.token, seq: shown.seq, update: shown.update, via: shown.via });
   }
 
@@ -476,6 +482,11 @@ export class Room implements LogTarget {
     });
   }
 
+  /** A follower tells its owner it is there (when it opens, then every so often). */
+  announce(): void {
+    if (this.follows && this.usable) this.channel?.publish({ kind: 'following', from: this.options.relay!.relay.processId });
+  }
+
   /** What another process said on the document's channel. */
   private receiveRelayed(message: DocMessage): void {
     if (!this.usable) return;
@@ -485,6 +496,10 @@ export class Room implements LogTarget {
         this.broadcast(new OutgoingMessage('awareness', changed), null);
         this.armPresenceSweep();
       }
+      return;
+    }
+    if (message.kind === 'following') {
+      if (!this.follows) this.followedUntil = Date.now() + this.options.settings.followerTtlMs;
       return;
     }
     // Only a follower takes updates, and only from the owner it follows.

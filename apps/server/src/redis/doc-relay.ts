@@ -15,6 +15,7 @@ const docMessage = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('update'), from: id, token: count, seq: count, update: bytes, via: id.nullable() }),
   z.object({ kind: z.literal('awareness'), from: id, update: bytes }),
   z.object({ kind: z.literal('released'), from: id, token: count }),
+  z.object({ kind: z.literal('following'), from: id }),
 ]);
 
 const origin = z.object({
@@ -58,6 +59,12 @@ const inboxMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('request'), id, replyTo: id, request }),
   z.object({ type: z.literal('answer'), id, answer }),
 ]);
+
+/**
+ * A document channel's message starts with the sending process's id and a space: each process
+ * hears its own messages too, and drops them without reading further.
+ */
+const tagged = (from: string, body: string) => `${from} ${body}`;
 
 /** Uint8Arrays as base64 strings, everything else as JSON has it. */
 const encode = (value: unknown): string => JSON.stringify(value, (_key, field: unknown) => (field instanceof Uint8Array ? Buffer.from(field).toString('base64') : field));
@@ -149,10 +156,12 @@ export function createDocRelay(deps: { publisher: RedisClient; subscriber: Redis
       const early: DocMessage[] = [];
       let deliver: ((message: DocMessage) => void) | null = null;
       let closed = false;
+      const own = `${processId} `;
       const receive = (raw: string) => {
-        const message = decode(docMessage, raw) as DocMessage | null;
-        if (!message) return logger.warn('redis.message_ignored', { channel: 'document' });
-        if (message.from === processId || closed) return;
+        if (closed || raw.startsWith(own)) return;
+        const space = raw.indexOf(' ');
+        const message = space > 0 ? (decode(docMessage, raw.slice(space + 1)) as DocMessage | null) : null;
+        if (!message || message.from !== raw.slice(0, space)) return logger.warn('redis.message_ignored', { channel: 'document' });
         if (deliver) deliver(message);
         else early.push(message);
       };
@@ -164,7 +173,7 @@ export function createDocRelay(deps: { publisher: RedisClient; subscriber: Redis
           deliver = listener;
           for (const message of early.splice(0)) listener(message);
         },
-        publish: (message) => send(channel, encode(message)),
+        publish: (message) => send(channel, tagged(message.from, encode(message))),
         async listeners() {
           try {
             const counts = (await publisher.pubSubNumSub(channel)) as unknown as Record<string, number>;
