@@ -129,6 +129,12 @@ const REPLICATED = Symbol('replicated');
  *   copy did → broadcast → log (seq, client ids it introduced, update log) → confirm once durable.
  * A refused update is not applied, stored or broadcast; the staging copy is dropped and rebuilt
  * from the live document for the next update, so both hold the same state between updates.
+ *
+ * With several processes (a relay), the room is either the document's owner, which runs the
+ * pipeline and shows each accepted update only once it is stored — to its members and, on the
+ * document's channel, to the other processes — or a follower: a replica that applies the
+ * owner's updates in seq order (reading any it missed from the log) and forwards its members'
+ * updates to the owner, whose answer settles them.
  */
 export class Room implements LogTarget {
   readonly key: DocKey;
