@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Database, DocVersion } from '@alliance/db';
-import { DOC_KINDS, docKey, newDocOfKind, type DocKey, type DocName } from '@alliance/shared';
+import { DOC_KINDS, docKey, newDocOfKind, type DocKey, type DocKind, type DocName } from '@alliance/shared';
 import type { Kysely } from 'kysely';
 import * as Y from 'yjs';
 import { describeError, type Logger } from '../logger.js';
@@ -292,23 +292,8 @@ class Registry implements RoomRegistry {
         lease = { documentId, token };
         const kind = DOC_KINDS[target.doc];
         const started = performance.now();
-        const checkpoint = await this.store.latestCheckpoint(documentId);
-        const checkpointSeq = checkpoint?.up_to_seq ?? 0;
-        const tail = await this.store.listUpdatesAfter(documentId, checkpointSeq);
-        const doc = newDocOfKind(kind);
-        let bytes = checkpoint?.state.byteLength ?? 0;
-        doc.transact(() => {
-          if (checkpoint) Y.applyUpdate(doc, checkpoint.state);
-          for (const update of tail) {
-            Y.applyUpdate(doc, update.update);
-            bytes += update.update.byteLength;
-          }
-        });
-        if (doc.store.pendingStructs !== null || doc.store.pendingDs !== null) {
-          this.deps.logger.error('room.load_incomplete', { documentId, checkpointSeq, tail: tail.length });
-        }
+        const { doc, seq, checkpointSeq, bytes, tail } = await this.readStored(documentId, kind);
         const clientOwners = await this.loadClientOwners(documentId, doc);
-        const seq = Math.max(checkpointSeq, tail.length > 0 ? tail[tail.length - 1]!.seq : 0);
         const room = new Room({
           key,
           workspaceId: target.workspaceId,
@@ -332,9 +317,9 @@ class Registry implements RoomRegistry {
           watch: this.deps.watchers?.[target.doc],
         });
         slot.room = room;
-        this.deps.logger.debug('room.loaded', { documentId, checkpointSeq, tail: tail.length, ms: Math.round(performance.now() - started) });
+        this.deps.logger.debug('room.loaded', { documentId, checkpointSeq, tail, ms: Math.round(performance.now() - started) });
         // A long tail makes every load slow until the next checkpoint: write one now.
-        if (tail.length >= this.settings.checkpointEveryUpdates) void room.checkpointIfBehind();
+        if (tail >= this.settings.checkpointEveryUpdates) void room.checkpointIfBehind();
         // Nobody attached (every joiner went away meanwhile)? Then it unloads like any idle room.
         this.scheduleIdle(key, slot);
         return room;
@@ -349,6 +334,27 @@ class Registry implements RoomRegistry {
     return slot;
   }
 
+  /** The document as stored: the latest checkpoint and the log after it (`tail` updates). */
+  private async readStored(documentId: string, kind: DocKind): Promise<{ doc: Y.Doc; seq: number; checkpointSeq: number; bytes: number; tail: number }> {
+    const checkpoint = await this.store.latestCheckpoint(documentId);
+    const checkpointSeq = checkpoint?.up_to_seq ?? 0;
+    const tail = await this.store.listUpdatesAfter(documentId, checkpointSeq);
+    const doc = newDocOfKind(kind);
+    let bytes = checkpoint?.state.byteLength ?? 0;
+    doc.transact(() => {
+      if (checkpoint) Y.applyUpdate(doc, checkpoint.state);
+      for (const update of tail) {
+        Y.applyUpdate(doc, update.update);
+        bytes += update.update.byteLength;
+      }
+    });
+    if (doc.store.pendingStructs !== null || doc.store.pendingDs !== null) {
+      this.deps.logger.error('room.load_incomplete', { documentId, checkpointSeq, tail: tail.length });
+    }
+    const seq = Math.max(checkpointSeq, tail.length > 0 ? tail[tail.length - 1]!.seq : 0);
+    return { doc, seq, checkpointSeq, bytes, tail: tail.length };
+  }
+
   /**
    * Opens a document another process holds, as its follower: hears the document's channel
    * first, then reads the database (what the owner tells meanwhile is kept and applied after,
@@ -360,24 +366,11 @@ class Registry implements RoomRegistry {
     const channel = this.relay.follow(documentId);
     try {
       await withDeadline(channel.ready, FOLLOW_WAIT_MS, () => new RoomError('LOAD_FAILED', 'This document is open on another server, which cannot be reached now; trying again shortly.'));
-      const kind = DOC_KINDS[target.doc];
-      const checkpoint = await this.store.latestCheckpoint(documentId);
-      const checkpointSeq = checkpoint?.up_to_seq ?? 0;
-      const tail = await this.store.listUpdatesAfter(documentId, checkpointSeq);
-      const doc = newDocOfKind(kind);
-      let bytes = checkpoint?.state.byteLength ?? 0;
-      doc.transact(() => {
-        if (checkpoint) Y.applyUpdate(doc, checkpoint.state);
-        for (const update of tail) {
-          Y.applyUpdate(doc, update.update);
-          bytes += update.update.byteLength;
-        }
-      });
-      const seq = Math.max(checkpointSeq, tail.length > 0 ? tail[tail.length - 1]!.seq : 0);
+      const { doc, seq, bytes } = await this.readStored(documentId, DOC_KINDS[target.doc]);
       const room = new Room({
         key,
         workspaceId: target.workspaceId,
-        kind,
+        kind: DOC_KINDS[target.doc],
         documentId,
         doc,
         seq,
