@@ -319,7 +319,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       }
       const tookMs = Date.now() - healedAt;
       report.convergenceMs.push(tookMs);
-      log(`round ${round}: ${fault} of process ${target} for ${faultMs} ms; all copies equal ${tookMs} ms after healing`);
+      log(`round ${round}: ${fault === 'redis-restart' ? fault : `${fault} of process ${target}`} for ${faultMs} ms; all copies equal ${tookMs} ms after healing`);
     }
     report.edits = members.reduce((sum, member) => sum + member.edits, 0);
     report.confirmed = members.reduce((sum, member) => sum + member.confirmed.size, 0);
