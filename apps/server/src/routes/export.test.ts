@@ -16,6 +16,14 @@ describe.each(testBackends())('workspace export on %s', (kind) => {
     return client;
   }
 
+  /** The therapist starts a session and ends it; its id. */
+  async function holdSession(members: MemberPair): Promise<string> {
+    const ws = `/api/workspaces/${members.workspaceId}`;
+    const started = await http(members.therapist).post(`${ws}/sessions`);
+    expect((await http(members.therapist).post(`${ws}/sessions/current/end`, { timeZone: 'UTC' })).status).toBe(200);
+    return started.body.id as string;
+  }
+
   beforeAll(async () => {
     server = await startTestServer(kind);
     pair = await createMemberPair(server.db.db);
@@ -220,11 +228,7 @@ describe.each(testBackends())('workspace export on %s', (kind) => {
   it('holds the check-ins as each member may see them, by the same rule as the app, and the notes beside the trend', async () => {
     const members = await createMemberPair(server.db.db);
     const ws = `/api/workspaces/${members.workspaceId}`;
-    const hold = async () => {
-      const started = await http(members.therapist).post(`${ws}/sessions`);
-      expect((await http(members.therapist).post(`${ws}/sessions/current/end`, { timeZone: 'UTC' })).status).toBe(200);
-      return started.body.id as string;
-    };
+    const hold = () => holdSession(members);
     const answers = { items: { heard: 8, wanted: 6, fit: 7, overall: 7 }, steering: -1, choicesOffered: 'some' };
     expect((await http(members.client).request('PUT', `${ws}/terms/decision-preference`, { preference: 'client' })).status).toBe(200);
     expect((await http(members.client).post(`${ws}/checkins`, { sessionId: await hold(), ...answers, note: 'Only the scores for you', visibility: 'trend' })).status).toBe(201);
@@ -256,11 +260,7 @@ describe.each(testBackends())('workspace export on %s', (kind) => {
   it('holds the repair items each member may see: one from a check-in kept for the next session reaches the therapist once it starts', async () => {
     const members = await createMemberPair(server.db.db);
     const ws = `/api/workspaces/${members.workspaceId}`;
-    const hold = async () => {
-      const started = await http(members.therapist).post(`${ws}/sessions`);
-      expect((await http(members.therapist).post(`${ws}/sessions/current/end`, { timeZone: 'UTC' })).status).toBe(200);
-      return started.body.id as string;
-    };
+    const hold = () => holdSession(members);
     const usual = { items: { heard: 8, wanted: 8, fit: 8, overall: 8 }, steering: 0, choicesOffered: 'yes', visibility: 'now' };
     for (let session = 0; session < 3; session++) expect((await http(members.client).post(`${ws}/checkins`, { sessionId: await hold(), ...usual })).status).toBe(201);
     const low = { ...usual, items: { ...usual.items, heard: 4 }, note: 'I was cut off', visibility: 'next_session' };
