@@ -110,6 +110,16 @@ describe('one document co-edited from several server processes', { timeout: 180_
       () => [...stockOn0.provider.awareness.getStates().values()].some((state) => (state.user as { name?: string } | undefined)?.name === 'Dana' && state.editing?.id === 'g1'),
       'the therapist’s presence from process 1 shown on process 0',
     );
+    // And when they go, it goes on every process at once (not after the 30 s timeout).
+    const danaHere = () => [...stockOn0.provider.awareness.getStates().values()].some((state) => (state.user as { name?: string } | undefined)?.name === 'Dana' && state.editing?.id === 'g1');
+    stockOn1.provider.awareness.setLocalState(null);
+    await waitFor(() => !danaHere(), 'the presence gone from process 0', 5_000);
+    stockOn1.provider.awareness.setLocalState({ editing: { kind: 'goal', id: 'g1' } });
+    await waitFor(danaHere, 'the presence back on process 0', 5_000);
+    stockOn1.provider.disconnect();
+    await waitFor(() => !danaHere(), 'the presence gone with the connection', 5_000);
+    stockOn1.provider.connect();
+    await stockOn1.synced;
     // The sender is not sent its own update back; the others on its process are.
     const messages = (socket: SocketClient) => {
       const heard = { count: 0 };
