@@ -26,12 +26,24 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
+/** One fresh Postgres database that several server processes share. */
+export interface SharedDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh Postgres database for several processes: next to DATABASE_URL, else the local Postgres. */
+export async function sharedPostgres(): Promise<SharedDatabase> {
+  const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const database = await freshDatabase(base);
+  return { url: database.env.DATABASE_URL!, drop: database.drop };
+}
+
 /**
  * A fresh database for one run: a new Postgres database next to DATABASE_URL when it is set,
  * else a new PGlite folder. Returns the server environment for it and how to remove it.
  */
-async function freshDatabase(): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
-  const baseUrl = process.env.DATABASE_URL;
+async function freshDatabase(baseUrl = process.env.DATABASE_URL): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
   if (!baseUrl) {
     const dataDir = mkdtempSync(join(tmpdir(), 'alliance-e2e-'));
     return { env: { DATA_DIR: dataDir }, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
@@ -57,13 +69,15 @@ async function freshDatabase(): Promise<{ env: Record<string, string>; drop(): P
  * loaded to run TypeScript), as a child process on a free port, serving the web app from
  * `webDist`, and resolves once it logs `server.started`.
  */
-export async function startServerProcess(webDist: string): Promise<ServerProcess> {
+export async function startServerProcess(webDist: string, options: { shared?: SharedDatabase; redis?: { url: string; prefix: string } } = {}): Promise<ServerProcess> {
   if (!existsSync(serverEntry)) throw new Error(`${serverEntry} is missing: build the server first (npm run build, or npm test, which builds it)`);
-  const database = await freshDatabase();
+  // A process of several leaves the shared database to whoever made it.
+  const database = options.shared ? { env: { DATABASE_URL: options.shared.url }, drop: async () => {} } : await freshDatabase();
   let log = '';
   const env: NodeJS.ProcessEnv = { ...process.env, ...productionEnv, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', WEB_DIST: webDist, ...database.env };
   if (!database.env.DATABASE_URL) delete env.DATABASE_URL;
   for (const key of ['REDIS_URL', 'PUBLIC_URL', 'TRUST_PROXY', 'NODE_OPTIONS']) delete env[key];
+  if (options.redis) Object.assign(env, { REDIS_URL: options.redis.url, REDIS_PREFIX: options.redis.prefix });
   const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', serverEntry], {
     cwd: repoRoot,
     env,
