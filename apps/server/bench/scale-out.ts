@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
 import { createWorkspaces, mapConcurrent } from './api-client.js';
 import { SocketIoSession } from './clients.js';
 import type { BenchConfig } from './config.js';
@@ -39,7 +40,8 @@ export async function scaleOutPhase(config: BenchConfig, serverEnv: Record<strin
   try {
     const env = { ...serverEnv, ...database.env };
     const start = async (name: string, extra: Record<string, string>) => {
-      const server = await spawnServer({ name, script: 'apps/server/src/index.ts', env: { ...env, ...extra }, verbose: config.verbose });
+      const nodeArgs = config.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(config.profileDir, name)}`] : [];
+      const server = await spawnServer({ name, script: 'apps/server/src/index.ts', env: { ...env, ...extra }, verbose: config.verbose, nodeArgs });
       servers.push(server);
       return server;
     };

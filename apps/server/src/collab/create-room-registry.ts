@@ -576,7 +576,7 @@ class Registry implements RoomRegistry {
       const state = found.get(room.documentId);
       if (!room.usable) continue;
       if (!state?.holder || state.holder.owner !== room.lease.owner || state.holder.token !== room.lease.token) room.fail('owner_lost');
-      else if (state.lastSeq > room.seq) void room.catchUp();
+      else room.logReached(state.lastSeq);
     }
   }
 

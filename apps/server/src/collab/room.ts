@@ -178,6 +178,8 @@ export class Room implements LogTarget {
   /** A follower's updates from the owner that came ahead of one it has not seen yet, by seq. */
   private readonly ahead = new Map<number, { update: Uint8Array; via: string | null }>();
   private catchingUp: Promise<void> | null = null;
+  /** How far the log went at the previous check (a follower's). */
+  private logSeenAt = 0;
   /** Until when another process follows this document (an owner's view). */
   private followedUntil = 0;
   /** With several processes: accepted updates shown once they are stored, oldest first. */
@@ -539,6 +541,16 @@ export class Room implements LogTarget {
     this.bytes += update.byteLength;
     const message = new OutgoingMessage('sync', encodeSyncUpdate(update));
     for (const connection of this.connections) if (connection.id !== via) connection.send(message);
+  }
+
+  /**
+   * A follower hears how far the log went (at each check of its owner). A replica behind the
+   * log now is usually only waiting for messages on their way; one still behind what the
+   * previous check saw missed them, and reads them from the log.
+   */
+  logReached(lastSeq: number): void {
+    if (this.seq < this.logSeenAt) void this.catchUp();
+    this.logSeenAt = lastSeq;
   }
 
   /**
