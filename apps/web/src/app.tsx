@@ -7,7 +7,6 @@ import { UnreachablePage } from './features/auth/unreachable-page.js';
 import { refreshSession, useAuth } from './features/auth/session.js';
 import { WorkspacePage } from './features/workspaces/workspace-page.js';
 import { noteArrived } from './features/workspaces/landing.js';
-import { WorkspacesPage } from './features/workspaces/workspaces-page.js';
 import { navigate, paths, useRoute } from './lib/router.js';
 import { SyncClientContext, useUnloadGuard } from './sync/hooks.js';
 
@@ -15,6 +14,7 @@ import { SyncClientContext, useUnloadGuard } from './sync/hooks.js';
 const AccountPage = lazyPart(() => import('./features/auth/account-page.js'), 'AccountPage');
 const AuthPage = lazyPart(() => import('./features/auth/auth-page.js'), 'AuthPage');
 const InvitePage = lazyPart(() => import('./features/invite/invite-page.js'), 'InvitePage');
+const WorkspacesPage = lazyPart(() => import('./features/workspaces/workspaces-page.js'), 'WorkspacesPage');
 
 export function App() {
   const auth = useAuth();
