@@ -3,6 +3,7 @@ import { SummaryReporter } from '@alliance/shared/testing';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 import { precompress } from './tools/precompress.js';
+import { pureSchemas } from './tools/pure-schemas.js';
 
 /**
  * Libraries in chunks of their own, named after them: a new build of the app leaves them as
@@ -18,7 +19,7 @@ const VENDOR_CHUNKS: readonly { name: string; test: RegExp }[] = [
 ];
 
 export default defineConfig({
-  plugins: [react(), precompress()],
+  plugins: [react(), pureSchemas(), precompress()],
   server: {
     // In development the API and realtime endpoints live on the server (npm run dev there).
     proxy: {
