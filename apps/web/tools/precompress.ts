@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import type { Plugin } from 'vite';
@@ -23,13 +23,14 @@ export function precompress(): Plugin {
     name: 'alliance:precompress',
     apply: 'build',
     configResolved(config) {
-      outDir = join(config.root, config.build.outDir);
+      outDir = resolve(config.root, config.build.outDir);
     },
-    async writeBundle(_options, bundle) {
+    async writeBundle(options, bundle) {
+      const dir = options.dir ?? outDir;
       const files = Object.keys(bundle).filter((file) => COMPRESSIBLE.test(file));
       await Promise.all(
         files.map(async (file) => {
-          const path = join(outDir, file);
+          const path = join(dir, file);
           const content = await readFile(path);
           if (content.byteLength < MIN_BYTES) return;
           const [br, gzipped] = await Promise.all([
