@@ -4,6 +4,7 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 import { precompress } from './tools/precompress.js';
 import { pureSchemas } from './tools/pure-schemas.js';
+import { shellAssets } from './tools/shell-assets.js';
 
 /**
  * Libraries in chunks of their own, named after them: a new build of the app leaves them as
@@ -19,7 +20,7 @@ const VENDOR_CHUNKS: readonly { name: string; test: RegExp }[] = [
 ];
 
 export default defineConfig({
-  plugins: [react(), pureSchemas(), precompress()],
+  plugins: [react(), pureSchemas(), shellAssets(), precompress()],
   server: {
     // In development the API and realtime endpoints live on the server (npm run dev there).
     proxy: {
