@@ -300,7 +300,7 @@ function WorkspaceView({
 
       {view !== 'terms' && <TermsChangedNotice workspace={workspace} terms={terms} onRead={() => setView('terms')} />}
 
-      {workspace.role === 'therapist' && !client && !readOnly && <InvitePanel workspaceId={workspace.id} placeholders={placeholders} onFillIn={() => setView('terms')} />}
+      {workspace.role === 'therapist' && !client && !readOnly && <InvitePanel loading="Opening the invite…" workspaceId={workspace.id} placeholders={placeholders} onFillIn={() => setView('terms')} />}
 
       {refused && (
         <Notice tone="error">
@@ -315,6 +315,7 @@ function WorkspaceView({
       {reflectOn && (
         <AfterSession
           key={reflectOn.id}
+          loading="Opening your reflection on the session…"
           workspaceId={workspace.id}
           session={reflectOn}
           feedback={feedback.status === 'ready' ? feedback.doc : null}
