@@ -1,6 +1,7 @@
+import { join } from 'node:path';
 import type { BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { fieldValue, shot, startBrowserRun, watchPage, type BrowserRun } from './browser.js';
+import { artifacts, fieldValue, shot, startBrowserRun, watchPage, type BrowserRun } from './browser.js';
 import { createWorkspace, DANA, DESKTOP, openTab, PHONE, saved, signUp, WAIT, type ScreenSize } from './people.js';
 
 /**
@@ -9,6 +10,13 @@ import { createWorkspace, DANA, DESKTOP, openTab, PHONE, saved, signUp, WAIT, ty
  */
 async function newContextFor(run: BrowserRun, size: ScreenSize, from?: BrowserContext): Promise<BrowserContext> {
   return run.browser.newContext({ ...size, reducedMotion: 'reduce', serviceWorkers: 'block', ...(from ? { storageState: await from.storageState() } : {}) });
+}
+
+/** Waits until the open tab's part is shown: no longer "Opening…", not failed, with content. */
+async function partShown(page: Page): Promise<void> {
+  const panel = page.locator('.workspace-panel');
+  const shown = async () => (await panel.getByRole('status').filter({ hasText: /^Opening/ }).count()) === 0 && (await panel.getByText('could not be loaded').count()) === 0 && (await panel.innerText()).trim().length > 20;
+  await expect.poll(shown, WAIT).toBe(true);
 }
 
 describe('the parts loaded after the first screen', () => {
@@ -80,6 +88,7 @@ describe('the parts loaded after the first screen', () => {
     await saved(page);
     expect(held().some((path) => /\/codemirror-/.test(path))).toBe(true);
     await shot(page, `lazy-parts-waiting-${name}`);
+    await page.screenshot({ path: join(artifacts, `lazy-parts-waiting-${name}-top.png`) }); // what the screen shows first
 
     // The editor arrives while keys are still coming: none is lost, and the caret stays.
     release();
@@ -91,6 +100,7 @@ describe('the parts loaded after the first screen', () => {
     await expect.poll(() => fieldValue(editor), WAIT).toBe(`${goal} midnight, mostly`);
     expect(await page.locator('.collab-editor[data-plain]').count()).toBe(0);
     await shot(page, `lazy-parts-loaded-${name}`);
+    await page.screenshot({ path: join(artifacts, `lazy-parts-loaded-${name}-top.png`) });
 
     // After a reload (the editor now cached) the goal is there as typed.
     await page.reload();
@@ -109,7 +119,6 @@ describe('the parts loaded after the first screen', () => {
     });
     await page.goto(workspaceUrl);
     await page.getByRole('tab', { name: 'Roadmap', selected: true }).waitFor(WAIT);
-    const panel = page.locator('.workspace-panel');
     const tabs: [string, RegExp][] = [
       ['Feedback', /\/feedback-board-/],
       ['Trends', /\/trends-view-/],
@@ -121,8 +130,7 @@ describe('the parts loaded after the first screen', () => {
     ];
     for (const [tab, chunk] of tabs) {
       await openTab(page, tab);
-      await expect.poll(async () => (await panel.getByRole('status').filter({ hasText: /^Opening/ }).count()) === 0 && (await panel.innerText()).trim().length > 20, WAIT).toBe(true);
-      expect(await panel.getByText('could not be loaded').count()).toBe(0);
+      await partShown(page);
       expect(loaded.some((path) => chunk.test(path))).toBe(true);
     }
     await openTab(page, 'Roadmap');
@@ -146,8 +154,7 @@ describe('the parts loaded after the first screen', () => {
 
     failing = false;
     await retry.click();
-    await expect.poll(async () => (await page.locator('.workspace-panel').getByRole('status').filter({ hasText: /^Opening/ }).count()) === 0 && (await page.getByText('could not be loaded').count()) === 0, WAIT).toBe(true);
-    expect((await page.locator('.workspace-panel').innerText()).trim().length).toBeGreaterThan(20);
+    await partShown(page);
     // The aborted chunk, and React reporting the failure it caught, are all the console may show.
     expect(problems.filter((problem) => !/Failed to fetch dynamically imported module|ERR_INTERNET_DISCONNECTED|ERR_FAILED|A part of the app could not be loaded/.test(problem))).toEqual([]);
     await page.context().close();
