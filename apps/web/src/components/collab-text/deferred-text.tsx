@@ -10,8 +10,12 @@ let editorModule: EditorModule | null = null;
 let loading: Promise<EditorModule> | null = null;
 const waiting = new Set<() => void>();
 
-/** Starts loading the editor once (again after a failure); every field swaps in when it arrives. */
-function loadEditor(): void {
+/**
+ * Starts loading the editor once (again after a failure); every field swaps in when it arrives.
+ * Resolves when it has arrived or failed: a page calls it as it opens, so the editor is on its
+ * way before the first field shows, and waits on it before fetching what can wait longer.
+ */
+export function loadEditor(): Promise<void> {
   loading ??= import('./collab-text.js').then(
     (module) => {
       editorModule = module;
@@ -24,7 +28,10 @@ function loadEditor(): void {
       throw error;
     },
   );
-  loading.catch(() => undefined);
+  return loading.then(
+    () => undefined,
+    () => undefined,
+  );
 }
 
 function subscribeEditor(notify: () => void): () => void {
@@ -43,7 +50,7 @@ export function CollabText(props: CollabTextProps) {
   // Written by the plain field as it goes, read by the editor as it starts (the same commit).
   const handOver = useRef<EditorStart | null>(null);
   useEffect(() => {
-    if (!loaded) loadEditor();
+    if (!loaded) void loadEditor();
   }, [loaded]);
   if (loaded) return <loaded.CollabText {...props} startRef={handOver} />;
   return <PlainField {...props} handOver={handOver} />;

@@ -3,6 +3,7 @@ import { DECISION_PREFERENCE_LABELS, findPlaceholders, type EndedSessionDto, typ
 import type * as Y from 'yjs';
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Button } from '../../components/button.js';
+import { loadEditor } from '../../components/collab-text/index.js';
 import { lazyPart, preloadWhenIdle } from '../../components/lazy-part.js';
 import { Loading, Notice, Page } from '../../components/layout.js';
 import { Link } from '../../components/link.js';
@@ -49,6 +50,8 @@ export function WorkspacePage({ workspaceId, user }: { workspaceId: string; user
   const workspace = useResource(`workspace:${workspaceId}`, (read) => getWorkspace(workspaceId, read), { workspaceId, pollMs: 10_000, pollWhile: waitingForClient });
   const terms = useResource(`terms:${workspaceId}`, (read) => getTerms(workspaceId, read), { workspaceId });
   const [opened, setOpened] = useState(false);
+  // The roadmap's fields want the editor: on its way while the workspace itself loads.
+  useEffect(() => void loadEditor(), []);
 
   if (workspace.state.status === 'error' || terms.state.status === 'error') {
     const error = workspace.state.status === 'error' ? workspace.state.error : terms.state.status === 'error' ? terms.state.error : null;
@@ -237,7 +240,21 @@ function WorkspaceView({
   const reflectOn = isClient && !readOnly && sessions.state.status === 'ready' ? sessionToReflectOn(sessions.state.data, sessions.loadedAt) : null;
   const controls = !isClient && client && !readOnly && sessions.state.status === 'ready';
   const placeholders = useMemo(() => findPlaceholders(terms.body), [terms.body]);
-  useEffect(() => preloadWhenIdle(TABS), []);
+  // The other tabs are fetched once the editor is here and the roadmap open, so that on a slow
+  // connection they take nothing from the first screen.
+  const roadmapOpen = roadmap.status === 'ready';
+  useEffect(() => {
+    if (!roadmapOpen) return;
+    let cancel: (() => void) | null = null;
+    let live = true;
+    void loadEditor().then(() => {
+      if (live) cancel = preloadWhenIdle(TABS);
+    });
+    return () => {
+      live = false;
+      cancel?.();
+    };
+  }, [roadmapOpen]);
 
   return (
     <Page width="normal">
