@@ -22,6 +22,9 @@ export function serveWeb(app: Hono<AppEnv>, env: Pick<Env, 'WEB_DIST'>): void {
     '/assets/*',
     serveStatic({
       root,
+      // The build writes .br and .gz copies beside each asset (apps/web/tools/precompress.ts):
+      // sent as they are to a browser that takes them, with Vary: Accept-Encoding for caches.
+      precompressed: true,
       onFound: (_path, c) => {
         // Built assets have content hashes in their names: cache them for good.
         c.header('Cache-Control', 'public, max-age=31536000, immutable');

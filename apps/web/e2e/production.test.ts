@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { startBrowserRun, watchPage, type BrowserRun } from './browser.js';
 import { DANA, DESKTOP, SAM, signUp, WAIT, type Person } from './people.js';
@@ -16,6 +18,42 @@ describe('the app as npm start serves it: compiled, production, over http on loo
   it('runs the compiled server under plain node', () => {
     const commandLine = readFileSync(`/proc/${run.server.pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
     expect(commandLine).toEqual([process.execPath, '--enable-source-maps', serverEntry]);
+  });
+
+  it('sends each built asset compressed as the browser asks, the same bytes once decompressed', async () => {
+    const page = await (await fetch(run.server.url, { headers: { 'Accept-Encoding': 'identity' } })).text();
+    const script = /<script type="module" crossorigin src="(\/assets\/[^"]+\.js)"/.exec(page)?.[1];
+    expect(script).toBeDefined();
+    const url = new URL(script ?? '', run.server.url);
+    const plain = await fetch(url, { headers: { 'Accept-Encoding': 'identity' } });
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    const original = Buffer.from(await plain.arrayBuffer());
+    expect(original.byteLength).toBeGreaterThan(10_000);
+
+    // Node's fetch would decompress the body itself: ask over http, to see what is sent.
+    const raw = (encoding: string) =>
+      new Promise<{ headers: Record<string, string | string[] | undefined>; body: Buffer }>((done, fail) => {
+        request(url, { headers: { 'Accept-Encoding': encoding } }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => done({ headers: response.headers, body: Buffer.concat(chunks) }));
+          response.on('error', fail);
+        })
+          .on('error', fail)
+          .end();
+      });
+    const br = await raw('br');
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(String(br.headers.vary)).toMatch(/accept-encoding/i);
+    expect(br.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(br.body.byteLength).toBeLessThan(original.byteLength / 2);
+    expect(brotliDecompressSync(br.body).equals(original)).toBe(true);
+
+    const gz = await raw('gzip');
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.body).equals(original)).toBe(true);
+    // The browser's own header: brotli wins.
+    expect((await raw('gzip, deflate, br, zstd')).headers['content-encoding']).toBe('br');
   });
 
   // The quick start's address is localhost; the server logs (and the other tests use) 127.0.0.1.

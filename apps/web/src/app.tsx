@@ -1,17 +1,20 @@
 import { useEffect } from 'react';
 import { AppShell, Loading, Page } from './components/layout.js';
 import { Link } from './components/link.js';
-import { AccountPage } from './features/auth/account-page.js';
-import { AuthPage } from './features/auth/auth-page.js';
+import { lazyPart } from './components/lazy-part.js';
 import { LogoutButton } from './features/auth/logout-button.js';
 import { UnreachablePage } from './features/auth/unreachable-page.js';
 import { refreshSession, useAuth } from './features/auth/session.js';
-import { InvitePage } from './features/invite/invite-page.js';
 import { WorkspacePage } from './features/workspaces/workspace-page.js';
 import { noteArrived } from './features/workspaces/landing.js';
-import { WorkspacesPage } from './features/workspaces/workspaces-page.js';
 import { navigate, paths, useRoute } from './lib/router.js';
 import { SyncClientContext, useUnloadGuard } from './sync/hooks.js';
+
+// The first screen is a workspace (or the list of them): every other page loads when it is opened.
+const AccountPage = lazyPart(() => import('./features/auth/account-page.js'), 'AccountPage');
+const AuthPage = lazyPart(() => import('./features/auth/auth-page.js'), 'AuthPage');
+const InvitePage = lazyPart(() => import('./features/invite/invite-page.js'), 'InvitePage');
+const WorkspacesPage = lazyPart(() => import('./features/workspaces/workspaces-page.js'), 'WorkspacesPage');
 
 export function App() {
   const auth = useAuth();

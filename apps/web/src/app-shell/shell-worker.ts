@@ -1,7 +1,9 @@
 /**
  * The service worker that keeps the app shell: the built index.html and the assets it names,
  * so that a page reloaded or opened while offline still starts, counts the changes waiting in
- * the outbox, and sends them once the connection is back.
+ * the outbox, and sends them once the connection is back. index.html names the first screen's
+ * files (its script, modulepreloads and styles) and, in a data list, the parts loaded later
+ * (tabs, the editor; apps/web/tools/shell-assets.ts): all are kept, whatever the build named them.
  *
  * Nothing personal passes through it: API answers (personal, `no-store`) and the realtime
  * connection are left to the network, and the shell is the same file for everyone. Pages are

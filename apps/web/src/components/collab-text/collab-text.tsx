@@ -1,7 +1,6 @@
-import './collab-text.css';
 import { Compartment, EditorState } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
-import { type Ref, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { type Ref, type RefObject, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import {
@@ -48,6 +47,16 @@ export type CollabTextProps = Naming & {
 };
 
 /**
+ * Where a new editor takes over from the plain field shown until it loaded (deferred-text.tsx):
+ * whether that field had focus, and its selection, as offsets into the text.
+ */
+export interface EditorStart {
+  focused: boolean;
+  anchor: number;
+  head: number;
+}
+
+/**
  * The text field for every shared text: a CodeMirror 6 editor bound to a `Y.Text` with
  * y-codemirror.next, so two people typing in the same field at once both keep every character;
  * Mod-z undoes only one's own edits; the other person's caret shows in their colour.
@@ -67,7 +76,8 @@ export function CollabText({
   onEnter,
   onFocusChange,
   ref,
-}: CollabTextProps) {
+  startRef,
+}: CollabTextProps & { startRef?: RefObject<EditorStart | null> }) {
   const hostRef = useRef<HTMLDivElement>(null);
   const viewRef = useRef<EditorView | null>(null);
   const [compartment] = useState(() => new Compartment());
@@ -116,6 +126,14 @@ export function CollabText({
       refocus.current = false;
       view.focus();
     }
+    // Taken once, by the first editor: a rebound one starts afresh.
+    const taking = startRef?.current ?? null;
+    if (startRef) startRef.current = null;
+    if (taking) {
+      const length = view.state.doc.length;
+      view.dispatch({ selection: { anchor: Math.min(taking.anchor, length), head: Math.min(taking.head, length) } });
+      if (taking.focused) view.focus();
+    }
     return () => {
       // Destroying the view unobserves the text, stops listening to awareness and takes this
       // field's caret out of it; the undo manager is this field's alone.
@@ -125,7 +143,7 @@ export function CollabText({
       undoManager.destroy();
       if (focused) callbacks.current.onFocusChange?.(false);
     };
-  }, [text, awareness, compartment]);
+  }, [text, awareness, compartment, startRef]);
 
   useLayoutEffect(() => {
     const view = viewRef.current;

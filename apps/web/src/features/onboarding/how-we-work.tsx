@@ -8,7 +8,7 @@ import { formatDateTime } from '../../lib/dates.js';
 import { DecisionPreferenceField } from './decision-preference.js';
 import { termsStanding } from './onboarding.js';
 import { PlaceholderList, partsInWords } from './placeholders.js';
-import { TermsSinceRead } from './terms-text.js';
+import { TermsSinceRead } from './terms-since-read.js';
 
 /** "How we work": the boundaries card. The therapist writes it; the client reads it and says how decisions are made. */
 export function HowWeWork({ workspace, terms, onTerms }: { workspace: WorkspaceDto; terms: TermsDto; onTerms: (terms: TermsDto) => void }) {

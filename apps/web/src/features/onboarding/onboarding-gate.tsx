@@ -5,7 +5,7 @@ import { Notice } from '../../components/layout.js';
 import { acknowledgeTerms, errorMessage, isApiError, setDecisionPreference } from '../../lib/api.js';
 import { DecisionPreferenceField } from './decision-preference.js';
 import { termsStanding } from './onboarding.js';
-import { TermsSinceRead } from './terms-text.js';
+import { TermsSinceRead } from './terms-since-read.js';
 
 /**
  * What a client sees before anything else in the workspace (and again when the therapist

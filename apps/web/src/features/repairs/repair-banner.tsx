@@ -1,13 +1,16 @@
 import './repairs.css';
 import type { RepairItemDto, WorkspaceDto } from '@alliance/shared';
 import { useCallback, useState } from 'react';
+import { lazyPart } from '../../components/lazy-part.js';
 import { useResource } from '../../lib/use-resource.js';
 import { isNewSince } from '../seen/new-since.js';
 import { useSeen } from '../seen/use-seen.js';
 import { latestOf } from './latest.js';
-import { RepairItem } from './repair-item.js';
 import { listRepairs } from './repairs-api.js';
 import { repairSummary } from './repair-words.js';
+
+// Most workspaces have no repair item most of the time: the items' code loads when one is shown.
+const RepairItem = lazyPart(() => import('./repair-item.js'), 'RepairItem');
 
 /**
  * The workspace's repair items, above every tab. During a session the open ones are pinned
@@ -43,7 +46,7 @@ export function RepairBanner({ workspace, inSession, userId }: { workspace: Work
   const closed = items.filter((item) => item.closedAt !== null);
   const pinned = open.filter((item) => inSession || (role === 'therapist' && item.acknowledgedAt === null));
   const folded = [...open.filter((item) => !pinned.includes(item)), ...closed];
-  const render = (item: RepairItemDto) => <RepairItem key={item.id} item={item} workspaceId={workspace.id} role={role} names={names} readOnly={readOnly} isNew={isNewSince(item.openedAt, seenAt)} onChanged={onChanged} />;
+  const render = (item: RepairItemDto) => <RepairItem key={item.id} loading="Opening a repair item…" item={item} workspaceId={workspace.id} role={role} names={names} readOnly={readOnly} isNew={isNewSince(item.openedAt, seenAt)} onChanged={onChanged} />;
 
   return (
     <>

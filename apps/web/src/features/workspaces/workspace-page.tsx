@@ -1,8 +1,10 @@
 import './workspace.css';
 import { DECISION_PREFERENCE_LABELS, findPlaceholders, type EndedSessionDto, type Role, type TermsDto, type UserDto, type WorkspaceDto } from '@alliance/shared';
 import type * as Y from 'yjs';
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Button } from '../../components/button.js';
+import { loadEditor } from '../../components/collab-text/index.js';
+import { lazyPart, preloadWhenIdle } from '../../components/lazy-part.js';
 import { Loading, Notice, Page } from '../../components/layout.js';
 import { Link } from '../../components/link.js';
 import { PresenceList, usePublishAway } from '../../components/presence-list.js';
@@ -14,27 +16,29 @@ import { useResource } from '../../lib/use-resource.js';
 import type { DocSession } from '../../sync/doc-session.js';
 import { useDoc, useDocSyncState, useKeptCount, useOptionalDoc, usePresence, useSaveState, type DocHandle } from '../../sync/hooks.js';
 import { combineSaveStatus } from '../../sync/save-state.js';
-import { FeedbackBoard } from '../feedback/feedback-board.js';
-import { HowWeWork } from '../onboarding/how-we-work.js';
-import { OnboardingGate } from '../onboarding/onboarding-gate.js';
 import { needsOnboarding } from '../onboarding/onboarding.js';
 import { TermsChangedNotice } from '../onboarding/terms-changed-notice.js';
 import { TermsSummaryButton } from '../onboarding/terms-summary.js';
 import { RoadmapView } from '../roadmap/roadmap-view.js';
-import { ClosingView } from '../closing/closing-view.js';
 import { RepairBanner } from '../repairs/repair-banner.js';
-import { AfterSession } from '../sessions/after-session.js';
 import { SessionBanner } from '../sessions/session-banner.js';
 import { SessionControls } from '../sessions/session-controls.js';
 import { sessionToReflectOn, useTherapySessions } from '../sessions/use-therapy-sessions.js';
-import { HistoryView } from '../history/history-view.js';
 import { versionName } from '../versions/version-list.js';
-import { VersionsView } from '../versions/versions-view.js';
-import { AccessLog } from './access-log.js';
-import { InvitePanel } from './invite-panel.js';
 
-// The trends bring a charting library: it loads only when the tab is opened.
-const TrendsView = lazy(() => import('../trends/trends-view.js').then((module) => ({ default: module.TrendsView })));
+// The first screen is the roadmap: every other tab, and what shows only now and then, loads
+// when it is first shown (the tabs are fetched ahead once the browser is idle).
+const FeedbackBoard = lazyPart(() => import('../feedback/feedback-board.js'), 'FeedbackBoard');
+const TrendsView = lazyPart(() => import('../trends/trends-view.js'), 'TrendsView');
+const VersionsView = lazyPart(() => import('../versions/versions-view.js'), 'VersionsView');
+const HistoryView = lazyPart(() => import('../history/history-view.js'), 'HistoryView');
+const ClosingView = lazyPart(() => import('../closing/closing-view.js'), 'ClosingView');
+const HowWeWork = lazyPart(() => import('../onboarding/how-we-work.js'), 'HowWeWork');
+const AccessLog = lazyPart(() => import('./access-log.js'), 'AccessLog');
+const OnboardingGate = lazyPart(() => import('../onboarding/onboarding-gate.js'), 'OnboardingGate');
+const AfterSession = lazyPart(() => import('../sessions/after-session.js'), 'AfterSession');
+const InvitePanel = lazyPart(() => import('./invite-panel.js'), 'InvitePanel');
+const TABS = [FeedbackBoard, TrendsView, VersionsView, HistoryView, ClosingView, HowWeWork, AccessLog];
 
 /**
  * One workspace: for a client who has not yet read "How we work", that first; then the
@@ -46,6 +50,8 @@ export function WorkspacePage({ workspaceId, user }: { workspaceId: string; user
   const workspace = useResource(`workspace:${workspaceId}`, (read) => getWorkspace(workspaceId, read), { workspaceId, pollMs: 10_000, pollWhile: waitingForClient });
   const terms = useResource(`terms:${workspaceId}`, (read) => getTerms(workspaceId, read), { workspaceId });
   const [opened, setOpened] = useState(false);
+  // The roadmap's fields want the editor: on its way while the workspace itself loads.
+  useEffect(() => void loadEditor(), []);
 
   if (workspace.state.status === 'error' || terms.state.status === 'error') {
     const error = workspace.state.status === 'error' ? workspace.state.error : terms.state.status === 'error' ? terms.state.error : null;
@@ -71,7 +77,7 @@ export function WorkspacePage({ workspaceId, user }: { workspaceId: string; user
     return (
       <Page width="normal">
         <WorkspaceTitle workspace={data} terms={null} />
-        <OnboardingGate workspace={data} terms={terms.state.data} onTerms={terms.set} onReload={terms.reload} />
+        <OnboardingGate loading="Opening How we work…" workspace={data} terms={terms.state.data} onTerms={terms.set} onReload={terms.reload} />
       </Page>
     );
   }
@@ -234,6 +240,21 @@ function WorkspaceView({
   const reflectOn = isClient && !readOnly && sessions.state.status === 'ready' ? sessionToReflectOn(sessions.state.data, sessions.loadedAt) : null;
   const controls = !isClient && client && !readOnly && sessions.state.status === 'ready';
   const placeholders = useMemo(() => findPlaceholders(terms.body), [terms.body]);
+  // The other tabs are fetched once the editor is here and the roadmap open, so that on a slow
+  // connection they take nothing from the first screen.
+  const roadmapOpen = roadmap.status === 'ready';
+  useEffect(() => {
+    if (!roadmapOpen) return;
+    let cancel: (() => void) | null = null;
+    let live = true;
+    void loadEditor().then(() => {
+      if (live) cancel = preloadWhenIdle(TABS);
+    });
+    return () => {
+      live = false;
+      cancel?.();
+    };
+  }, [roadmapOpen]);
 
   return (
     <Page width="normal">
@@ -296,7 +317,7 @@ function WorkspaceView({
 
       {view !== 'terms' && <TermsChangedNotice workspace={workspace} terms={terms} onRead={() => setView('terms')} />}
 
-      {workspace.role === 'therapist' && !client && !readOnly && <InvitePanel workspaceId={workspace.id} placeholders={placeholders} onFillIn={() => setView('terms')} />}
+      {workspace.role === 'therapist' && !client && !readOnly && <InvitePanel loading="Opening the invite…" workspaceId={workspace.id} placeholders={placeholders} onFillIn={() => setView('terms')} />}
 
       {refused && (
         <Notice tone="error">
@@ -311,6 +332,7 @@ function WorkspaceView({
       {reflectOn && (
         <AfterSession
           key={reflectOn.id}
+          loading="Opening your reflection on the session…"
           workspaceId={workspace.id}
           session={reflectOn}
           feedback={feedback.status === 'ready' ? feedback.doc : null}
@@ -333,6 +355,7 @@ function WorkspaceView({
                 <Loading label="Opening your drafts…" />
               ) : (
                 <FeedbackBoard
+                  loading="Opening the feedback board…"
                   workspaceId={workspace.id}
                   userId={user.id}
                   feedback={doc}
@@ -347,16 +370,12 @@ function WorkspaceView({
             }
           </DocView>
         )}
-        {view === 'trends' && (
-          <Suspense fallback={<Loading label="Opening the trends…" />}>
-            <TrendsView workspace={workspace} user={user} preference={terms.decisionPreference} names={names} />
-          </Suspense>
-        )}
-        {view === 'versions' && <VersionsView workspace={workspace} user={user} />}
-        {view === 'history' && <HistoryView workspace={workspace} user={user} names={names} />}
-        {view === 'closing' && <ClosingView workspace={workspace} user={user} names={names} />}
-        {view === 'terms' && <HowWeWork workspace={workspace} terms={terms} onTerms={onTerms} />}
-        {view === 'access' && <AccessLog workspaceId={workspace.id} user={user} />}
+        {view === 'trends' && <TrendsView loading="Opening the trends…" workspace={workspace} user={user} preference={terms.decisionPreference} names={names} />}
+        {view === 'versions' && <VersionsView loading="Opening the versions…" workspace={workspace} user={user} />}
+        {view === 'history' && <HistoryView loading="Opening the history…" workspace={workspace} user={user} names={names} />}
+        {view === 'closing' && <ClosingView loading="Opening the closing review…" workspace={workspace} user={user} names={names} />}
+        {view === 'terms' && <HowWeWork loading="Opening How we work…" workspace={workspace} terms={terms} onTerms={onTerms} />}
+        {view === 'access' && <AccessLog loading="Opening the access log…" workspaceId={workspace.id} user={user} />}
       </div>
     </Page>
   );
