@@ -78,6 +78,8 @@ const COSTLY_REFUSALS: ReadonlySet<string> = new Set(['SHAPE_VIOLATION', 'PERMIS
 
 /** How long an HTTP version request waits for pending updates to be written. */
 const VERSION_FLUSH_TIMEOUT_MS = 5_000;
+/** A forwarded update not stored by then is said to be accepted (the follower's wait for a first answer is longer). */
+const FORWARD_ACCEPTED_AFTER_MS = 1_000;
 /** How long a follower's load waits to hear the document's channel (Redis may be away). */
 const FOLLOW_WAIT_MS = 2_000;
 
@@ -423,8 +425,13 @@ class Registry implements RoomRegistry {
     } catch (error) {
       return refused(error);
     }
-    reply({ kind: 'accepted', seq: room.seq > before ? room.seq : null });
-    stored.then(() => reply({ kind: 'stored' }), refused);
+    const seq = room.seq > before ? room.seq : null;
+    // Usually stored within milliseconds: then one answer says it all.
+    const slow = setTimeout(() => reply({ kind: 'accepted', seq }), FORWARD_ACCEPTED_AFTER_MS);
+    stored.then(
+      () => reply({ kind: 'stored', seq }),
+      (error: unknown) => refused(error),
+    ).finally(() => clearTimeout(slow));
   }
 
   /** A version of a document another process owns: saved there, where its checkpoints are written. */

@@ -71,11 +71,13 @@ export type ForwardRequest =
   | { kind: 'version'; workspaceId: string; doc: DocName; token: number; label: string | null; versionKind: DocVersion['kind']; userId: string | null };
 
 /**
- * The owner's answers: an update is first `accepted` (with its seq, null when it brought nothing
- * new) or `refused`, then `stored` once durable (or `refused` with NOT_SAVED when it never will be).
+ * The owner's answers: an update is `stored` once durable (with its seq, null when it brought
+ * nothing new) or `refused` (NOT_SAVED when it never will be). One that takes longer than a
+ * moment to store (the database is slow or away) is said to be `accepted` first, so the sender
+ * knows the owner is there and keeps waiting.
  */
 export type ForwardAnswer =
   | { kind: 'accepted'; seq: number | null }
-  | { kind: 'stored' }
+  | { kind: 'stored'; seq: number | null }
   | { kind: 'version'; version: DocVersion }
   | { kind: 'refused'; code: ErrorCode; message: string };

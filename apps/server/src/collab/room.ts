@@ -471,7 +471,7 @@ export class Room implements LogTarget {
           return;
         }
         this.forwarded.delete(entry);
-        if (answer.kind === 'stored') return resolve(seq);
+        if (answer.kind === 'stored') return resolve(answer.seq ?? seq);
         if (answer.kind !== 'refused') return reject(new RoomError('INTERNAL', 'The change could not be handled; please try again.'));
         reject(new RoomError(answer.code, answer.message));
         if (answer.code === 'NOT_SAVED' || answer.code === 'NOT_JOINED' || answer.code === 'LOAD_FAILED') this.fail('owner_lost');

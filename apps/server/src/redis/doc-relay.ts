@@ -5,15 +5,14 @@ import type { DocChannel, DocMessage, DocRelay, ForwardAnswer, ForwardRequest } 
 import { describeError, type Logger } from '../logger.js';
 import type { RedisClient } from './connection.js';
 
-/** Binary fields travel as base64 inside JSON: small, and one format for every message. */
-const bytes = z.string().max(16 * 1024 * 1024).transform((text) => new Uint8Array(Buffer.from(text, 'base64')));
 const id = z.string().min(1).max(100);
 const uuid = z.string().uuid();
 const count = z.number().int().nonnegative();
 
+// Headers only: an update's bytes travel after the header, as they are (see frame()).
 const docMessage = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('update'), from: id, token: count, seq: count, update: bytes, via: id.nullable() }),
-  z.object({ kind: z.literal('awareness'), from: id, update: bytes }),
+  z.object({ kind: z.literal('update'), from: id, token: count, seq: count, via: id.nullable() }),
+  z.object({ kind: z.literal('awareness'), from: id }),
   z.object({ kind: z.literal('released'), from: id, token: count }),
   z.object({ kind: z.literal('following'), from: id }),
 ]);
@@ -25,7 +24,7 @@ const origin = z.object({
 });
 
 const request = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('update'), workspaceId: uuid, doc: z.enum(DOC_NAMES), token: count, origin, via: id.nullable(), update: bytes }),
+  z.object({ kind: z.literal('update'), workspaceId: uuid, doc: z.enum(DOC_NAMES), token: count, origin, via: id.nullable() }),
   z.object({
     kind: z.literal('version'),
     workspaceId: uuid,
@@ -39,7 +38,7 @@ const request = z.discriminatedUnion('kind', [
 
 const answer = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('accepted'), seq: count.nullable() }),
-  z.object({ kind: z.literal('stored') }),
+  z.object({ kind: z.literal('stored'), seq: count.nullable() }),
   z.object({
     kind: z.literal('version'),
     version: z.object({
@@ -60,24 +59,40 @@ const inboxMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('answer'), id, answer }),
 ]);
 
+const SPACE = 0x20;
+const NEWLINE = 0x0a;
+
 /**
- * A document channel's message starts with the sending process's id and a space: each process
- * hears its own messages too, and drops them without reading further.
+ * A message on the wire: the sending process's id, a space, a JSON header, a newline, then the
+ * update's bytes as they are (JSON never holds a raw newline, so the first one ends the header).
+ * Each process hears its own channel messages too and drops them by the id, unread; no update
+ * is ever turned into text and back.
  */
-const tagged = (from: string, body: string) => `${from} ${body}`;
+function frame(from: string, header: object, payload?: Uint8Array): Buffer {
+  const head = Buffer.from(`${from} ${JSON.stringify(header)}\n`);
+  return payload ? Buffer.concat([head, payload]) : head;
+}
 
-/** Uint8Arrays as base64 strings, everything else as JSON has it. */
-const encode = (value: unknown): string => JSON.stringify(value, (_key, field: unknown) => (field instanceof Uint8Array ? Buffer.from(field).toString('base64') : field));
+interface Unframed<T> {
+  from: string;
+  header: T;
+  payload: Uint8Array;
+}
 
-function decode<T>(schema: z.ZodType<T>, raw: string): T | null {
+function unframe<T>(schema: z.ZodType<T>, raw: Buffer): Unframed<T> | null {
+  const space = raw.indexOf(SPACE);
+  const newline = space > 0 ? raw.indexOf(NEWLINE, space) : -1;
+  if (newline < 0) return null;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(raw);
+    parsed = JSON.parse(raw.toString('utf8', space + 1, newline));
   } catch {
     return null;
   }
   const result = schema.safeParse(parsed);
-  return result.success ? result.data : null;
+  if (!result.success) return null;
+  // A copy: the buffer may be a view of the connection's own.
+  return { from: raw.toString('utf8', 0, space), header: result.data, payload: new Uint8Array(raw.subarray(newline + 1)) };
 }
 
 interface Waiting {
@@ -100,7 +115,8 @@ export function createDocRelay(deps: { publisher: RedisClient; subscriber: Redis
   let serveRequest: ((request: ForwardRequest, reply: (answer: ForwardAnswer) => void) => void) | null = null;
   let publishFailed = false;
 
-  const send = (channel: string, payload: string) => {
+  let nextRequest = 0;
+  const send = (channel: string, payload: Buffer) => {
     publisher.publish(channel, payload).then(
       () => (publishFailed = false),
       (error: unknown) => {
@@ -112,9 +128,10 @@ export function createDocRelay(deps: { publisher: RedisClient; subscriber: Redis
     );
   };
 
-  const receiveInbox = (raw: string) => {
-    const message = decode(inboxMessage, raw);
-    if (!message) return logger.warn('redis.message_ignored', { channel: 'process' });
+  const receiveInbox = (raw: Buffer) => {
+    const unframed = unframe(inboxMessage, raw);
+    if (!unframed) return logger.warn('redis.message_ignored', { channel: 'process' });
+    const message = unframed.header;
     if (message.type === 'answer') {
       const entry = waiting.get(message.id);
       if (!entry) return;
@@ -126,16 +143,17 @@ export function createDocRelay(deps: { publisher: RedisClient; subscriber: Redis
       return;
     }
     const replyTo = `${prefix}:process:${message.replyTo}`;
-    const reply = (answer: ForwardAnswer) => send(replyTo, encode({ type: 'answer', id: message.id, answer }));
+    const reply = (answer: ForwardAnswer) => send(replyTo, frame(processId, { type: 'answer', id: message.id, answer }));
     if (!serveRequest) return reply({ kind: 'refused', code: 'NOT_JOINED', message: 'The document moved; joining again.' });
+    const request = (message.request.kind === 'update' ? { ...message.request, update: unframed.payload } : message.request) as ForwardRequest;
     try {
-      serveRequest(message.request as ForwardRequest, reply);
+      serveRequest(request, reply);
     } catch (error) {
       logger.error('relay.request_failed', { kind: message.request.kind, ...describeError(error) });
       reply({ kind: 'refused', code: 'INTERNAL', message: 'The change could not be handled; please try again.' });
     }
   };
-  const inboxReady = subscriber.subscribe(inbox, receiveInbox).catch((error: unknown) => logger.warn('redis.subscribe_failed', { channel: 'process', ...describeError(error) }));
+  const inboxReady = subscriber.subscribe(inbox, receiveInbox, true).catch((error: unknown) => logger.warn('redis.subscribe_failed', { channel: 'process', ...describeError(error) }));
   let heard = false;
   const onReady = () => {
     // The first time is the start; every later one follows an outage.
@@ -156,16 +174,17 @@ export function createDocRelay(deps: { publisher: RedisClient; subscriber: Redis
       const early: DocMessage[] = [];
       let deliver: ((message: DocMessage) => void) | null = null;
       let closed = false;
-      const own = `${processId} `;
-      const receive = (raw: string) => {
-        if (closed || raw.startsWith(own)) return;
-        const space = raw.indexOf(' ');
-        const message = space > 0 ? (decode(docMessage, raw.slice(space + 1)) as DocMessage | null) : null;
-        if (!message || message.from !== raw.slice(0, space)) return logger.warn('redis.message_ignored', { channel: 'document' });
+      const own = Buffer.from(`${processId} `);
+      const receive = (raw: Buffer) => {
+        if (closed || (raw.length >= own.length && own.equals(raw.subarray(0, own.length)))) return;
+        const unframed = unframe(docMessage, raw);
+        if (!unframed || unframed.header.from !== unframed.from) return logger.warn('redis.message_ignored', { channel: 'document' });
+        const { header } = unframed;
+        const message = (header.kind === 'update' || header.kind === 'awareness' ? { ...header, update: unframed.payload } : header) as DocMessage;
         if (deliver) deliver(message);
         else early.push(message);
       };
-      const ready = subscriber.subscribe(channel, receive);
+      const ready = subscriber.subscribe(channel, receive, true);
       ready.catch(() => {});
       return {
         ready,
@@ -173,7 +192,12 @@ export function createDocRelay(deps: { publisher: RedisClient; subscriber: Redis
           deliver = listener;
           for (const message of early.splice(0)) listener(message);
         },
-        publish: (message) => send(channel, tagged(message.from, encode(message))),
+        publish: (message) => {
+          if (message.kind === 'update' || message.kind === 'awareness') {
+            const { update, ...header } = message;
+            send(channel, frame(message.from, header, update));
+          } else send(channel, frame(message.from, message));
+        },
         async listeners() {
           try {
             const counts = (await publisher.pubSubNumSub(channel)) as unknown as Record<string, number>;
@@ -185,13 +209,13 @@ export function createDocRelay(deps: { publisher: RedisClient; subscriber: Redis
         close() {
           if (closed) return;
           closed = true;
-          if (subscriber.isReady) subscriber.unsubscribe(channel, receive).catch(() => {});
+          if (subscriber.isReady) subscriber.unsubscribe(channel, receive, true).catch(() => {});
         },
       } satisfies DocChannel;
     },
 
     forward(to, requestToSend, onAnswer, timeoutMs) {
-      const requestId = randomUUID();
+      const requestId = String(++nextRequest);
       const entry: Waiting = { answer: onAnswer, timer: null };
       entry.timer = setTimeout(() => {
         waiting.delete(requestId);
@@ -199,7 +223,10 @@ export function createDocRelay(deps: { publisher: RedisClient; subscriber: Redis
       }, timeoutMs);
       entry.timer.unref();
       waiting.set(requestId, entry);
-      send(`${prefix}:process:${to}`, encode({ type: 'request', id: requestId, replyTo: processId, request: requestToSend }));
+      if (requestToSend.kind === 'update') {
+        const { update, ...header } = requestToSend;
+        send(`${prefix}:process:${to}`, frame(processId, { type: 'request', id: requestId, replyTo: processId, request: header }, update));
+      } else send(`${prefix}:process:${to}`, frame(processId, { type: 'request', id: requestId, replyTo: processId, request: requestToSend }));
       return () => {
         if (entry.timer) clearTimeout(entry.timer);
         waiting.delete(requestId);
