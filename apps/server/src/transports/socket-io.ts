@@ -135,12 +135,21 @@ export function attachSocketIo(httpServer: HttpServer, deps: TransportDeps): { i
     handleSocket(socket);
   });
 
+  // A workspace's news goes out in the order it happened (a session's versions before the
+  // session's end), though each looks its members up on its own: each waits for the one before.
+  const telling = new Map<string, Promise<void>>();
   const unsubscribe = deps.events?.subscribe((workspaceId, change) => {
-    listMembers(db, workspaceId)
-      .then((members) => {
-        if (members.length > 0) io.to(members.map((member) => userRoom(member.userId))).emit('workspace:changed', workspaceId, change);
+    const members = listMembers(db, workspaceId);
+    const told = (telling.get(workspaceId) ?? Promise.resolve())
+      .then(() => members)
+      .then((found) => {
+        if (found.length > 0) io.to(found.map((member) => userRoom(member.userId))).emit('workspace:changed', workspaceId, change);
       })
       .catch((error: unknown) => logger.warn('socketio.workspace_changed_failed', describeError(error)));
+    telling.set(workspaceId, told);
+    void told.then(() => {
+      if (telling.get(workspaceId) === told) telling.delete(workspaceId);
+    });
   });
 
   return {
