@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createDb, type Db } from '@alliance/db';
 import { createTestDatabase, type TestDatabase } from '@alliance/db/testing';
 import { addGoal, getGoals, snapshotRoadmap, type Role } from '@alliance/shared';
+import { seeded } from '@alliance/shared/testing/random';
 import * as Y from 'yjs';
 import { signUp, type TestAccount } from './accounts.js';
 import { loggedDoc, SocketClient, startTcpProxy } from './fixtures.js';
@@ -39,18 +40,6 @@ export interface ChaosReport {
   convergenceMs: number[];
   /** Rounds whose copies did not become equal, or lost a confirmed edit (with what differed). */
   failures: string[];
-}
-
-/** A small seeded generator (mulberry32): the same seed gives the same run. */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -16,22 +16,11 @@ import {
   type DocName,
   type Role,
 } from '@alliance/shared';
+import { seeded as random } from '@alliance/shared/testing/random';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createMemberPair, loggedDoc, SocketClient, startRealtimeServer, type MemberPair, type RealtimeServer } from './fixtures.js';
 import { testBackends } from './harness.js';
-
-/** A small seeded generator (mulberry32): the same seed, the same run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 type Pick = <T>(items: readonly T[]) => T;
 type Operation = { name: string; doc: DocName; valid: boolean; run: (doc: Y.Doc, role: Role, pick: Pick) => boolean };

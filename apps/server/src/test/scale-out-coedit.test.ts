@@ -3,6 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createDb, type Db } from '@alliance/db';
 import { createTestDatabase, type TestDatabase } from '@alliance/db/testing';
 import { addGoal, createGoal, getGoals, snapshotRoadmap, type DocKey } from '@alliance/shared';
+import { seeded } from '@alliance/shared/testing/random';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Y from 'yjs';
 import { signUp, type TestAccount } from './accounts.js';
@@ -16,18 +17,6 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const goalTitles = (doc: Y.Doc) => snapshotRoadmap(doc).goals.map((goal) => goal.title);
 const sameRoadmap = (doc: Y.Doc) => JSON.stringify(snapshotRoadmap(doc));
-
-/** A small seeded generator (mulberry32): the same seed gives the same run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 describe('one document co-edited from several server processes', { timeout: 180_000 }, () => {
   const prefix = `alliance-test-${randomUUID().slice(0, 8)}`;

@@ -22,6 +22,7 @@ import {
 import { restoreBoard, restoreRoadmap } from './restore.js';
 import { defineRoots, type RootSpec } from './shape.js';
 import { applyTextDiff } from './y-helpers.js';
+import { seeded as random } from '../testing/random.js';
 
 const dana: HistoryActorDto = { kind: 'member', userId: 'u-dana', role: 'therapist', name: 'Dana Whitfield' };
 const sam: HistoryActorDto = { kind: 'member', userId: 'u-sam', role: 'client', name: 'Sam' };
@@ -206,18 +207,6 @@ describe('comparing two points of the feedback board', () => {
 });
 
 // ---- generated histories ----
-
-/** A small seeded generator (mulberry32): the same seed, the same history. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const WORDS = ['sleep', 'walk', 'calm', 'friend', 'tea', 'read', 'rest', 'music', 'call', 'write'];
 

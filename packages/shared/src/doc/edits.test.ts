@@ -5,6 +5,7 @@ import { EDIT_MAX_SPAN_MS, EDIT_BREAK_MS, groupEdits, sameActor, subjectsOfUpdat
 import { addCard, FEEDBACK_ROOTS } from './feedback.js';
 import { addGoal, addStep, getGoals, ROADMAP_ROOTS, seedRoadmap, setGoalStatus } from './roadmap.js';
 import { defineRoots, type RootSpec } from './shape.js';
+import { seeded as random } from '../testing/random.js';
 
 const dana: HistoryActorDto = { kind: 'member', userId: 'u-dana', role: 'therapist', name: 'Dana Whitfield' };
 const sam: HistoryActorDto = { kind: 'member', userId: 'u-sam', role: 'client', name: 'Sam' };
@@ -123,18 +124,6 @@ describe('grouping updates into edits', () => {
 });
 
 // ---- generated histories ----
-
-/** A small seeded generator (mulberry32): the same seed, the same history. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** A roadmap edited by two people and now and then the server, with pauses of random length; each update adds, changes or removes one goal, or changes the title. */
 function generateHistory(seed: number, length: number): { log: SeqEdit[]; touched: string[] } {

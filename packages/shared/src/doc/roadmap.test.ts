@@ -38,6 +38,7 @@ import {
   type HomeworkEntry,
 } from './roadmap.js';
 import { applyTextDiff, readString, readText } from './y-helpers.js';
+import { seeded } from '../testing/random.js';
 
 describe('roadmap document', () => {
   it('seeds meta once and snapshots goals as plain data', () => {
@@ -115,15 +116,6 @@ function goalById(doc: Y.Doc, id: string): Y.Map<unknown> {
   const goal = findItem(getGoals(doc), id);
   if (!goal) throw new Error(`no goal ${id}`);
   return goal;
-}
-
-/** A small deterministic random source, so failures can be replayed. */
-function seeded(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
-    return state / 2 ** 31;
-  };
 }
 
 describe('order keys', () => {

@@ -26,6 +26,7 @@ if (process.argv.includes('--reset')) {
     passed += counts.passed;
     failed += counts.failed;
     skipped += counts.skipped;
+    for (const failure of counts.failures ?? []) console.log(`    failed: ${failure}`);
   }
   for (const file of existsSync(SUMMARY_DIR) ? readdirSync(SUMMARY_DIR) : []) {
     if (!TEST_PACKAGES.includes(file.replace(/\.json$/, ''))) console.log(`  (ignored unexpected ${file})`);

@@ -19,21 +19,34 @@ export class SummaryReporter {
     let passed = 0;
     let failed = 0;
     let skipped = 0;
+    /** What failed, a line each, so the total at the end of a long run names it. */
+    const failures = [];
     for (const testModule of testModules) {
       const tests = [...testModule.children.allTests()];
       // A file that failed to load has no tests: count it as a failure so it cannot hide.
-      if (tests.length === 0 && testModule.state() === 'failed') failed++;
+      if (tests.length === 0 && testModule.state() === 'failed') {
+        failed++;
+        failures.push(`${testModule.moduleId}: did not load`);
+      }
       for (const test of tests) {
-        const state = test.result().state;
-        if (state === 'passed') passed++;
-        else if (state === 'failed') failed++;
-        else skipped++;
+        const result = test.result();
+        if (result.state === 'passed') passed++;
+        else if (result.state === 'failed') {
+          failed++;
+          failures.push(`${testModule.relativeModuleId ?? testModule.moduleId} > ${test.fullName}: ${firstLine(result.errors?.[0]?.message)}`);
+        } else skipped++;
       }
     }
     failed += unhandledErrors.length;
+    for (const error of unhandledErrors) failures.push(`unhandled error: ${firstLine(/** @type {Error} */ (error)?.message)}`);
     const name = basename(process.cwd());
     mkdirSync(SUMMARY_DIR, { recursive: true });
-    writeFileSync(join(SUMMARY_DIR, `${name}.json`), JSON.stringify({ name, passed, failed, skipped }));
+    writeFileSync(join(SUMMARY_DIR, `${name}.json`), JSON.stringify({ name, passed, failed, skipped, failures }));
     console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
   }
+}
+
+/** @param {unknown} message */
+function firstLine(message) {
+  return (String(message ?? 'no message').split('\n')[0] ?? '').slice(0, 200);
 }
