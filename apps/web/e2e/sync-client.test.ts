@@ -148,6 +148,29 @@ describe('the sync layer against the real server', () => {
     drafts.release();
   }, 60_000);
 
+  it('tells the page of workspace news as it happens, and to look again once reconnected (news meanwhile never arrives)', async () => {
+    const sam = person(client.cookie);
+    const heard: (string | null)[] = [];
+    const stop = sam.sync.onWorkspaceChanged((id) => heard.push(id));
+    const roadmap = await open(sam);
+    await until(() => heard.includes(null), 'the first connection to say so');
+    heard.length = 0;
+    // News while connected arrives as it is.
+    await api(server!, `/workspaces/${workspaceId}/sessions`, {}, therapist.cookie);
+    await until(() => heard.includes(workspaceId), 'the session start to be told');
+    // News while disconnected is lost on the way: the reconnection says to look again.
+    sam.sync.disconnect();
+    await until(() => sam.sync.getStatus() === 'offline', 'the client to be offline');
+    heard.length = 0;
+    await api(server!, `/workspaces/${workspaceId}/sessions/current/end`, {}, therapist.cookie);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(heard).toEqual([]);
+    sam.sync.connect();
+    await until(() => heard.includes(null), 'the reconnection to say news may have been missed');
+    stop();
+    roadmap.release();
+  }, 60_000);
+
   it('stops reconnecting once its login session has ended, and says so', async () => {
     const login = await api(server!, '/auth/login', { email: 'sam@example.com', password: 'another long password' });
     const sam = person(login.cookie);

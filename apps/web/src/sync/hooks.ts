@@ -20,14 +20,24 @@ export function useConnectionStatus(): ConnectionStatus {
   return useSyncExternalStore(client.subscribe, client.getStatus);
 }
 
-/** Runs `onChange` when the server says this workspace changed (members, title, …). */
+/**
+ * Runs `onChange` when the server says this workspace changed (members, title, …), and when
+ * the connection starts again: what was said while it was down, or before it first came up
+ * (a page's first requests race it), never arrived. An empty `workspaceId` listens to nothing.
+ */
 export function useWorkspaceChanged(workspaceId: string, onChange: () => void): void {
   const client = useSyncClient();
   const latest = useRef(onChange);
   useEffect(() => {
     latest.current = onChange;
   });
-  useEffect(() => client.onWorkspaceChanged((id) => id === workspaceId && latest.current()), [client, workspaceId]);
+  useEffect(
+    () =>
+      client.onWorkspaceChanged((id) => {
+        if (workspaceId !== '' && (id === null || id === workspaceId)) latest.current();
+      }),
+    [client, workspaceId],
+  );
 }
 
 /** A shared document, opened while the calling component is mounted. */

@@ -83,7 +83,7 @@ export class SyncClient implements DocTransport {
   private readonly entries = new Map<DocKey, Entry>();
   private status: ConnectionStatus = 'idle';
   private readonly listeners = new Set<() => void>();
-  private readonly workspaceListeners = new Set<(workspaceId: string) => void>();
+  private readonly workspaceListeners = new Set<(workspaceId: string | null) => void>();
   private readonly editListeners = new Set<() => void>();
   private closed = false;
   private readonly idleCloseMs: number;
@@ -203,8 +203,12 @@ export class SyncClient implements DocTransport {
     for (const listener of [...this.editListeners]) listener();
   }
 
-  /** Calls `listener` when the server says a workspace changed (e.g. the client joined it). */
-  onWorkspaceChanged(listener: (workspaceId: string) => void): () => void {
+  /**
+   * Calls `listener` when the server says a workspace changed (e.g. the client joined it), and
+   * with null each time the connection starts again: what was said while it was down (or
+   * before it first came up) never arrived, so anything may have changed.
+   */
+  onWorkspaceChanged(listener: (workspaceId: string | null) => void): () => void {
     this.workspaceListeners.add(listener);
     return () => this.workspaceListeners.delete(listener);
   }
@@ -281,6 +285,7 @@ export class SyncClient implements DocTransport {
     socket.on('connect', () => {
       this.setStatus('online');
       this.forEachOpen((session) => session.handleConnect());
+      for (const listener of [...this.workspaceListeners]) listener(null);
     });
     socket.on('disconnect', (reason) => {
       this.setStatus('offline');
