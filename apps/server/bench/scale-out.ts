@@ -100,13 +100,15 @@ export async function scaleOutPhase(config: BenchConfig, serverEnv: Record<strin
       { label: 'two processes (members on different ones)', run: await measure('cross-process', [p1, p2], () => p1, () => p2, config.ratePerClient, durationS) },
     ];
 
-    const rates = config.quick ? [config.ratePerClient, config.ratePerClient * 4] : [config.ratePerClient, config.ratePerClient * 2, config.ratePerClient * 4, config.ratePerClient * 8];
+    // From a quarter of the usual rate up: on 2 cores more processes may stay within the bound only below it.
+    const base = config.ratePerClient;
+    const rates = config.quick ? [base / 4, base, base * 4] : [base / 4, base / 2, base, base * 2, base * 4, base * 8];
     const throughput: ScaleOutResult['throughput'] = [];
     for (const count of [1, 2, 4]) {
       const used = joined.slice(0, count);
       const steps: { ratePerClient: number; run: LoadResult }[] = [];
       for (const rate of rates) {
-        const run = await measure(`${count} processes at ${rate}/s`, used, (index) => used[index % count]!, (index) => used[(index + 1) % count]!, rate, Math.max(2, durationS / 2));
+        const run = await measure(`${count} processes at ${rate}/s`, used, (index) => used[index % count]!, (index) => used[(index + 1) % count]!, rate, Math.max(2, durationS / 2) * Math.max(1, base / rate));
         steps.push({ ratePerClient: rate, run });
         console.log(`bench: scale-out ${count} process(es), ${rate}/s per client: sent ${Math.round(run.sentPerS)}/s, p99 ${run.propagationMs.p99} ms`);
         // Past the bound, a higher rate only overloads the machine further.

@@ -77,6 +77,11 @@ describe('the parts loaded after the first screen', () => {
     const { held, release } = await holdLaterParts(page);
     await page.goto(workspaceUrl);
     await page.getByRole('tab', { name: 'Roadmap', selected: true }).waitFor(WAIT);
+    // What is above the roadmap is there from the start: nothing arriving later pushes it down.
+    await page.getByRole('heading', { name: 'Invite your client' }).waitFor(WAIT);
+    const goals = page.getByRole('heading', { name: 'Goals', exact: true });
+    const goalsTop = async () => (await goals.evaluate((element) => element.getBoundingClientRect().top + window.scrollY));
+    const topBefore = await goalsTop();
     await page.getByRole('button', { name: 'Add goal', exact: true }).click();
     const title = page.getByRole('textbox', { name: /goal/i }).first();
     await title.waitFor(WAIT);
@@ -99,6 +104,7 @@ describe('the parts loaded after the first screen', () => {
     const editor = page.locator('.cm-content', { hasText: goal });
     await expect.poll(() => fieldValue(editor), WAIT).toBe(`${goal} midnight, mostly`);
     expect(await page.locator('.collab-editor[data-plain]').count()).toBe(0);
+    expect(Math.abs((await goalsTop()) - topBefore)).toBeLessThanOrEqual(1);
     await shot(page, `lazy-parts-loaded-${name}`);
     await page.screenshot({ path: join(artifacts, `lazy-parts-loaded-${name}-top.png`) });
 

@@ -25,6 +25,7 @@ import { SessionBanner } from '../sessions/session-banner.js';
 import { SessionControls } from '../sessions/session-controls.js';
 import { sessionToReflectOn, useTherapySessions } from '../sessions/use-therapy-sessions.js';
 import { versionName } from '../versions/version-list.js';
+import { InvitePanel } from './invite-panel.js';
 
 // The first screen is the roadmap: every other tab, and what shows only now and then, loads
 // when it is first shown (the tabs are fetched ahead once the browser is idle).
@@ -37,7 +38,6 @@ const HowWeWork = lazyPart(() => import('../onboarding/how-we-work.js'), 'HowWeW
 const AccessLog = lazyPart(() => import('./access-log.js'), 'AccessLog');
 const OnboardingGate = lazyPart(() => import('../onboarding/onboarding-gate.js'), 'OnboardingGate');
 const AfterSession = lazyPart(() => import('../sessions/after-session.js'), 'AfterSession');
-const InvitePanel = lazyPart(() => import('./invite-panel.js'), 'InvitePanel');
 const TABS = [FeedbackBoard, TrendsView, VersionsView, HistoryView, ClosingView, HowWeWork, AccessLog];
 
 /**
@@ -317,7 +317,7 @@ function WorkspaceView({
 
       {view !== 'terms' && <TermsChangedNotice workspace={workspace} terms={terms} onRead={() => setView('terms')} />}
 
-      {workspace.role === 'therapist' && !client && !readOnly && <InvitePanel loading="Opening the invite…" workspaceId={workspace.id} placeholders={placeholders} onFillIn={() => setView('terms')} />}
+      {workspace.role === 'therapist' && !client && !readOnly && <InvitePanel workspaceId={workspace.id} placeholders={placeholders} onFillIn={() => setView('terms')} />}
 
       {refused && (
         <Notice tone="error">
