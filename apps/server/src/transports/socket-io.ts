@@ -27,6 +27,7 @@ import type { Env } from '../env.js';
 import type { WorkspaceEvents } from '../events/workspace-events.js';
 import { describeError, type Logger } from '../logger.js';
 import { ConnectionBudget, type ConnectionLimits } from '../collab/budget.js';
+import { coalesceWrites } from './coalesced-writes.js';
 import type { ConnectionQuota } from './connection-quota.js';
 import { isAllowedOrigin, ownBytes, toClientError } from './handshake.js';
 
@@ -105,6 +106,7 @@ export function attachSocketIo(httpServer: HttpServer, deps: TransportDeps): { i
     // Other upgrade paths (/yjs/…) belong to the y-websocket transport: do not end them.
     destroyUpgrade: false,
   });
+  coalesceWrites(io);
 
   io.use((socket, next) => {
     void (async () => {
