@@ -145,6 +145,10 @@ class Registry implements RoomRegistry {
     this.owner = this.relay?.processId ?? randomUUID();
     this.relay?.serve((request, reply) => this.serveForwarded(request, reply));
     // Redis was away: whatever the owners told meanwhile is in the update log.
+    this.relay?.onFollowing((documentIds) => {
+      const followed = new Set(documentIds);
+      for (const room of this.openRooms()) if (followed.has(room.documentId)) room.followed();
+    });
     this.relay?.onGap(() => {
       for (const room of this.openRooms()) if (room.follows) void room.catchUp();
     });
@@ -390,7 +394,7 @@ class Registry implements RoomRegistry {
         settings: this.roomSettings,
         onFailed: (failed, reason) => this.onRoomFailed(key, failed, reason),
       });
-      room.announce();
+      this.relay.tellFollowing(holder.owner, [documentId]);
       this.deps.logger.debug('room.following', { documentId, seq });
       return room;
     } catch (error) {
@@ -570,8 +574,15 @@ class Registry implements RoomRegistry {
    */
   private async checkFollowers(followers: Room[]): Promise<void> {
     if (followers.length === 0) return;
-    // First, whatever the database says: the owners go on publishing to them.
-    for (const room of followers) room.announce();
+    // First, whatever the database says: the owners go on publishing to them (one message to each).
+    const byOwner = new Map<string, string[]>();
+    for (const room of followers) {
+      if (!room.usable) continue;
+      const ids = byOwner.get(room.lease.owner);
+      if (ids) ids.push(room.documentId);
+      else byOwner.set(room.lease.owner, [room.documentId]);
+    }
+    for (const [owner, ids] of byOwner) this.relay?.tellFollowing(owner, ids);
     let found;
     try {
       found = await this.store.followedDocuments(followers.map((room) => room.documentId));

@@ -28,6 +28,13 @@ export interface DocRelay {
   forward(to: string, request: ForwardRequest, answer: (answer: ForwardAnswer) => void, timeoutMs: number): () => void;
   /** Handles the requests other processes send this one. */
   serve(handler: (request: ForwardRequest, reply: (answer: ForwardAnswer) => void) => void): void;
+  /**
+   * Tells the process `owner` that this one follows these documents of its (when it opens one,
+   * then every so often, all in one message): the owner publishes a document's updates while one does.
+   */
+  tellFollowing(owner: string, documentIds: string[]): void;
+  /** Hears which of this process's documents another one follows. */
+  onFollowing(listener: (documentIds: string[]) => void): void;
   /** Called each time the channels are heard again after Redis was away: messages may be missing. */
   onGap(listener: () => void): void;
 }
@@ -51,9 +58,7 @@ export type DocMessage =
   /** A process's members' presence changed (already checked and restated by that process). */
   | { kind: 'awareness'; from: string; update: Uint8Array }
   /** The owner let the document go (it unloaded or lost its lease): followers load it again. */
-  | { kind: 'released'; from: string; token: number }
-  /** A follower is there (said when it opens the document, then now and then): the owner publishes its updates while one is. */
-  | { kind: 'following'; from: string };
+  | { kind: 'released'; from: string; token: number };
 
 /** A request to the owner of a document. */
 export type ForwardRequest =

@@ -490,9 +490,9 @@ export class Room implements LogTarget {
     });
   }
 
-  /** A follower tells its owner it is there (when it opens, then every so often). */
-  announce(): void {
-    if (this.follows && this.usable) this.channel?.publish({ kind: 'following', from: this.options.relay!.relay.processId });
+  /** A follower said it is there (see DocRelay.tellFollowing): the owner publishes its updates for a while. */
+  followed(): void {
+    if (!this.follows && this.usable) this.followedUntil = Date.now() + this.options.settings.followerTtlMs;
   }
 
   /** What another process said on the document's channel. */
@@ -504,10 +504,6 @@ export class Room implements LogTarget {
         this.broadcast(new OutgoingMessage('awareness', changed), null);
         this.armPresenceSweep();
       }
-      return;
-    }
-    if (message.kind === 'following') {
-      if (!this.follows) this.followedUntil = Date.now() + this.options.settings.followerTtlMs;
       return;
     }
     // Only a follower takes updates, and only from the owner it follows.

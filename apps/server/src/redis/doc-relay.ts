@@ -14,7 +14,6 @@ const docMessage = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('update'), from: id, token: count, seq: count, via: id.nullable() }),
   z.object({ kind: z.literal('awareness'), from: id }),
   z.object({ kind: z.literal('released'), from: id, token: count }),
-  z.object({ kind: z.literal('following'), from: id }),
 ]);
 
 const origin = z.object({
@@ -57,6 +56,7 @@ const answer = z.discriminatedUnion('kind', [
 const inboxMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('request'), id, replyTo: id, request }),
   z.object({ type: z.literal('answer'), id, answer }),
+  z.object({ type: z.literal('following'), documents: z.array(uuid).max(100_000) }),
 ]);
 
 const SPACE = 0x20;
@@ -112,6 +112,7 @@ export function createDocRelay(deps: { publisher: RedisClient; subscriber: Redis
   const inbox = `${prefix}:process:${processId}`;
   const waiting = new Map<string, Waiting>();
   const gapListeners: (() => void)[] = [];
+  const followingListeners: ((documentIds: string[]) => void)[] = [];
   let serveRequest: ((request: ForwardRequest, reply: (answer: ForwardAnswer) => void) => void) | null = null;
   let publishFailed = false;
 
@@ -132,6 +133,10 @@ export function createDocRelay(deps: { publisher: RedisClient; subscriber: Redis
     const unframed = unframe(inboxMessage, raw);
     if (!unframed) return logger.warn('redis.message_ignored', { channel: 'process' });
     const message = unframed.header;
+    if (message.type === 'following') {
+      for (const listener of followingListeners) listener(message.documents);
+      return;
+    }
     if (message.type === 'answer') {
       const entry = waiting.get(message.id);
       if (!entry) return;
@@ -235,6 +240,14 @@ export function createDocRelay(deps: { publisher: RedisClient; subscriber: Redis
 
     serve(handler) {
       serveRequest = handler;
+    },
+
+    tellFollowing(owner, documentIds) {
+      if (documentIds.length > 0) send(`${prefix}:process:${owner}`, frame(processId, { type: 'following', documents: documentIds }));
+    },
+
+    onFollowing(listener) {
+      followingListeners.push(listener);
     },
 
     onGap(listener) {
