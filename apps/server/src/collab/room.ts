@@ -184,6 +184,8 @@ export class Room implements LogTarget {
   private followedUntil = 0;
   /** With several processes: accepted updates shown once they are stored, oldest first. */
   private readonly unshown: Shown[] = [];
+  /** Sends of the document's state waiting for a moment when nothing accepted is unshown (see sendState). */
+  private readonly stateWaiting: (() => void)[] = [];
   /** A follower's forwarded updates still waiting for the owner's last word. */
   private readonly forwarded = new Set<{ cancel: () => void; reject: (error: Error) => void }>();
 
@@ -316,7 +318,7 @@ export class Room implements LogTarget {
 
   sendInitialSync(connection: RoomConnection, withState: boolean): void {
     connection.send(new OutgoingMessage('sync', encodeSyncStep1(this.doc)));
-    if (withState) connection.send(new OutgoingMessage('sync', encodeSyncStep2(this.doc)));
+    if (withState) this.sendState(connection, () => encodeSyncStep2(this.doc));
     const states = this.awarenessStates();
     if (states) connection.send(states);
     if (this.saveState === 'unsaved') connection.sendStatus(this.status());
@@ -340,13 +342,13 @@ export class Room implements LogTarget {
       throw new RoomError('INVALID_MESSAGE', 'The sync message could not be read.');
     }
     if (decoded.type === SYNC_STEP_1) {
-      let reply: Uint8Array;
+      const { stateVector } = decoded;
       try {
-        reply = encodeSyncStep2(this.doc, decoded.stateVector);
+        Y.decodeStateVector(stateVector);
       } catch {
         throw new RoomError('INVALID_MESSAGE', 'The state vector could not be read.');
       }
-      connection.send(new OutgoingMessage('sync', reply));
+      this.sendState(connection, () => encodeSyncStep2(this.doc, stateVector));
       return { durable: null };
     }
     return { durable: this.receiveUpdate(fromConnection(connection), decoded.update) };
@@ -441,6 +443,24 @@ export class Room implements LogTarget {
     if (this.options.settings.validateEveryUpdate) this.validate('update');
     this.afterStored(seq, origin);
     return this.whenDurable(seq).then(() => seq);
+  }
+
+  /**
+   * Sends `connection` the document's state. With several processes an accepted edit is shown
+   * only once stored (see receiveUpdate), and the state must not show it either: it waits for
+   * the next moment when everything accepted is stored (a group commit away).
+   */
+  private sendState(connection: RoomConnection, encode: () => Uint8Array): void {
+    if (this.unshown.length === 0) return connection.send(new OutgoingMessage('sync', encode()));
+    this.stateWaiting.push(() => {
+      if (!this.usable || !this.connections.has(connection)) return;
+      try {
+        connection.send(new OutgoingMessage('sync', encode()));
+      } catch (error) {
+        this.options.logger.error('room.state_failed', { documentId: this.documentId, ...describeError(error) });
+        connection.close('INTERNAL', 'The document could not be sent; please join again.');
+      }
+    });
   }
 
   /** Sends an accepted update to the members here and, with several processes, to the others. */
@@ -649,6 +669,7 @@ export class Room implements LogTarget {
     let shown = 0;
     while (shown < this.unshown.length && this.unshown[shown]!.seq <= lastSeq) this.show(this.unshown[shown++]!);
     if (shown > 0) this.unshown.splice(0, shown);
+    if (this.unshown.length === 0) for (const send of this.stateWaiting.splice(0)) send();
     let index = 0;
     while (index < this.waiters.length && this.waiters[index]!.seq <= lastSeq) this.waiters[index++]!.resolve();
     if (index > 0) this.waiters = this.waiters.slice(index);
@@ -802,6 +823,7 @@ export class Room implements LogTarget {
     this.waiters = [];
     this.dropForwarded(new RoomError('NOT_SAVED', 'This edit was not saved; it is kept on your device and sent again when you reconnect.'));
     this.connections.clear();
+    this.stateWaiting.length = 0;
     this.resetStaging();
     const channel = this.channel;
     if (channel) {

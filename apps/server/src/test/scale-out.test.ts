@@ -3,8 +3,10 @@ import type { ChildProcess } from 'node:child_process';
 import { createDb, type Db } from '@alliance/db';
 import { createTestDatabase, type TestDatabase } from '@alliance/db/testing';
 import { addGoal, getGoals, snapshotRoadmap, type WorkspaceChange } from '@alliance/shared';
+import { sql } from 'kysely';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { signUp, type TestAccount } from './accounts.js';
 import { connectProvider, loggedDoc, SocketClient, startTcpProxy, waitFor, type ProviderHandle } from './fixtures.js';
 import { TestClient } from './harness.js';
@@ -116,6 +118,43 @@ describe('two server processes on one Postgres and one Redis', { timeout: 120_00
     const expected = ['terms', 'session', 'session', 'checkins', 'terms', 'terms'];
     expect(made(therapistOnA)).toEqual(['members', ...expected]);
     expect(made(clientOnB)).toEqual(expected);
+  });
+
+  it('shows someone who joins the owner no edit it accepted but has not stored yet, then the edit once it is', async () => {
+    const { therapist, client, id, therapistOnA } = await workspaceAcross();
+    const { doc: therapistDoc } = await therapistOnA.socket.join(id, 'roadmap');
+    // The update log's writes wait behind a lock; the reads a join makes go on.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    cleanup.push(() => release());
+    let locked!: () => void;
+    const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+    const transaction = db.db.transaction().execute(async (trx) => {
+      await sql`lock table doc_updates in exclusive mode`.execute(trx);
+      locked();
+      await held;
+    });
+    await lockTaken;
+    addGoal(therapistDoc, { title: 'Not stored yet', proposedBy: 'therapist' });
+    const ack = therapistOnA.socket.lastAck();
+
+    // The client joins the owner over Socket.IO and with a stock y-websocket provider.
+    const clientDoc = new Y.Doc();
+    const joining = (await listen(a.url, client)).socket.join(id, 'roadmap', clientDoc);
+    const stock = connectProvider(a.url, id, 'roadmap', client.client.cookie);
+    cleanup.push(() => stock.destroy());
+    const early = await Promise.race([joining.then(() => 'joined'), new Promise((resolve) => setTimeout(() => resolve('waiting'), 1_000))]);
+    expect(early).toBe('waiting');
+    expect(getGoals(clientDoc).length).toBe(0);
+    expect(getGoals(stock.doc).length).toBe(0);
+
+    release();
+    await transaction;
+    expect(await ack).toMatchObject({ ok: true });
+    await joining;
+    await stock.synced;
+    expect(snapshotRoadmap(clientDoc).goals.map((goal) => goal.title)).toEqual(['Not stored yet']);
+    await waitFor(() => getGoals(stock.doc).length === 1, 'the goal at the provider');
   });
 
   it('archived through one process, rooms open on the other refuse the next update on both transports and store none of it', async () => {
