@@ -103,6 +103,8 @@ const CHECKPOINT_RETRY_MAX_MS = 5_000;
 const CHECKPOINT_QUIET_TRIES = 5;
 /** Transaction origin of accepted updates applied to the live document. */
 const ACCEPTED = Symbol('accepted');
+/** Accepted updates the live document may lag behind by before it catches up unasked. */
+const MAX_BEHIND = 64;
 /** An accepted update to show to the members: `except` (here) or `via` (elsewhere) sent it. */
 interface Shown {
   seq: number;
@@ -142,7 +144,19 @@ export class Room implements LogTarget {
   readonly docName: DocName;
   readonly kind: DocKind;
   readonly documentId: string;
-  readonly doc: Y.Doc;
+  /**
+   * The live document: what was accepted, which joiners, checkpoints and reads get. Accepted
+   * updates are integrated once, into the staging copy that judged them, and reach this one in
+   * batches (see caughtUp), as they are needed.
+   */
+  private readonly live: Y.Doc;
+  /** Accepted updates the live document does not hold yet, oldest first. */
+  private behind: Uint8Array[] = [];
+  /**
+   * The staging copy's state vector after the last accepted update: what the live document
+   * holds once caught up (null until one is accepted here).
+   */
+  private acceptedState: Map<number, number> | null = null;
   private readOnlyState: boolean;
   private stateNow: RoomState = 'open';
 
@@ -195,7 +209,7 @@ export class Room implements LogTarget {
     this.kind = options.kind;
     this.docName = options.kind.name;
     this.documentId = options.documentId;
-    this.doc = options.doc;
+    this.live = options.doc;
     this.seq = options.seq;
     this.durableSeq = options.seq;
     this.checkpointSeq = options.checkpointSeq;
@@ -206,11 +220,43 @@ export class Room implements LogTarget {
     this.presence = new Presence(options.settings.presence);
     this.remotePresence = new RemotePresence(options.settings.presence.timeoutMs);
     options.relay?.channel.listen((message) => this.receiveRelayed(message));
-    if (options.watch) this.doc.on('afterTransaction', this.readWatched);
+  }
+
+  /** The live document, up to date with everything accepted. */
+  get doc(): Y.Doc {
+    return this.caughtUp();
+  }
+
+  /**
+   * Brings the live document up to date: the accepted updates it lacks, in one transaction, after
+   * which it must hold exactly the clocks the staging copy held when it accepted the last of them.
+   * Anything else means the two no longer agree (something changed one of them behind the
+   * pipeline's back): the room fails, and is loaded afresh from the log.
+   */
+  private caughtUp(): Y.Doc {
+    let applied = true;
+    const updates = this.behind;
+    if (updates.length > 0) {
+      this.behind = [];
+      try {
+        this.live.transact(() => {
+          for (const update of updates) Y.applyUpdate(this.live, update, ACCEPTED);
+        }, ACCEPTED);
+      } catch {
+        applied = false;
+      }
+    }
+    const store = this.live.store;
+    const expected = this.acceptedState;
+    if (!applied || store.pendingStructs !== null || store.pendingDs !== null || (expected !== null && !holdsState(this.live, expected))) {
+      this.options.logger.error('room.diverged', { documentId: this.documentId });
+      this.fail('diverged');
+      throw new RoomError('INTERNAL', 'The document could not be brought up to date; please join again.');
+    }
+    return this.live;
   }
 
   private readonly readWatched = (transaction: Y.Transaction): void => {
-    if (transaction.origin !== ACCEPTED) return;
     try {
       const found = this.options.watch?.read(transaction) ?? null;
       if (found !== null) this.watched.push(found);
@@ -367,7 +413,7 @@ export class Room implements LogTarget {
 
     let summary;
     try {
-      summary = summarizeUpdate(update, this.doc);
+      summary = summarizeUpdate(update, this.staging?.doc ?? this.doc);
     } catch {
       throw new RoomError('INVALID_MESSAGE', 'The update could not be read.');
     }
@@ -394,7 +440,8 @@ export class Room implements LogTarget {
     let staged;
     try {
       // The server's own changes (a restore, shared drafts) are judged on their shape only: who may ask for one is decided where it is asked for.
-      staged = staging.try(update, origin.role, Date.now(), origin.reason !== null);
+      this.watched = [];
+      staged = staging.try(update, origin.role, Date.now(), origin.reason !== null, this.options.watch ? this.readWatched : undefined);
     } catch {
       this.resetStaging();
       throw new RoomError('INVALID_MESSAGE', 'The update could not be read.');
@@ -425,12 +472,9 @@ export class Room implements LogTarget {
     }
 
     const effective = staged.effective;
-    this.watched = [];
-    if (!this.applyAccepted(effective)) {
-      this.options.logger.error('room.diverged', { documentId: this.documentId });
-      this.fail('diverged');
-      throw new RoomError('INTERNAL', 'The update could not be applied; please join again.');
-    }
+    this.behind.push(effective);
+    this.acceptedState = staged.stateAfter;
+    if (this.behind.length >= MAX_BEHIND) this.caughtUp();
     for (const claim of claims) this.clientOwners.set(claim.clientId, claim.userId);
     this.bytes += effective.byteLength;
     const seq = ++this.seq;
@@ -548,7 +592,7 @@ export class Room implements LogTarget {
 
   private replicate(seq: number, update: Uint8Array, via: string | null): void {
     try {
-      Y.applyUpdate(this.doc, update, REPLICATED);
+      Y.applyUpdate(this.live, update, REPLICATED);
     } catch {
       this.fail('diverged');
       return;
@@ -599,25 +643,6 @@ export class Room implements LogTarget {
         this.catchingUp = null;
       }
     })());
-  }
-
-  /**
-   * Applies an accepted update to the live document and tells whether it integrated exactly
-   * what the staging copy did: one update, the same bytes, nothing left waiting.
-   */
-  private applyAccepted(effective: Uint8Array): boolean {
-    const emitted: Uint8Array[] = [];
-    const listener = (update: Uint8Array) => emitted.push(update);
-    this.doc.on('update', listener);
-    try {
-      Y.applyUpdate(this.doc, effective, ACCEPTED);
-    } catch {
-      return false;
-    } finally {
-      this.doc.off('update', listener);
-    }
-    const store = this.doc.store;
-    return emitted.length === 1 && equalBytes(emitted[0]!, effective) && store.pendingStructs === null && store.pendingDs === null;
   }
 
   /** Presence from a member's connection: validated, restated by the server and relayed. */
@@ -834,7 +859,7 @@ export class Room implements LogTarget {
       if (!this.follows) channel.publish({ kind: 'released', from, token: this.lease.token });
       channel.close();
     }
-    this.doc.destroy();
+    this.live.destroy();
   }
 
   private dropForwarded(error: Error): void {
@@ -864,9 +889,10 @@ export class Room implements LogTarget {
   }
 }
 
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.byteLength !== b.byteLength) return false;
-  for (let index = 0; index < a.byteLength; index++) if (a[index] !== b[index]) return false;
+/** Whether `doc` holds exactly the clocks of the state vector `state`, no more, no less. */
+function holdsState(doc: Y.Doc, state: Map<number, number>): boolean {
+  if (doc.store.clients.size !== state.size) return false;
+  for (const [client, clock] of state) if (Y.getState(doc.store, client) !== clock) return false;
   return true;
 }
 

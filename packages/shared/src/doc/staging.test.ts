@@ -64,6 +64,28 @@ describe('judging an update by the transaction it produces', () => {
     expect(staged.effective).toBeInstanceOf(Uint8Array);
   });
 
+  it('hands the accepted transaction to a reader, with the state vector it left, and hides a refused one', () => {
+    const base = roadmap();
+    const staging = new StagingDoc(DOC_KINDS.roadmap, Y.encodeStateAsUpdate(base));
+    const read: Y.Transaction[] = [];
+    const typed = craft(base, (doc) => (goalIn(doc).get('title') as Y.Text).insert(5, ' much'));
+    const staged = staging.try(typed, 'therapist', NOW, false, (transaction) => read.push(transaction));
+    expect(staged.verdict).toBeNull();
+    expect(read).toHaveLength(1);
+    expect(read[0]!.doc).toBe(staging.doc);
+    // Another copy that takes the same update reaches exactly that state.
+    const replica = new Y.Doc();
+    Y.applyUpdate(replica, Y.encodeStateAsUpdate(base));
+    Y.applyUpdate(replica, staged.effective!);
+    expect(Y.encodeStateVector(staged.stateAfter!)).toEqual(Y.encodeStateVector(replica));
+
+    // The client may not offer homework: refused, and the reader never sees it.
+    const offered = craft(base, (doc) => offerHomework(goalIn(doc), ['swim', 'cook'], 'client'));
+    expect(staging.try(offered, 'client', NOW, false, (transaction) => read.push(transaction)).verdict).not.toBeNull();
+    expect(read).toHaveLength(1);
+    staging.destroy();
+  });
+
   it('reports nothing new for an update already integrated', () => {
     const base = roadmap();
     const staging = new StagingDoc(DOC_KINDS.roadmap, Y.encodeStateAsUpdate(base));

@@ -14,6 +14,8 @@ export interface StagedUpdate {
   effective: Uint8Array | null;
   /** The update left structs or deletions waiting for changes the document does not have. */
   pending: boolean;
+  /** The staging copy's state vector after it (the update's own transaction), to check a replica against. */
+  stateAfter: Map<number, number> | null;
   /**
    * How many transactions applying it ran. One for an update we can accept: a second one is Yjs
    * changing the document on its own afterwards (formatting clean-up), which no check has seen.
@@ -31,7 +33,7 @@ export interface StagedUpdate {
  */
 export class StagingDoc {
   readonly doc: Y.Doc;
-  private current: { role: Role; now: number; trusted: boolean; result: StagedUpdate } | null = null;
+  private current: { role: Role; now: number; trusted: boolean; read: ((transaction: Y.Transaction) => void) | undefined; result: StagedUpdate } | null = null;
 
   constructor(
     private readonly kind: DocKind,
@@ -46,11 +48,12 @@ export class StagingDoc {
   /**
    * Applies `update` as made by `role` at the server's time `now`, and judges it. `trusted`: the
    * server made the change itself (from its own records, e.g. a restore): only its shape is
-   * judged; who may ask for it was decided where it was asked for. Throws when the bytes are not an update.
+   * judged; who may ask for it was decided where it was asked for. `read` sees the update's
+   * transaction once it was judged acceptable. Throws when the bytes are not an update.
    */
-  try(update: Uint8Array, role: Role, now: number, trusted = false): StagedUpdate {
-    const result: StagedUpdate = { verdict: null, effective: null, pending: false, transactions: 0 };
-    this.current = { role, now, trusted, result };
+  try(update: Uint8Array, role: Role, now: number, trusted = false, read?: (transaction: Y.Transaction) => void): StagedUpdate {
+    const result: StagedUpdate = { verdict: null, effective: null, stateAfter: null, pending: false, transactions: 0 };
+    this.current = { role, now, trusted, read, result };
     try {
       Y.applyUpdate(this.doc, update);
     } finally {
@@ -72,6 +75,8 @@ export class StagingDoc {
     current.result.transactions++;
     if (current.result.transactions > 1 || current.result.verdict) return;
     current.result.verdict = judgeChange(this.kind, readChangeSet(transaction), current.role, current.now, current.trusted);
+    current.result.stateAfter = transaction.afterState;
+    if (!current.result.verdict) current.read?.(transaction);
   };
 
   private readonly onUpdate = (update: Uint8Array): void => {
