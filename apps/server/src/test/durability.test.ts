@@ -1,6 +1,6 @@
 import { createDb, findDocument, insertCheckpoint, appendUpdates, lastSeq, listCheckpoints, listUpdatesAfter, migrateToLatest, type Database } from '@alliance/db';
 import { createTestDatabase } from '@alliance/db/testing';
-import { addGoal, encodeSyncUpdate, snapshotRoadmap, type Ack, type UpdateResult } from '@alliance/shared';
+import { addGoal, snapshotRoadmap, type Ack, type UpdateResult } from '@alliance/shared';
 import type { Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';

@@ -121,7 +121,7 @@ describe('two server processes on one Postgres and one Redis', { timeout: 120_00
   });
 
   it('shows someone who joins the owner no edit it accepted but has not stored yet, then the edit once it is', async () => {
-    const { therapist, client, id, therapistOnA } = await workspaceAcross();
+    const { client, id, therapistOnA } = await workspaceAcross();
     const { doc: therapistDoc } = await therapistOnA.socket.join(id, 'roadmap');
     // The update log's writes wait behind a lock; the reads a join makes go on.
     let release!: () => void;
