@@ -18,6 +18,9 @@ import type { CreateVersionInput, DocAccess, RoomConnection, RoomRegistry, RoomS
 import { createCollabStore, type CollabStore } from './store.js';
 import { UpdateLog } from './update-log.js';
 
+/** How long a write to the update log runs before the next starts beside it (see UpdateLog). */
+const LOG_WRITE_ALONGSIDE_AFTER_MS = 5;
+
 /** How the rooms behave; the wiring (server.ts) fills it from the environment. */
 export interface RegistrySettings {
   maxMessageBytes: number;
@@ -175,7 +178,10 @@ class Registry implements RoomRegistry {
       retryMaxMs: this.settings.updateLogRetryMaxMs,
       writeTimeoutMs: this.settings.updateLogWriteTimeoutMs,
       // Postgres commits concurrent transactions with one WAL flush; PGlite has one connection.
+      // A quick commit is waited for, though: one write every commit carrying everything that
+      // arrived meanwhile costs less than many small ones racing for the same cores.
       maxConcurrentWrites: this.settings.concurrentWrites ? 4 : 1,
+      concurrentAfterMs: LOG_WRITE_ALONGSIDE_AFTER_MS,
     });
     this.leaseTimer = setInterval(() => void this.renewLeases(), Math.max(50, Math.floor(this.settings.leaseTtlMs / 3)));
     this.leaseTimer.unref();

@@ -44,8 +44,8 @@ class FakeStore {
   };
 }
 
-function createLog(store: FakeStore, maxConcurrentWrites = 1): UpdateLog {
-  return new UpdateLog({ append: store.append, logger: createLogger('silent'), retryInitialMs: 5, retryMaxMs: 20, writeTimeoutMs: 5_000, maxConcurrentWrites });
+function createLog(store: FakeStore, maxConcurrentWrites = 1, concurrentAfterMs = 0): UpdateLog {
+  return new UpdateLog({ append: store.append, logger: createLogger('silent'), retryInitialMs: 5, retryMaxMs: 20, writeTimeoutMs: 5_000, maxConcurrentWrites, concurrentAfterMs });
 }
 
 async function until(check: () => boolean): Promise<void> {
@@ -122,6 +122,42 @@ describe('the update log', () => {
     gates.get('busy:2')!();
     await until(() => busy.writtenUpTo.length === 2);
     expect(busy.writtenUpTo).toEqual([1, 2]);
+    log.close();
+  });
+
+  it('waits for a quick write before starting the next beside it, and lets a slow one hold nobody up for long', async () => {
+    const store = new FakeStore();
+    const started: string[] = [];
+    const gates = new Map<string, () => void>();
+    store.append = async (batches) => {
+      const name = batches.map((batch) => `${batch.documentId}:${batch.updates.map((update) => update.seq).join('+')}`).join(',');
+      started.push(name);
+      await new Promise<void>((resolve) => gates.set(name, resolve));
+      store.writes.push(batches);
+      return { added: batches.reduce((sum, batch) => sum + batch.updates.length, 0), fencedOut: [] };
+    };
+    const log = createLog(store, 4, 200);
+    const [a, b, c] = [new FakeRoom('a'), new FakeRoom('b'), new FakeRoom('c')];
+    log.append(a, a.next());
+    await until(() => started.length === 1);
+    // A quick write: what arrives meanwhile waits for it, then goes in one statement.
+    log.append(b, b.next());
+    log.append(c, c.next());
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(started).toEqual(['a:1']);
+    gates.get('a:1')!();
+    await until(() => started.length === 2);
+    expect(started[1]).toBe('b:1,c:1');
+    // A slow one: after 200 ms the next write starts beside it.
+    const slowSince = performance.now();
+    log.append(a, a.next());
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(started).toHaveLength(2);
+    await until(() => started.length === 3);
+    expect(started[2]).toBe('a:2');
+    expect(performance.now() - slowSince).toBeGreaterThanOrEqual(150);
+    for (const name of ['b:1,c:1', 'a:2']) gates.get(name)!();
+    await until(() => a.writtenUpTo.length === 2 && b.writtenUpTo.length === 1 && c.writtenUpTo.length === 1);
     log.close();
   });
 

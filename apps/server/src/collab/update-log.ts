@@ -35,6 +35,13 @@ export interface UpdateLogOptions {
    * writes in flight, so its seqs become durable in order.
    */
   maxConcurrentWrites?: number;
+  /**
+   * A write starts beside the ones in flight only once the latest of them has taken this long
+   * (default 0: at once). Commits that are quick are then waited for, and the next write carries
+   * everything that arrived meanwhile (fewer, larger statements); one that is slow — a lock, a
+   * checkpoint of the database — holds nobody else up for longer than this.
+   */
+  concurrentAfterMs?: number;
 }
 
 interface Part {
@@ -70,17 +77,22 @@ export class UpdateLog {
   private active = 0;
   private scheduled = false;
   private retryTimer: NodeJS.Timeout | null = null;
+  /** When the latest write in flight started (performance.now()), and the wake-up for the next one. */
+  private lastStartedAt = 0;
+  private concurrencyTimer: NodeJS.Timeout | null = null;
   private closed = false;
   private readonly retryInitialMs: number;
   private readonly maxRows: number;
   private readonly maxBytes: number;
   private readonly maxConcurrent: number;
+  private readonly concurrentAfterMs: number;
 
   constructor(private readonly options: UpdateLogOptions) {
     this.retryInitialMs = options.retryInitialMs ?? 25;
     this.maxRows = options.maxRowsPerWrite ?? 4_000;
     this.maxBytes = options.maxBytesPerWrite ?? 16 * 1024 * 1024;
     this.maxConcurrent = Math.max(1, options.maxConcurrentWrites ?? 1);
+    this.concurrentAfterMs = Math.max(0, options.concurrentAfterMs ?? 0);
   }
 
   /** `target`'s accepted updates not yet written, oldest first. */
@@ -123,6 +135,8 @@ export class UpdateLog {
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
+    if (this.concurrencyTimer) clearTimeout(this.concurrencyTimer);
+    this.concurrencyTimer = null;
   }
 
   private schedule(): void {
@@ -140,9 +154,17 @@ export class UpdateLog {
   private pump(): void {
     if (this.closed) return;
     while (this.active < this.maxConcurrent) {
+      if (this.active > 0 && this.concurrentAfterMs > 0) {
+        const waitMs = this.lastStartedAt + this.concurrentAfterMs - performance.now();
+        if (waitMs > 0) {
+          this.armConcurrency(waitMs);
+          break;
+        }
+      }
       const batch = this.takeBatch(Date.now());
       if (batch.length === 0) break;
       this.active++;
+      this.lastStartedAt = performance.now();
       for (const part of batch) this.inFlight.add(part.target);
       void this.write(batch).finally(() => {
         this.active--;
@@ -151,6 +173,15 @@ export class UpdateLog {
       });
     }
     this.armRetry();
+  }
+
+  /** Wakes up when another write may start beside the ones in flight (see concurrentAfterMs). */
+  private armConcurrency(waitMs: number): void {
+    if (this.concurrencyTimer || this.closed) return;
+    this.concurrencyTimer = setTimeout(() => {
+      this.concurrencyTimer = null;
+      this.pump();
+    }, Math.ceil(waitMs));
   }
 
   /** Wakes up when the earliest room in backoff may be retried. */
