@@ -147,11 +147,11 @@ class Registry implements RoomRegistry {
     this.relay = deps.relay ?? null;
     this.owner = this.relay?.processId ?? randomUUID();
     this.relay?.serve((request, reply) => this.serveForwarded(request, reply));
-    // Redis was away: whatever the owners told meanwhile is in the update log.
     this.relay?.onFollowing((documentIds) => {
       const followed = new Set(documentIds);
       for (const room of this.openRooms()) if (followed.has(room.documentId)) room.followed();
     });
+    // Redis was away: whatever the owners told meanwhile is in the update log.
     this.relay?.onGap(() => {
       for (const room of this.openRooms()) if (room.follows) void room.catchUp();
     });

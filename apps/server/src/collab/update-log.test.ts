@@ -48,6 +48,24 @@ function createLog(store: FakeStore, maxConcurrentWrites = 1, concurrentAfterMs 
   return new UpdateLog({ append: store.append, logger: createLogger('silent'), retryInitialMs: 5, retryMaxMs: 20, writeTimeoutMs: 5_000, maxConcurrentWrites, concurrentAfterMs });
 }
 
+/**
+ * A store whose every write waits until it is let through: `started` names the writes begun
+ * ("doc:seq+seq,doc:seq"), `gates` lets each of them finish.
+ */
+function gatedStore(): { store: FakeStore; started: string[]; gates: Map<string, () => void> } {
+  const store = new FakeStore();
+  const started: string[] = [];
+  const gates = new Map<string, () => void>();
+  store.append = async (batches) => {
+    const name = batches.map((batch) => `${batch.documentId}:${batch.updates.map((update) => update.seq).join('+')}`).join(',');
+    started.push(name);
+    await new Promise<void>((resolve) => gates.set(name, resolve));
+    store.writes.push(batches);
+    return { added: batches.reduce((sum, batch) => sum + batch.updates.length, 0), fencedOut: [] };
+  };
+  return { store, started, gates };
+}
+
 async function until(check: () => boolean): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (!check()) {
@@ -94,16 +112,7 @@ describe('the update log', () => {
   });
 
   it('with concurrent writes, lets another room go ahead but never writes one room twice at once', async () => {
-    const store = new FakeStore();
-    const started: string[] = [];
-    const gates = new Map<string, () => void>();
-    store.append = async (batches) => {
-      const name = batches.map((batch) => `${batch.documentId}:${batch.updates.map((update) => update.seq).join('+')}`).join(',');
-      started.push(name);
-      await new Promise<void>((resolve) => gates.set(name, resolve));
-      store.writes.push(batches);
-      return { added: batches.reduce((sum, batch) => sum + batch.updates.length, 0), fencedOut: [] };
-    };
+    const { store, started, gates } = gatedStore();
     const log = createLog(store, 2);
     const busy = new FakeRoom('busy');
     const other = new FakeRoom('other');
@@ -126,16 +135,7 @@ describe('the update log', () => {
   });
 
   it('waits for a quick write before starting the next beside it, and lets a slow one hold nobody up for long', async () => {
-    const store = new FakeStore();
-    const started: string[] = [];
-    const gates = new Map<string, () => void>();
-    store.append = async (batches) => {
-      const name = batches.map((batch) => `${batch.documentId}:${batch.updates.map((update) => update.seq).join('+')}`).join(',');
-      started.push(name);
-      await new Promise<void>((resolve) => gates.set(name, resolve));
-      store.writes.push(batches);
-      return { added: batches.reduce((sum, batch) => sum + batch.updates.length, 0), fencedOut: [] };
-    };
+    const { store, started, gates } = gatedStore();
     const log = createLog(store, 4, 200);
     const [a, b, c] = [new FakeRoom('a'), new FakeRoom('b'), new FakeRoom('c')];
     log.append(a, a.next());
