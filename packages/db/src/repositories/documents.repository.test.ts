@@ -88,6 +88,41 @@ describe.each(testBackends())('the fenced update log on %s', (kind) => {
     await releaseLease(handle.db, roadmap, 'process-a', tokenA);
     await releaseLease(handle.db, feedback, 'process-b', tokenB);
   });
+
+  it('renews leases while group commits of the same documents run, without deadlocking', async () => {
+    // Renewal updates the lease rows a group commit locks for share. With many leases Postgres
+    // renews them in table order, while a small group commit looks its few rows up in the order
+    // it names them: unless both take the rows in one order, they can wait for each other.
+    const workspaces = [];
+    for (let index = 0; index < 60; index++) {
+      workspaces.push(await createWorkspace(handle.db, { title: `W${index}`, therapistId: userId, docs: [{ name: 'roadmap', initialUpdate: null }, { name: 'feedback', initialUpdate: null }] }));
+    }
+    const ids = (await handle.db.selectFrom('documents').select('id').where('workspace_id', 'in', workspaces.map((w) => w.id)).execute()).map((row) => row.id);
+    const leases = await Promise.all(ids.map(async (documentId) => ({ documentId, token: (await acquireLease(handle.db, documentId, 'process-a', 60_000))! })));
+    const shuffled = <T>(items: T[]) => items.map((item) => ({ item, key: Math.random() })).sort((a, b) => a.key - b.key).map(({ item }) => item);
+    const seqs = new Map(ids.map((id) => [id, 0]));
+    const rounds = 30;
+    const writers = 6;
+    for (let round = 0; round < rounds; round++) {
+      const appends = Array.from({ length: writers }, (_, writer) =>
+        appendFencedUpdates(
+          handle.db,
+          // Each writer names its own documents (one writer per document, as in a process).
+          shuffled(leases.filter((_, index) => index % writers === writer)).map((lease) => {
+            const seq = seqs.get(lease.documentId)! + 1;
+            seqs.set(lease.documentId, seq);
+            return { documentId: lease.documentId, lease: { owner: 'process-a', token: lease.token }, updates: [{ seq, update: new Uint8Array([writer]), userId }], claims: [] };
+          }),
+        ),
+      );
+      const renewals = Array.from({ length: 2 }, () => renewLeases(handle.db, 'process-a', shuffled(leases), 60_000));
+      const [written, renewed] = await Promise.all([Promise.all(appends), Promise.all(renewals)]);
+      expect(written.map((result) => result.fencedOut.length)).toEqual(Array(writers).fill(0));
+      for (const kept of renewed) expect(kept.size).toBe(ids.length);
+    }
+    expect(await listUpdatesAfter(handle.db, ids[0]!, 0)).toHaveLength(rounds);
+    for (const lease of leases) await releaseLease(handle.db, lease.documentId, 'process-a', lease.token);
+  });
 });
 
 describe.each(testBackends())('checkpoints and versions on %s', (kind) => {

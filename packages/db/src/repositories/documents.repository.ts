@@ -260,8 +260,9 @@ export interface FencedAppendResult {
 /**
  * Appends the updates (and client-id claims) of several documents in one statement — group
  * commit — but only for documents whose lease the writer still holds. The lease rows are locked
- * for share while the statement runs, so a process taking a document over waits for the write
- * to commit and then loads it with these rows; a write after a takeover adds nothing.
+ * for share while the statement runs (in document order, like every statement that locks several),
+ * so a process taking a document over waits for the write to commit and then loads it with these
+ * rows; a write after a takeover adds nothing.
  *
  * A (document, seq) already stored is skipped: a write whose commit was never acknowledged
  * (connection lost mid-flight) is retried with the same rows. Under a held lease nobody else can
@@ -300,6 +301,7 @@ export async function appendFencedUpdates(db: Db, batches: FencedBatch[]): Promi
       select l.document_id from doc_leases l
       join (values ${sql.join(leases)}) as f(document_id, owner, token)
         on l.document_id = f.document_id and l.owner = f.owner and l.token = f.token
+      order by l.document_id
       for share of l
     )${claimStep}${rowStep}
     select (select count(*) from added) as added, (select string_agg(document_id::text, ',') from fence) as fenced
@@ -377,10 +379,19 @@ export async function followedDocuments(db: Db, documentIds: string[]): Promise<
 export async function renewLeases(db: Db, owner: string, leases: { documentId: string; token: number }[], ttlMs: number): Promise<Set<string>> {
   if (leases.length === 0) return new Set();
   const held = leases.map((lease) => sql`(${lease.documentId}::uuid, ${lease.token}::bigint)`);
+  // Locked in document order first, as a group commit locks them (`appendFencedUpdates`): taken
+  // in whatever order the plan visits them, the two could each hold a row the other waits for.
   const result = await sql<{ document_id: string }>`
+    with renewing as (
+      select l.document_id from doc_leases l
+      join (values ${sql.join(held)}) as h(document_id, token) on l.document_id = h.document_id and l.token = h.token
+      where l.owner = ${owner}
+      order by l.document_id
+      for update of l
+    )
     update doc_leases l set expires_at = now() + ${ttlMs} * interval '1 millisecond'
-    from (values ${sql.join(held)}) as h(document_id, token)
-    where l.document_id = h.document_id and l.token = h.token and l.owner = ${owner}
+    from renewing r
+    where l.document_id = r.document_id
     returning l.document_id
   `.execute(db);
   return new Set(result.rows.map((row) => row.document_id));
