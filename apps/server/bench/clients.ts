@@ -220,3 +220,24 @@ export class YWebsocketDoc implements DocLink {
     this.socket.terminate();
   }
 }
+
+/** Where one bench client connects: all a worker thread needs to open it. */
+export type LinkSpec =
+  | { transport: 'socketio'; url: string; cookie: string; workspaceId: string }
+  | { transport: 'y-websocket'; url: string; cookie: string | null };
+
+/** Opens one client on a connection of its own; `close` ends the connection. */
+export async function openLink(spec: LinkSpec): Promise<{ link: DocLink; close(): void }> {
+  if (spec.transport === 'y-websocket') {
+    const link = await YWebsocketDoc.connect(spec.url, spec.cookie);
+    return { link, close: () => link.close() };
+  }
+  const session = await SocketIoSession.connect(spec.url, spec.cookie);
+  try {
+    const link = await session.join(spec.workspaceId);
+    return { link, close: () => session.close() };
+  } catch (error) {
+    session.close();
+    throw error;
+  }
+}

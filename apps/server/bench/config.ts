@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 const bool = z
@@ -58,6 +59,8 @@ const benchEnvSchema = z.object({
   BENCH_YWS: bool,
   /** Concurrent HTTP requests / joins while setting up. */
   BENCH_SETUP_CONCURRENCY: count,
+  /** Worker threads the load generator runs its clients in. */
+  BENCH_LOAD_WORKERS: count,
   /** Hard limit on the whole run; the bench aborts and cleans up after it. */
   BENCH_TIMEOUT_S: positive,
   /** Which phases to run (default: all). */
@@ -95,10 +98,26 @@ export interface BenchConfig {
   reference: boolean;
   yws: boolean;
   setupConcurrency: number;
+  /** Worker threads the load generator's clients run in, when set (else `loadWorkersFor`). */
+  loadWorkers: number | null;
   timeoutS: number;
   phases: ReadonlySet<Phase>;
   profileDir: string | undefined;
   verbose: boolean;
+}
+
+/** Updates per second one load-generator thread sends and receives with room to spare. */
+const UPDATES_PER_LOAD_WORKER = 2_500;
+
+/**
+ * Threads for a load of `updatesPerS`: one per 2,500 updates/s, at most one per core. One
+ * thread is saturated at about 3,500 updates/s (1,000 rooms on our server: 75 % of a core and
+ * loop delays of 750 ms), and on a small machine every further thread takes CPU from the
+ * servers it measures (200 rooms on 2 cores: propagation p99 of both servers 1.5–2× higher
+ * with two threads than with one).
+ */
+export function loadWorkersFor(config: BenchConfig, updatesPerS: number): number {
+  return config.loadWorkers ?? Math.max(1, Math.min(availableParallelism(), Math.ceil(updatesPerS / UPDATES_PER_LOAD_WORKER)));
 }
 
 /** Reads the BENCH_* variables (the bench's only reader of process.env). */
@@ -133,6 +152,7 @@ export function loadBenchConfig(source: NodeJS.ProcessEnv = process.env): BenchC
     reference: env.BENCH_REFERENCE ?? true,
     yws: env.BENCH_YWS ?? false,
     setupConcurrency: env.BENCH_SETUP_CONCURRENCY ?? 32,
+    loadWorkers: env.BENCH_LOAD_WORKERS ? env.BENCH_LOAD_WORKERS : null,
     timeoutS: env.BENCH_TIMEOUT_S ?? 900,
     phases: new Set(env.BENCH_PHASES ?? PHASES),
     profileDir: env.BENCH_PROFILE_DIR,

@@ -1,9 +1,8 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { addGoal, getGoals, seedRoadmap } from '@alliance/shared';
 import * as Y from 'yjs';
 import { REMOTE, type DocLink } from './clients.js';
-import { machineLoadBetween, sampleMachine, serverCpuPct, type MachineLoad } from './machine.js';
-import { fetchMetrics, resetMetrics, type ServerMetrics } from './metrics-probe.js';
+import type { MachineLoad } from './machine.js';
+import type { ServerMetrics } from './metrics-probe.js';
 import { Samples, round, type LatencySummary } from './stats.js';
 
 interface PendingEdit {
@@ -42,8 +41,8 @@ class EditQueue {
 
 /** What one load phase records; a send counts when it falls inside the measured window. */
 export class PhaseRecorder {
-  readonly propagation = new Samples();
-  readonly ack = new Samples();
+  propagation = new Samples();
+  ack = new Samples();
   readonly ackErrors = new Map<string, number>();
   measuring = false;
   sent = 0;
@@ -51,6 +50,44 @@ export class PhaseRecorder {
   pendingAcks = 0;
   /** Measured edits not delivered when the last window's drain ended. */
   undelivered = 0;
+
+  /** Everything recorded so far, as a worker thread sends it. */
+  state(): RecorderState {
+    return {
+      sent: this.sent,
+      acked: this.acked,
+      pendingAcks: this.pendingAcks,
+      undelivered: this.undelivered,
+      ackErrors: Object.fromEntries(this.ackErrors),
+      propagation: this.propagation.toArray(),
+      ack: this.ack.toArray(),
+    };
+  }
+
+  /** One recorder holding what several (one per worker) recorded. */
+  static merge(states: RecorderState[]): PhaseRecorder {
+    const merged = new PhaseRecorder();
+    for (const state of states) {
+      merged.sent += state.sent;
+      merged.acked += state.acked;
+      merged.pendingAcks += state.pendingAcks;
+      merged.undelivered += state.undelivered;
+      for (const [code, n] of Object.entries(state.ackErrors)) merged.ackErrors.set(code, (merged.ackErrors.get(code) ?? 0) + n);
+    }
+    merged.propagation = Samples.of(states.map((state) => state.propagation));
+    merged.ack = Samples.of(states.map((state) => state.ack));
+    return merged;
+  }
+}
+
+export interface RecorderState {
+  sent: number;
+  acked: number;
+  pendingAcks: number;
+  undelivered: number;
+  ackErrors: Record<string, number>;
+  propagation: Float64Array;
+  ack: Float64Array;
 }
 
 /** Where an edit goes in the roadmap: the first goal's title (bounded so it stays valid). */
@@ -181,7 +218,6 @@ export async function ensureGoal(room: Room): Promise<void> {
 export const DRAIN_MS = 10_000;
 
 export interface SliceOptions {
-  rooms: Room[];
   /** Updates per second per client. */
   ratePerClient: number;
   warmupS: number;
@@ -229,79 +265,15 @@ export interface LoadResult {
   /** Server CPU time per update sent (µs): contention distorts it less than latency. */
   serverCpuUsPerUpdate: number | null;
   machine: MachineLoad;
-  /** This process's own event-loop delay: when it is high, the load generator is the bottleneck. */
+  /** The load generator's threads' event-loop delay: when it is high, the generator is the bottleneck. */
   loadGeneratorDelayMs: { max: number; p99: number };
+  /** Threads the load generator ran the clients in. */
+  loadWorkers: number;
   /**
    * Database commits per second in the windows (Postgres statistics, which backends publish
    * about once a second under load: ±1 s of commits per window).
    */
   dbCommitsPerS: number | null;
-}
-
-/**
- * One window of open-loop load: every client edits at a fixed rate, whether or not earlier
- * edits were delivered or confirmed (a person typing does not wait for the network). Latency
- * samples and counts go to `recorder`, so several windows add up.
- */
-export async function runSlice(options: SliceOptions, recorder: PhaseRecorder): Promise<SliceStats> {
-  const clients = options.rooms.flatMap((room) => [room.a, room.b]);
-  const periodMs = 1000 / options.ratePerClient;
-  const timers: NodeJS.Timeout[] = [];
-  const failures: unknown[] = [];
-  const tick = (client: LoadClient) => () => {
-    try {
-      client.edit();
-    } catch (error) {
-      failures.push(error);
-    }
-  };
-  // Spread the clients' phases evenly over one period so the load is smooth, not bursty.
-  clients.forEach((client, index) => {
-    const start = setTimeout(() => timers.push(setInterval(tick(client), periodMs)), (index / clients.length) * periodMs);
-    timers.push(start);
-  });
-
-  const ownDelay = monitorEventLoopDelay({ resolution: 10 });
-  try {
-    await sleep(options.warmupS * 1000);
-    if (options.metricsUrl) await resetMetrics(options.metricsUrl);
-    const serverStart = options.metricsUrl ? await fetchMetrics(options.metricsUrl) : null;
-    const commitsStart = options.dbCommits ? await options.dbCommits() : null;
-    const machineStart = sampleMachine();
-    ownDelay.enable();
-    const windowStart = performance.now();
-    recorder.measuring = true;
-    await sleep(options.durationS * 1000);
-    recorder.measuring = false;
-    const windowS = (performance.now() - windowStart) / 1000;
-    const machine = machineLoadBetween(machineStart, sampleMachine());
-    ownDelay.disable();
-    // Read while the load still runs, like the first reading, so publication lag is alike.
-    const commitsEnd = options.dbCommits ? await options.dbCommits() : null;
-    const server = options.metricsUrl ? await fetchMetrics(options.metricsUrl) : null;
-    for (const timer of timers) clearInterval(timer);
-    if (failures.length > 0) throw failures[0];
-
-    const confirms = clients[0]?.link.confirms ?? false;
-    const drainDeadline = performance.now() + (options.drainMs ?? DRAIN_MS);
-    while (performance.now() < drainDeadline) {
-      const undelivered = clients.reduce((sum, client) => sum + client.undelivered(), 0);
-      if (undelivered === 0 && (!confirms || recorder.pendingAcks === 0)) break;
-      await sleep(50);
-    }
-    recorder.undelivered = clients.reduce((sum, client) => sum + client.undelivered(), 0);
-    return {
-      windowS,
-      server,
-      serverCpuPct: server && serverStart ? serverCpuPct(serverStart, server, windowS * 1000) : null,
-      machine,
-      loadGeneratorDelayMs: { max: round(Math.max(0, ownDelay.max / 1e6 - 10), 1), p99: round(Math.max(0, ownDelay.percentile(99) / 1e6 - 10), 1) },
-      dbCommitsPerS: commitsStart !== null && commitsEnd !== null ? round((commitsEnd - commitsStart) / windowS, 1) : null,
-    };
-  } finally {
-    for (const timer of timers) clearInterval(timer);
-    ownDelay.disable();
-  }
 }
 
 const weighted = (slices: SliceStats[], value: (slice: SliceStats) => number | null): number | null => {
@@ -317,7 +289,7 @@ const weighted = (slices: SliceStats[], value: (slice: SliceStats) => number | n
 };
 
 /** The figures of one load over all its windows. */
-export function summarizeLoad(label: string, rooms: Room[], confirms: boolean, recorder: PhaseRecorder, slices: SliceStats[]): LoadResult {
+export function summarizeLoad(label: string, rooms: number, loadWorkers: number, confirms: boolean, recorder: PhaseRecorder, slices: SliceStats[]): LoadResult {
   const windowS = slices.reduce((sum, slice) => sum + slice.windowS, 0);
   const serverCpuPct = weighted(slices, (slice) => slice.serverCpuPct);
   const last = slices[slices.length - 1];
@@ -326,8 +298,8 @@ export function summarizeLoad(label: string, rooms: Room[], confirms: boolean, r
     : null;
   return {
     label,
-    rooms: rooms.length,
-    clients: rooms.length * 2,
+    rooms,
+    clients: rooms * 2,
     durationS: round(windowS, 1),
     slices: slices.length,
     sentPerS: round(recorder.sent / windowS, 1),
@@ -349,6 +321,7 @@ export function summarizeLoad(label: string, rooms: Room[], confirms: boolean, r
       max: Math.max(...slices.map((slice) => slice.loadGeneratorDelayMs.max)),
       p99: Math.max(...slices.map((slice) => slice.loadGeneratorDelayMs.p99)),
     },
+    loadWorkers,
     dbCommitsPerS: weighted(slices, (slice) => slice.dbCommitsPerS),
   };
 }

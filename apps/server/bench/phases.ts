@@ -1,9 +1,10 @@
 import { addGoal, addStep, getGoals, goalList, setStepDone, type DocKey } from '@alliance/shared';
 import * as Y from 'yjs';
 import { mapConcurrent, type ApiClient, type BenchWorkspace } from './api-client.js';
-import { REMOTE, SocketIoSession, YWebsocketDoc, type DocLink } from './clients.js';
-import type { BenchConfig } from './config.js';
-import { LoadClient, PhaseRecorder, ensureGoal, pairUp, runSlice, sleep, summarizeLoad, type LoadResult, type Room, type SliceStats } from './load.js';
+import { REMOTE, SocketIoSession, type DocLink, type LinkSpec } from './clients.js';
+import { loadWorkersFor, type BenchConfig } from './config.js';
+import { sleep, type LoadResult, type SliceStats } from './load.js';
+import { LoadGroup } from './load-pool.js';
 import { collectGarbage, fetchMetrics, resetMetrics, waitForRoomsClosed } from './metrics-probe.js';
 import type { BenchDatabase, ChildServer } from './processes.js';
 import { median, round } from './stats.js';
@@ -27,53 +28,19 @@ export interface BenchContext {
 
 export type Target = 'ours-socketio' | 'ours-yws' | 'reference';
 
-export interface ConnectedRooms {
-  rooms: Room[];
-  recorder: { current: PhaseRecorder };
-  connectMs: number;
-  close(): Promise<void>;
-}
-
 const wsUrl = (httpUrl: string) => httpUrl.replace(/^http/, 'ws');
 
-/** Opens R rooms with two clients each on the given server and makes sure each has a goal. */
-export async function connectRooms(ctx: BenchContext, target: Target, count: number): Promise<ConnectedRooms> {
+/** Opens R rooms with two clients each on the given server, in the load generator's threads. */
+export function connectRooms(ctx: BenchContext, target: Target, count: number, ratePerClient: number): Promise<LoadGroup> {
   if (count > ctx.workspaces.length) throw new Error(`only ${ctx.workspaces.length} workspaces were created`);
-  const recorder = { current: new PhaseRecorder() };
-  const sessions: SocketIoSession[] = [];
-  const links: DocLink[] = [];
-  const started = performance.now();
-  const open = async (index: number, cookie: string): Promise<DocLink> => {
+  const link = (index: number, cookie: string): LinkSpec => {
     const workspaceId = ctx.workspaces[index]!.id;
-    if (target === 'ours-socketio') {
-      const session = await SocketIoSession.connect(ctx.ours.url, cookie);
-      sessions.push(session);
-      const link = await session.join(workspaceId);
-      links.push(link);
-      return link;
-    }
-    const url = target === 'reference' ? `${wsUrl(ctx.reference!.url)}/bench-room-${index}` : `${wsUrl(ctx.ours.url)}/yjs/${workspaceId}/roadmap`;
-    const link = await YWebsocketDoc.connect(url, target === 'reference' ? null : cookie);
-    links.push(link);
-    return link;
+    if (target === 'ours-socketio') return { transport: 'socketio', url: ctx.ours.url, cookie, workspaceId };
+    if (target === 'reference') return { transport: 'y-websocket', url: `${wsUrl(ctx.reference!.url)}/bench-room-${index}`, cookie: null };
+    return { transport: 'y-websocket', url: `${wsUrl(ctx.ours.url)}/yjs/${workspaceId}/roadmap`, cookie };
   };
-  const close = async () => {
-    for (const link of links) link.close();
-    for (const session of sessions) session.close();
-  };
-  try {
-    const rooms = await mapConcurrent(count, ctx.config.setupConcurrency, async (index) => {
-      const a = new LoadClient(await open(index, ctx.therapist.cookie), () => recorder.current);
-      const b = new LoadClient(await open(index, ctx.client.cookie), () => recorder.current);
-      const room = pairUp(a, b);
-      await ensureGoal(room);
-      return room;
-    });
-    return { rooms, recorder, connectMs: round(performance.now() - started, 0), close };
-  } catch (error) {
-    await close();
-    throw error;
-  }
+  const rooms = Array.from({ length: count }, (_, index) => ({ a: link(index, ctx.therapist.cookie), b: link(index, ctx.client.cookie) }));
+  return LoadGroup.open(rooms, { workers: loadWorkersFor(ctx.config, count * 2 * ratePerClient), setupConcurrency: ctx.config.setupConcurrency });
 }
 
 /** Our server's database commits so far (Postgres only; PGlite lives inside the server). */
@@ -105,7 +72,7 @@ export type PropagationRun = LoadResult & {
 
 interface Contender {
   target: Target;
-  connected: ConnectedRooms;
+  connected: LoadGroup;
   slices: SliceStats[];
   connectStallMs: number | null;
   perRoomWithClientsKB: PropagationRun['perRoomWithClientsKB'];
@@ -125,7 +92,7 @@ export async function propagationPhase(ctx: BenchContext, targets: Target[], cou
       if (measureMemory) await collectGarbage(ctx.ours.url);
       const idle = measureMemory ? await fetchMetrics(ctx.ours.url) : null;
       if (metricsUrl) await resetMetrics(metricsUrl);
-      const connected = await connectRooms(ctx, target, count);
+      const connected = await connectRooms(ctx, target, count, ctx.config.ratePerClient);
       const contender: Contender = { target, connected, slices: [], connectStallMs: null, perRoomWithClientsKB: null };
       contenders.push(contender);
       contender.connectStallMs = metricsUrl ? (await fetchMetrics(metricsUrl)).eventLoopDelayMs.max : null;
@@ -143,24 +110,20 @@ export async function propagationPhase(ctx: BenchContext, targets: Target[], cou
     for (let slice = 0; slice < slices; slice++) {
       const order = slice % 2 === 0 ? contenders : [...contenders].reverse();
       for (const contender of order) {
-        const stats = await runSlice(
-          {
-            rooms: contender.connected.rooms,
-            ratePerClient,
-            warmupS,
-            durationS: durationS / slices,
-            metricsUrl: metricsUrlOf(ctx, contender.target),
-            dbCommits: dbCommitsOf(ctx, contender.target),
-          },
-          contender.connected.recorder.current,
-        );
+        const stats = await contender.connected.runSlice({
+          ratePerClient,
+          warmupS,
+          durationS: durationS / slices,
+          metricsUrl: metricsUrlOf(ctx, contender.target),
+          dbCommits: dbCommitsOf(ctx, contender.target),
+        });
         contender.slices.push(stats);
       }
     }
     const runs = new Map<Target, PropagationRun>();
     for (const contender of contenders) {
-      const { rooms, recorder, connectMs } = contender.connected;
-      const result = summarizeLoad(`${contender.target} R=${count}`, rooms, contender.target === 'ours-socketio', recorder.current, contender.slices);
+      const { connectMs } = contender.connected;
+      const result = contender.connected.summarize(`${contender.target} R=${count}`, contender.slices);
       if (contender.target !== 'reference' && result.server) ctx.stalls[`propagation R=${count} (${contender.target})`] = result.server.eventLoopDelayMs.max;
       runs.set(contender.target, { ...result, connectMs, connectStallMs: contender.connectStallMs, perRoomWithClientsKB: contender.perRoomWithClientsKB });
     }
@@ -174,13 +137,10 @@ export async function propagationPhase(ctx: BenchContext, targets: Target[], cou
 /** Durable confirmation: client-side send → ack of our server at a fixed total rate. */
 export async function confirmationPhase(ctx: BenchContext): Promise<LoadResult> {
   const { ackRooms, ackRate, warmupS, ackDurationS } = ctx.config;
-  const connected = await connectRooms(ctx, 'ours-socketio', ackRooms);
+  const connected = await connectRooms(ctx, 'ours-socketio', ackRooms, ackRate / (2 * ackRooms));
   try {
-    const stats = await runSlice(
-      { rooms: connected.rooms, ratePerClient: ackRate / (2 * ackRooms), warmupS, durationS: ackDurationS, metricsUrl: ctx.ours.url, dbCommits: dbCommitsOf(ctx, 'ours-socketio') },
-      connected.recorder.current,
-    );
-    const result = summarizeLoad(`confirmation ${ackRate}/s`, connected.rooms, true, connected.recorder.current, [stats]);
+    const stats = await connected.runSlice({ ratePerClient: ackRate / (2 * ackRooms), warmupS, durationS: ackDurationS, metricsUrl: ctx.ours.url, dbCommits: dbCommitsOf(ctx, 'ours-socketio') });
+    const result = connected.summarize(`confirmation ${ackRate}/s`, [stats]);
     if (result.server) ctx.stalls[`confirmation ${ackRate}/s`] = result.server.eventLoopDelayMs.max;
     return result;
   } finally {

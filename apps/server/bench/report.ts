@@ -183,19 +183,20 @@ export function formatReport(results: BenchResults): string {
           fmt(run.server?.eventLoopDelayMs.max ?? null, 1),
           fmt(run.serverCpuPct, 0),
           fmt(run.serverCpuUsPerUpdate, 0),
+          String(run.loadWorkers),
           fmt(run.machine.loadGeneratorCpuPct, 0),
           fmt(run.loadGeneratorDelayMs.max, 1),
           fmt(run.machine.machineBusyPct, 0),
           fmt(run.machine.cpuPressurePct, 0),
         ]);
       }
-      if (row.p99Ratio !== null) rows.push(['', '  p99 ours / reference', '', '', `${fmt(row.p99Ratio)}×`, '', '', '', '', '', '', '', '', '', '']);
+      if (row.p99Ratio !== null) rows.push(['', '  p99 ours / reference', '', '', `${fmt(row.p99Ratio)}×`, '', '', '', '', '', '', '', '', '', '', '']);
     }
     out.push(
       table(
-        ['rooms', 'server', 'sent/s', 'p50 ms', 'p99 ms', 'max ms', 'missing', 'ack p99', 'srv stall', 'srv CPU', 'µs/upd', 'gen CPU', 'gen stall', 'busy %', 'waiting %'],
+        ['rooms', 'server', 'sent/s', 'p50 ms', 'p99 ms', 'max ms', 'missing', 'ack p99', 'srv stall', 'srv CPU', 'µs/upd', 'gen thr', 'gen CPU', 'gen stall', 'busy %', 'waiting %'],
         rows,
-        ['r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+        ['r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
       ),
     );
     const calibration = results.propagation.find((row) => row.rooms === 200)?.reference;
@@ -208,7 +209,8 @@ export function formatReport(results: BenchResults): string {
       );
     }
     out.push('  stall: max event-loop delay (ms); µs/upd: server CPU time per update (less sensitive to other programs than latency);');
-    out.push(`  missing: updates the other client had not seen ${DRAIN_S} s after the load stopped; gen: this load generator;`);
+    out.push(`  missing: updates the other client had not seen ${DRAIN_S} s after the load stopped; gen: this load generator`);
+    out.push('  (thr: its worker threads, stall: their max event-loop delay — when high, the generator is the bottleneck);');
     out.push('  busy: both cores, all processes; waiting: time some runnable');
     out.push('  task waited for a CPU (PSI) — high values mean other programs distort the figures');
   }
@@ -218,7 +220,7 @@ export function formatReport(results: BenchResults): string {
     out.push('', `Durable confirmation: client send → ack (${confirmation.rooms} rooms, ${confirmation.clients} clients)`);
     out.push(
       table(
-        ['target rate', 'confirmed/s', 'p50 ms', 'p99 ms', 'max ms', 'unconfirmed', 'refused', 'updates/commit', 'propagation p99', 'srv stall', 'srv CPU', 'µs/upd', 'gen CPU', 'busy %', 'waiting %'],
+        ['target rate', 'confirmed/s', 'p50 ms', 'p99 ms', 'max ms', 'unconfirmed', 'refused', 'updates/commit', 'propagation p99', 'srv stall', 'srv CPU', 'µs/upd', 'gen CPU', 'gen stall', 'busy %', 'waiting %'],
         [
           [
             `${results.config.ackRate}/s`,
@@ -234,11 +236,12 @@ export function formatReport(results: BenchResults): string {
             fmt(confirmation.serverCpuPct, 0),
             fmt(confirmation.serverCpuUsPerUpdate, 0),
             fmt(confirmation.machine.loadGeneratorCpuPct, 0),
+            fmt(confirmation.loadGeneratorDelayMs.max, 1),
             fmt(confirmation.machine.machineBusyPct, 0),
             fmt(confirmation.machine.cpuPressurePct, 0),
           ],
         ],
-        ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+        ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
       ),
     );
     const serverSide = confirmation.server?.confirmationMs;
@@ -260,20 +263,39 @@ export function formatReport(results: BenchResults): string {
     out.push('', `Several processes (one Postgres, one Redis): ${scaleOut.rooms} rooms, ${results.config.ratePerClient} updates/s per client`);
     out.push(
       table(
-        ['members', 'sent/s', 'p50 ms', 'p99 ms', 'max ms', 'missing', 'ack p99'],
-        scaleOut.latency.map(({ label, run }) => [label, fmt(run.sentPerS, 0), fmt(run.propagationMs.p50), fmt(run.propagationMs.p99), fmt(run.propagationMs.max), String(run.undelivered), run.ackMs ? fmt(run.ackMs.p99) : '—']),
-        ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
+        ['members', 'sent/s', 'p50 ms', 'p99 ms', 'max ms', 'missing', 'ack p99', 'gen stall'],
+        scaleOut.latency.map(({ label, run }) => [
+          label,
+          fmt(run.sentPerS, 0),
+          fmt(run.propagationMs.p50),
+          fmt(run.propagationMs.p99),
+          fmt(run.propagationMs.max),
+          String(run.undelivered),
+          run.ackMs ? fmt(run.ackMs.p99) : '—',
+          fmt(run.loadGeneratorDelayMs.max, 1),
+        ]),
+        ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
       ),
     );
     out.push(`  throughput at equal p99 (highest load with propagation p99 ≤ ${scaleOut.p99BoundMs} ms and nothing missing; each room's members on different processes):`);
     const rows: string[][] = [];
     for (const entry of scaleOut.throughput) {
       for (const step of entry.steps) {
-        rows.push([String(entry.processes), `${step.ratePerClient}/s`, fmt(step.run.sentPerS, 0), fmt(step.run.propagationMs.p50), fmt(step.run.propagationMs.p99), String(step.run.undelivered), fmt(step.run.machine.machineBusyPct, 0)]);
+        rows.push([
+          String(entry.processes),
+          `${step.ratePerClient}/s`,
+          fmt(step.run.sentPerS, 0),
+          fmt(step.run.propagationMs.p50),
+          fmt(step.run.propagationMs.p99),
+          String(step.run.undelivered),
+          String(step.run.loadWorkers),
+          fmt(step.run.loadGeneratorDelayMs.max, 1),
+          fmt(step.run.machine.machineBusyPct, 0),
+        ]);
       }
-      rows.push(['', `  best: ${entry.bestSentPerS === null ? 'none within the bound' : `${fmt(entry.bestSentPerS, 0)} updates/s`}`, '', '', '', '', '']);
+      rows.push(['', `  best: ${entry.bestSentPerS === null ? 'none within the bound' : `${fmt(entry.bestSentPerS, 0)} updates/s`}`, '', '', '', '', '', '', '']);
     }
-    out.push(table(['processes', 'rate/client', 'sent/s', 'p50 ms', 'p99 ms', 'missing', 'busy %'], rows, ['r', 'l', 'r', 'r', 'r', 'r', 'r']));
+    out.push(table(['processes', 'rate/client', 'sent/s', 'p50 ms', 'p99 ms', 'missing', 'gen thr', 'gen stall', 'busy %'], rows, ['r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r']));
     out.push(`  on ${results.cpus} CPUs every process, Postgres, Redis and this load generator share the same cores: more processes add hops, not cores`);
   }
 

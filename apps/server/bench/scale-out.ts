@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import { createWorkspaces, mapConcurrent } from './api-client.js';
-import { SocketIoSession } from './clients.js';
-import type { BenchConfig } from './config.js';
-import { ensureGoal, LoadClient, pairUp, PhaseRecorder, runSlice, summarizeLoad, type LoadResult, type Room } from './load.js';
+import { createWorkspaces } from './api-client.js';
+import { loadWorkersFor, type BenchConfig } from './config.js';
+import type { LoadResult } from './load.js';
+import { LoadGroup } from './load-pool.js';
 import { waitForRoomsClosed } from './metrics-probe.js';
 import { createBenchDatabase, spawnServer, type ChildServer } from './processes.js';
 
@@ -53,42 +53,24 @@ export async function scaleOutPhase(config: BenchConfig, serverEnv: Record<strin
     const people = await createWorkspaces(single.url, rooms, config.setupConcurrency);
 
     /** Opens every room with its therapist on `placeA(index)` and its client on `placeB(index)`. */
-    const open = async (placeA: (index: number) => ChildServer, placeB: (index: number) => ChildServer) => {
-      const recorder = { current: new PhaseRecorder() };
-      const sessions: SocketIoSession[] = [];
-      const join = async (server: ChildServer, cookie: string, workspaceId: string) => {
-        const session = await SocketIoSession.connect(server.url, cookie);
-        sessions.push(session);
-        return session.join(workspaceId);
-      };
-      const close = async (used: ChildServer[]) => {
-        for (const session of sessions) session.close();
-        for (const server of used) await waitForRoomsClosed(server.url);
-      };
-      try {
-        const opened: Room[] = await mapConcurrent(rooms, config.setupConcurrency, async (index) => {
-          const workspaceId = people.workspaces[index]!.id;
+    const open = (placeA: (index: number) => ChildServer, placeB: (index: number) => ChildServer, ratePerClient: number) =>
+      LoadGroup.open(
+        people.workspaces.slice(0, rooms).map(({ id: workspaceId }, index) => ({
           // The therapist joins first: their process owns the document.
-          const a = new LoadClient(await join(placeA(index), people.therapist.cookie, workspaceId), () => recorder.current);
-          const b = new LoadClient(await join(placeB(index), people.client.cookie, workspaceId), () => recorder.current);
-          const room = pairUp(a, b);
-          await ensureGoal(room);
-          return room;
-        });
-        return { rooms: opened, recorder, close };
-      } catch (error) {
-        for (const session of sessions) session.close();
-        throw error;
-      }
-    };
+          a: { transport: 'socketio', url: placeA(index).url, cookie: people.therapist.cookie, workspaceId },
+          b: { transport: 'socketio', url: placeB(index).url, cookie: people.client.cookie, workspaceId },
+        })),
+        { workers: loadWorkersFor(config, rooms * 2 * ratePerClient), setupConcurrency: config.setupConcurrency },
+      );
 
     const measure = async (label: string, used: ChildServer[], placeA: (index: number) => ChildServer, placeB: (index: number) => ChildServer, ratePerClient: number, durationS: number) => {
-      const opened = await open(placeA, placeB);
+      const group = await open(placeA, placeB, ratePerClient);
       try {
-        const stats = await runSlice({ rooms: opened.rooms, ratePerClient, warmupS: config.warmupS, durationS, metricsUrl: used[0]!.url }, opened.recorder.current);
-        return summarizeLoad(label, opened.rooms, true, opened.recorder.current, [stats]);
+        const stats = await group.runSlice({ ratePerClient, warmupS: config.warmupS, durationS, metricsUrl: used[0]!.url });
+        return group.summarize(label, [stats]);
       } finally {
-        await opened.close(used);
+        await group.close();
+        for (const server of used) await waitForRoomsClosed(server.url);
       }
     };
 

@@ -18,6 +18,24 @@ export class Samples {
     return this.size;
   }
 
+  /** A copy of the values (to send to another thread). */
+  toArray(): Float64Array {
+    return this.values.slice(0, this.size);
+  }
+
+  /** Every value of the given arrays. */
+  static of(arrays: Float64Array[]): Samples {
+    const samples = new Samples();
+    const size = arrays.reduce((sum, values) => sum + values.length, 0);
+    samples.values = new Float64Array(Math.max(1024, size));
+    for (const values of arrays) {
+      samples.values.set(values, samples.size);
+      samples.size += values.length;
+    }
+    samples.sorted = samples.size === 0;
+    return samples;
+  }
+
   /** The q-quantile (0…1) by nearest rank, or NaN without samples. */
   quantile(q: number): number {
     if (this.size === 0) return Number.NaN;
