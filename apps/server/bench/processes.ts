@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 
-/** The repository root: children run from there so `--import tsx` resolves. */
+/** The repository root: children run from there so `--import tsx` and the built server resolve. */
 export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
 
 const children = new Set<ChildProcess>();
@@ -43,11 +43,23 @@ export interface SpawnOptions {
 }
 
 /**
- * Starts `node --import tsx <script>` and waits for its JSON log line with event
- * "server.started" and a "url".
+ * Builds our server as production runs it (`npm run build`: one bundle, plain `node`) and
+ * returns the script to spawn, relative to the repository root. The bench measures that
+ * bundle, not the TypeScript source under tsx, whose helpers add work to every call.
+ */
+export function buildServer(): string {
+  const built = spawnSync(process.execPath, ['--import', 'tsx', 'apps/server/scripts/build.ts'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(`building the server failed: ${(built.stderr || built.stdout).trim().slice(0, 2000)}`);
+  return 'apps/server/dist/index.js';
+}
+
+/**
+ * Starts `node <script>` (with `--import tsx` for a TypeScript one, and source maps as
+ * `npm start` has them) and waits for its JSON log line with event "server.started" and a "url".
  */
 export async function spawnServer(options: SpawnOptions): Promise<ChildServer> {
-  const child = spawn(process.execPath, ['--expose-gc', ...(options.nodeArgs ?? []), '--import', 'tsx', options.script], {
+  const loader = options.script.endsWith('.ts') ? ['--import', 'tsx'] : ['--enable-source-maps'];
+  const child = spawn(process.execPath, ['--expose-gc', ...(options.nodeArgs ?? []), ...loader, options.script], {
     cwd: REPO_ROOT,
     // Only what the child needs: the bench's own BENCH_*/DATABASE_URL must not leak in.
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },

@@ -17,7 +17,7 @@ import { createWorkspaces } from './api-client.js';
 import { loadBenchConfig } from './config.js';
 import { scaleOutPhase } from './scale-out.js';
 import { coldLoadPhase, confirmationPhase, crashLoadPhase, exportPhase, historyPhase, memoryPhase, propagationPhase, type BenchContext, type Target } from './phases.js';
-import { createBenchDatabase, killAllChildren, spawnServer, type BenchDatabase, type ChildServer } from './processes.js';
+import { buildServer, createBenchDatabase, killAllChildren, spawnServer, type BenchDatabase, type ChildServer } from './processes.js';
 import { checkTargets, formatReport, type BenchResults, type PropagationRow } from './report.js';
 import { round } from './stats.js';
 
@@ -92,10 +92,11 @@ async function main(): Promise<number> {
     MAX_MESSAGES_PER_SECOND: '1000000',
     ...db.env,
   };
+  const ourScript = buildServer();
   const ourRuns: ChildServer[] = [];
   const startOurs = async () => {
     const nodeArgs = config.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(config.profileDir)}`] : [];
-    const server = await spawnServer({ name: 'server', script: 'apps/server/src/index.ts', env: serverEnv, verbose: config.verbose, nodeArgs });
+    const server = await spawnServer({ name: 'server', script: ourScript, env: serverEnv, verbose: config.verbose, nodeArgs });
     servers.push(server);
     ourRuns.push(server);
     return server;
@@ -155,7 +156,7 @@ async function main(): Promise<number> {
   }
 
   const confirmation = config.phases.has('confirmation') && config.ackRooms > 0 ? await phase(`durable confirmation at ${config.ackRate} updates/s`, () => confirmationPhase(ctx)) : null;
-  const scaleOut = config.phases.has('scale-out') ? await phase(`scale-out: ${config.rooms[0] ?? 200} rooms over several processes`, () => scaleOutPhase(config, serverEnv)) : null;
+  const scaleOut = config.phases.has('scale-out') ? await phase(`scale-out: ${config.rooms[0] ?? 200} rooms over several processes`, () => scaleOutPhase(config, ourScript, serverEnv)) : null;
   const coldLoad = config.phases.has('cold') && config.coldUpdates > 0 && config.coldReps > 0 ? await phase(`cold load of a ${config.coldUpdates}-update document`, () => coldLoadPhase(ctx)) : null;
   const historyWorkspace = historyDocs > 0 ? people.workspaces[loadRooms + coldDocs] : undefined;
   const history = historyWorkspace && config.coldUpdates > 0 ? await phase(`history of a ${config.coldUpdates}-update document`, () => historyPhase(ctx, historyWorkspace)) : null;

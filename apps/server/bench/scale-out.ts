@@ -33,7 +33,7 @@ export interface ScaleOutResult {
 /** Propagation p99 the throughput steps must stay within. */
 const P99_BOUND_MS = 50;
 
-export async function scaleOutPhase(config: BenchConfig, serverEnv: Record<string, string>): Promise<ScaleOutResult> {
+export async function scaleOutPhase(config: BenchConfig, script: string, serverEnv: Record<string, string>): Promise<ScaleOutResult> {
   const redisUrl = config.redisUrl;
   const database = await createBenchDatabase(config.scaleDatabaseUrl);
   const servers: ChildServer[] = [];
@@ -41,7 +41,7 @@ export async function scaleOutPhase(config: BenchConfig, serverEnv: Record<strin
     const env = { ...serverEnv, ...database.env };
     const start = async (name: string, extra: Record<string, string>) => {
       const nodeArgs = config.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(config.profileDir, name)}`] : [];
-      const server = await spawnServer({ name, script: 'apps/server/src/index.ts', env: { ...env, ...extra }, verbose: config.verbose, nodeArgs });
+      const server = await spawnServer({ name, script, env: { ...env, ...extra }, verbose: config.verbose, nodeArgs });
       servers.push(server);
       return server;
     };
