@@ -33,6 +33,36 @@ const median = (values: number[]) => {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 };
 
+/** When each request of one opening started and finished (DevTools timestamps, seconds). */
+class RequestChain {
+  private readonly requests = new Map<string, { url: string; start: number | null; end: number | null; bytes: number }>();
+
+  started(id: string, url: string | null, at: number | null): void {
+    const request = this.requests.get(id) ?? { url: '', start: null, end: null, bytes: 0 };
+    if (url) request.url = url;
+    request.start ??= at;
+    this.requests.set(id, request);
+  }
+
+  finished(id: string, at: number, bytes: number): void {
+    const request = this.requests.get(id);
+    if (!request) return;
+    request.end = at;
+    request.bytes = bytes;
+  }
+
+  /** One line per request, in the order they started: start → end, kB, path. */
+  lines(): string[] {
+    const requests = [...this.requests.values()].filter((request) => request.start !== null).sort((a, b) => a.start! - b.start!);
+    const origin = requests[0]?.start ?? 0;
+    const at = (time: number | null) => (time === null ? '   …  ' : (time - origin).toFixed(2).padStart(6));
+    return requests.map((request) => {
+      const { pathname, search } = new URL(request.url);
+      return `${at(request.start)} → ${at(request.end)}  ${(request.bytes / 1000).toFixed(1).padStart(6)} kB  ${pathname}${search.length > 40 ? `${search.slice(0, 40)}…` : search}`;
+    });
+  }
+}
+
 async function main(): Promise<void> {
   const dist = givenDist ?? mkdtempSync(join(tmpdir(), 'alliance-bench-web-'));
   let server: ServerProcess | null = null;
@@ -55,6 +85,7 @@ async function main(): Promise<void> {
 
     const times: number[] = [];
     const transfers: number[] = [];
+    const chains: RequestChain[] = [];
     for (let index = 0; index < runs; index++) {
       const context = await browser.newContext({ ...PHONE, serviceWorkers: 'block', storageState: session });
       const phone = await context.newPage();
@@ -65,7 +96,13 @@ async function main(): Promise<void> {
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
       let transferred = 0;
       let counting = true;
+      const chain = new RequestChain();
+      cdp.on('Network.requestWillBeSent', (event) => chain.started(event.requestId, event.request.url, event.timestamp));
+      cdp.on('Network.webSocketCreated', (event) => chain.started(event.requestId, event.url, null));
+      cdp.on('Network.webSocketWillSendHandshakeRequest', (event) => chain.started(event.requestId, null, event.timestamp));
+      cdp.on('Network.webSocketHandshakeResponseReceived', (event) => chain.finished(event.requestId, event.timestamp, 0));
       cdp.on('Network.loadingFinished', (event) => {
+        chain.finished(event.requestId, event.timestamp, event.encodedDataLength);
         if (counting) transferred += event.encodedDataLength;
       });
       cdp.on('Network.webSocketFrameReceived', (event) => {
@@ -86,6 +123,7 @@ async function main(): Promise<void> {
       times.push(performance.now() - started);
       counting = false;
       transfers.push(transferred);
+      chains.push(chain);
       await context.close();
     }
 
@@ -106,6 +144,9 @@ async function main(): Promise<void> {
       ['time to usable roadmap (median)', `${results.timeToUsableRoadmapS} s  (${results.timesS.join(', ')})`],
     ];
     for (const [label, value] of rows) console.log(`  ${label.padEnd(36)} ${value}`);
+    const medianRun = times.indexOf(median(times));
+    console.log(`requests of the median opening (s from the first request; each round trip costs ${SLOW_4G.latency} ms here):`);
+    for (const line of chains[medianRun]?.lines() ?? []) console.log(`  ${line}`);
     console.log(`BENCH_JSON ${JSON.stringify(results)}`);
   } finally {
     await browser.close();

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { READ_KIND_HEADER } from '@alliance/shared';
 import type { BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { artifacts, fieldValue, shot, startBrowserRun, watchPage, type BrowserRun } from './browser.js';
@@ -111,6 +112,49 @@ describe('the parts loaded after the first screen', () => {
     // After a reload (the editor now cached) the goal is there as typed.
     await page.reload();
     await expect.poll(() => fieldValue(page.locator('.cm-content', { hasText: goal })), WAIT).toBe(`${goal} midnight, mostly`);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
+  it('asks for a workspace opened at its address beside who is signed in, and connects before the workspace is known', async () => {
+    const problems: string[] = [];
+    const page = await open(PHONE, problems);
+    const workspacePath = new URL(workspaceUrl).pathname.replace('/w/', '/api/workspaces/');
+    const requested: string[] = [];
+    /** Reads the person made by opening something (a refresh says it is one). */
+    const opened: string[] = [];
+    page.on('request', (request) => {
+      const path = new URL(request.url()).pathname;
+      requested.push(path);
+      if (!request.headers()[READ_KIND_HEADER.toLowerCase()]) opened.push(path);
+    });
+    const sockets: string[] = [];
+    page.on('websocket', (socket) => sockets.push(new URL(socket.url()).pathname));
+    /** Holds the answers to `path` back until the returned release is called. */
+    const hold = async (path: string) => {
+      let release = () => {};
+      const gate = new Promise<void>((done) => (release = done));
+      await page.route((url) => url.pathname === path, async (route: Route) => {
+        await gate;
+        await route.continue();
+      });
+      return release;
+    };
+    const releaseMe = await hold('/api/me');
+    const releaseWorkspace = await hold(workspacePath);
+
+    await page.goto(workspaceUrl);
+    // Who is signed in is not known yet, and the workspace and its How we work are asked for.
+    await expect.poll(() => requested.includes(workspacePath) && requested.includes(`${workspacePath}/terms`), WAIT).toBe(true);
+    expect(sockets).toEqual([]);
+    // Once it is known, the connection opens while the workspace is still on its way.
+    releaseMe();
+    await expect.poll(() => sockets, WAIT).toEqual(['/socket.io/']);
+    releaseWorkspace();
+    await page.getByRole('button', { name: 'Add goal', exact: true }).waitFor(WAIT);
+    // The page took the reads made for it: each was opened once (the access log shows one opening).
+    expect(opened.filter((path) => path === workspacePath)).toHaveLength(1);
+    expect(opened.filter((path) => path === `${workspacePath}/terms`)).toHaveLength(1);
     expect(problems).toEqual([]);
     await page.context().close();
   }, 120_000);

@@ -5,9 +5,9 @@ import { lazyPart } from './components/lazy-part.js';
 import { LogoutButton } from './features/auth/logout-button.js';
 import { UnreachablePage } from './features/auth/unreachable-page.js';
 import { refreshSession, useAuth } from './features/auth/session.js';
-import { WorkspacePage } from './features/workspaces/workspace-page.js';
+import { prefetchWorkspace, WorkspacePage } from './features/workspaces/workspace-page.js';
 import { noteArrived } from './features/workspaces/landing.js';
-import { navigate, paths, useRoute } from './lib/router.js';
+import { navigate, parseRoute, paths, useRoute } from './lib/router.js';
 import { SyncClientContext, useUnloadGuard } from './sync/hooks.js';
 
 // The first screen is a workspace (or the list of them): every other page loads when it is opened.
@@ -21,6 +21,9 @@ export function App() {
   const route = useRoute();
 
   useEffect(() => {
+    // Opened at a workspace's address: its data is asked for beside who is signed in, not after.
+    const opened = parseRoute(window.location.pathname);
+    if (opened.name === 'workspace') prefetchWorkspace(opened.workspaceId);
     void refreshSession();
   }, []);
   useUnloadGuard(auth.status === 'signed-in' ? auth.sync : null);

@@ -1,6 +1,7 @@
 import type { ReadKind } from '@alliance/shared';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useWorkspaceChanged } from '../sync/hooks.js';
+import { takePrefetched } from './prefetch.js';
 import type { AsyncState } from './use-async.js';
 
 export interface Resource<T> {
@@ -31,7 +32,8 @@ export interface RefreshOptions<T> {
  *
  * `load` is told whether the person opens the thing (the first load of `key`) or the page
  * refreshes what it already shows (every later one), so the access log records what people
- * did, not what their page did for them.
+ * did, not what their page did for them. The first load takes a read `prefetch` started for
+ * `key`, if any.
  */
 export function useResource<T>(key: string, load: (read: ReadKind) => Promise<T>, options: RefreshOptions<T> = {}): Resource<T> {
   const latestLoad = useRef(load);
@@ -46,7 +48,10 @@ export function useResource<T>(key: string, load: (read: ReadKind) => Promise<T>
     let current = true;
     const read: ReadKind = openedKey.current === key ? 'refresh' : 'open';
     openedKey.current = key;
-    latestLoad.current(read).then(
+    // A prefetched read that failed (e.g. made before the person signed in) is made again.
+    const prefetched = read === 'open' ? takePrefetched<T>(key) : null;
+    const loading = prefetched ? prefetched.catch(() => latestLoad.current(read)) : latestLoad.current(read);
+    loading.then(
       (data) => current && setResult({ key, state: { status: 'ready', data }, at: Date.now() }),
       (error: unknown) => current && setResult((previous) => (previous?.key === key && previous.state.status === 'ready' ? previous : { key, state: { status: 'error', error }, at: Date.now() })),
     );

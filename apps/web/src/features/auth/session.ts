@@ -108,6 +108,8 @@ function signedIn(user: UserDto): void {
     closeParked();
     sync = new SyncClient({ user: { id: user.id, name: user.name }, outbox: outboxOf(user.id) });
     watchForEndedSession(sync);
+    // Connected now rather than on the first document: the handshake runs while the page loads.
+    sync.connect();
   }
   // Someone else was signed in on this browser last (their session ended under them): nothing
   // they were writing stays behind.

@@ -12,6 +12,7 @@ import { SaveIndicator } from '../../components/save-indicator.js';
 import { tabPanelProps, Tabs } from '../../components/tabs.js';
 import { errorMessage, getTerms, getWorkspace, isApiError } from '../../lib/api.js';
 import { paths } from '../../lib/router.js';
+import { prefetch } from '../../lib/prefetch.js';
 import { useResource } from '../../lib/use-resource.js';
 import type { DocSession } from '../../sync/doc-session.js';
 import { useDoc, useDocSyncState, useKeptCount, useOptionalDoc, usePresence, useSaveState, type DocHandle } from '../../sync/hooks.js';
@@ -40,6 +41,15 @@ const OnboardingGate = lazyPart(() => import('../onboarding/onboarding-gate.js')
 const AfterSession = lazyPart(() => import('../sessions/after-session.js'), 'AfterSession');
 const TABS = [FeedbackBoard, TrendsView, VersionsView, HistoryView, ClosingView, HowWeWork, AccessLog];
 
+const workspaceKey = (workspaceId: string) => `workspace:${workspaceId}`;
+const termsKey = (workspaceId: string) => `terms:${workspaceId}`;
+
+/** Starts what the workspace page reads first, for a page opened at its address. */
+export function prefetchWorkspace(workspaceId: string): void {
+  prefetch(workspaceKey(workspaceId), () => getWorkspace(workspaceId, 'open'));
+  prefetch(termsKey(workspaceId), () => getTerms(workspaceId, 'open'));
+}
+
 /**
  * One workspace: for a client who has not yet read "How we work", that first; then the
  * workspace. Once open it stays open: a change to How we work made meanwhile is asked for the
@@ -47,8 +57,8 @@ const TABS = [FeedbackBoard, TrendsView, VersionsView, HistoryView, ClosingView,
  */
 export function WorkspacePage({ workspaceId, user }: { workspaceId: string; user: UserDto }) {
   // Until the client has joined, the therapist's page looks now and then for their arrival.
-  const workspace = useResource(`workspace:${workspaceId}`, (read) => getWorkspace(workspaceId, read), { workspaceId, pollMs: 10_000, pollWhile: waitingForClient });
-  const terms = useResource(`terms:${workspaceId}`, (read) => getTerms(workspaceId, read), { workspaceId });
+  const workspace = useResource(workspaceKey(workspaceId), (read) => getWorkspace(workspaceId, read), { workspaceId, pollMs: 10_000, pollWhile: waitingForClient });
+  const terms = useResource(termsKey(workspaceId), (read) => getTerms(workspaceId, read), { workspaceId });
   const [opened, setOpened] = useState(false);
   // The roadmap's fields want the editor: on its way while the workspace itself loads.
   useEffect(() => void loadEditor(), []);
