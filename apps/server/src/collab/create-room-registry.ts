@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { Database, DocVersion } from '@alliance/db';
+import type { Database, DocVersion, LeaseClaim } from '@alliance/db';
 import { DOC_KINDS, docKey, newDocOfKind, type DocKey, type DocKind, type DocName } from '@alliance/shared';
 import type { Kysely } from 'kysely';
 import * as Y from 'yjs';
@@ -294,13 +294,14 @@ class Registry implements RoomRegistry {
       try {
         const documentId = target.documentId ?? (await this.store.findDocumentId(target.workspaceId, target.doc));
         if (!documentId) throw new RoomError('NOT_FOUND', 'No such document.');
-        const token = await this.store.acquireLease(documentId, this.owner, this.settings.leaseTtlMs);
-        if (token === null) {
-          const room = await this.loadFollower(key, target, documentId);
+        const take = await this.store.acquireLease(documentId, this.owner, this.settings.leaseTtlMs);
+        if (!('token' in take)) {
+          const room = await this.loadFollower(key, target, documentId, take.heldBy);
           slot.room = room;
           this.scheduleIdle(key, slot);
           return room;
         }
+        const { token } = take;
         lease = { documentId, token };
         const kind = DOC_KINDS[target.doc];
         const started = performance.now();
@@ -371,9 +372,11 @@ class Registry implements RoomRegistry {
    * Opens a document another process holds, as its follower: hears the document's channel
    * first, then reads the database (what the owner tells meanwhile is kept and applied after,
    * in seq order, and what it told before is in the log or arrives as a gap the replica fills).
+   * `seen`: the holder the refused take saw; when it saw none (a first take elsewhere raced it),
+   * the holder is read again.
    */
-  private async loadFollower(key: DocKey, target: Target, documentId: string): Promise<Room> {
-    const holder = this.relay ? await this.store.leaseHolder(documentId) : undefined;
+  private async loadFollower(key: DocKey, target: Target, documentId: string, seen: LeaseClaim | null): Promise<Room> {
+    const holder = this.relay ? (seen ?? (await this.store.leaseHolder(documentId))) : undefined;
     if (!this.relay || !holder) throw new RoomError('LOAD_FAILED', 'This document is open on another server; trying again shortly.');
     const channel = this.relay.follow(documentId);
     try {

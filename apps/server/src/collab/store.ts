@@ -19,6 +19,7 @@ import {
   type FencedBatch,
   type DocVersion,
   type LeaseClaim,
+  type LeaseTake,
   type LoggedUpdate,
   type NewVersion,
 } from '@alliance/db';
@@ -51,7 +52,7 @@ export interface CollabStore {
   insertCheckpoint(checkpoint: NewCheckpoint): Promise<{ checkpoint: Omit<DocCheckpoint, 'state'>; version: DocVersion | null }>;
   listDocClients(documentId: string): Promise<ClientClaim[]>;
   insertDocClients(documentId: string, claims: ClientClaim[]): Promise<void>;
-  acquireLease(documentId: string, owner: string, ttlMs: number): Promise<number | null>;
+  acquireLease(documentId: string, owner: string, ttlMs: number): Promise<LeaseTake>;
   renewLeases(owner: string, leases: { documentId: string; token: number }[], ttlMs: number): Promise<Set<string>>;
   releaseLease(documentId: string, owner: string, token: number): Promise<void>;
   /** Who holds the document's lease now, if anybody. */

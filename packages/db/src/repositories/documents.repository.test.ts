@@ -17,6 +17,13 @@ import {
 import { createUser } from './users.repository.js';
 import { createWorkspace } from './workspaces.repository.js';
 
+/** Takes a free lease for a minute and returns its token. */
+async function takeLease(db: Parameters<typeof acquireLease>[0], documentId: string, owner: string): Promise<number> {
+  const take = await acquireLease(db, documentId, owner, 60_000);
+  if (!('token' in take)) throw new Error(`the lease is held by ${take.heldBy?.owner ?? 'someone'}`);
+  return take.token;
+}
+
 describe.each(testBackends())('the fenced update log on %s', (kind) => {
   let handle: Awaited<ReturnType<typeof openTestDb>>;
   let userId: string;
@@ -40,30 +47,31 @@ describe.each(testBackends())('the fenced update log on %s', (kind) => {
 
   it('gives a lease to one owner at a time, and a new token to each new holder', async () => {
     const [doc] = documents as [string];
-    const first = await acquireLease(handle.db, doc, 'process-a', 60_000);
-    expect(first).toBe(1);
-    expect(await acquireLease(handle.db, doc, 'process-b', 60_000)).toBeNull();
+    expect(await acquireLease(handle.db, doc, 'process-a', 60_000)).toEqual({ token: 1 });
+    // Another process is told who holds it, in the same round trip.
+    expect(await acquireLease(handle.db, doc, 'process-b', 60_000)).toEqual({ heldBy: { owner: 'process-a', token: 1 } });
     // The holder taking it again gets a new token: its older writes no longer count.
-    expect(await acquireLease(handle.db, doc, 'process-a', 60_000)).toBe(2);
+    expect(await acquireLease(handle.db, doc, 'process-a', 60_000)).toEqual({ token: 2 });
+    expect(await acquireLease(handle.db, doc, 'process-b', 60_000)).toEqual({ heldBy: { owner: 'process-a', token: 2 } });
     expect(await renewLeases(handle.db, 'process-a', [{ documentId: doc, token: 1 }], 60_000)).toEqual(new Set());
     expect(await renewLeases(handle.db, 'process-a', [{ documentId: doc, token: 2 }], 60_000)).toEqual(new Set([doc]));
     await releaseLease(handle.db, doc, 'process-a', 2);
-    expect(await acquireLease(handle.db, doc, 'process-b', 60_000)).toBe(3);
+    expect(await acquireLease(handle.db, doc, 'process-b', 60_000)).toEqual({ token: 3 });
     await releaseLease(handle.db, doc, 'process-b', 3);
   });
 
   it('takes over an expired lease', async () => {
     const [, doc] = documents as [string, string];
-    expect(await acquireLease(handle.db, doc, 'process-a', 1)).toBe(1);
+    expect(await acquireLease(handle.db, doc, 'process-a', 1)).toEqual({ token: 1 });
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(await acquireLease(handle.db, doc, 'process-b', 60_000)).toBe(2);
+    expect(await acquireLease(handle.db, doc, 'process-b', 60_000)).toEqual({ token: 2 });
     await releaseLease(handle.db, doc, 'process-b', 2);
   });
 
   it('writes only for documents whose lease the writer holds, claims included, and skips rows already there', async () => {
     const [roadmap, feedback] = documents as [string, string];
-    const tokenA = (await acquireLease(handle.db, roadmap, 'process-a', 60_000))!;
-    const tokenB = (await acquireLease(handle.db, feedback, 'process-b', 60_000))!;
+    const tokenA = await takeLease(handle.db, roadmap, 'process-a');
+    const tokenB = await takeLease(handle.db, feedback, 'process-b');
     const update = (byte: number) => new Uint8Array([byte, 0, 255]);
     const result = await appendFencedUpdates(handle.db, [
       { documentId: roadmap, lease: { owner: 'process-a', token: tokenA }, updates: [{ seq: 1, update: update(1), userId }, { seq: 2, update: update(2), userId: null, serverReason: 'drafts.shared' }], claims: [{ clientId: 42, userId }, { clientId: 7, userId: null }] },
@@ -98,7 +106,7 @@ describe.each(testBackends())('the fenced update log on %s', (kind) => {
       workspaces.push(await createWorkspace(handle.db, { title: `W${index}`, therapistId: userId, docs: [{ name: 'roadmap', initialUpdate: null }, { name: 'feedback', initialUpdate: null }] }));
     }
     const ids = (await handle.db.selectFrom('documents').select('id').where('workspace_id', 'in', workspaces.map((w) => w.id)).execute()).map((row) => row.id);
-    const leases = await Promise.all(ids.map(async (documentId) => ({ documentId, token: (await acquireLease(handle.db, documentId, 'process-a', 60_000))! })));
+    const leases = await Promise.all(ids.map(async (documentId) => ({ documentId, token: await takeLease(handle.db, documentId, 'process-a') })));
     const shuffled = <T>(items: T[]) => items.map((item) => ({ item, key: Math.random() })).sort((a, b) => a.key - b.key).map(({ item }) => item);
     const seqs = new Map(ids.map((id) => [id, 0]));
     const rounds = 30;
@@ -139,7 +147,7 @@ describe.each(testBackends())('checkpoints and versions on %s', (kind) => {
   });
 
   it('thins checkpoints to the latest and one exact per stretch of the log, keeping every version', async () => {
-    const token = (await acquireLease(handle.db, documentId, 'p', 60_000))!;
+    const token = await takeLease(handle.db, documentId, 'p');
     const lease = { owner: 'p', token };
     for (const seq of [100, 400, 900, 1_200, 1_500, 2_100]) {
       await insertFencedCheckpoint(handle.db, { documentId, upToSeq: seq, state: new Uint8Array([0, 0]), lease, version: { kind: 'periodic', label: null, createdBy: null } });

@@ -328,22 +328,36 @@ export async function insertDocClients(db: Db, documentId: string, claims: Clien
 
 // ---- leases: one writing process per document ----
 
+/** What asking for a lease gave: the new token, or who holds it (null: nobody this statement could see). */
+export type LeaseTake = { token: number } | { heldBy: LeaseClaim | null };
+
 /**
  * Takes the document's lease for `owner` for `ttlMs`, when it is free, expired or already
- * `owner`'s; every take moves the token on. Returns the new token, or null while another
- * process holds it. Times are the database's, so processes' clocks do not matter.
+ * `owner`'s; every take moves the token on. Otherwise says who holds it, in the same round
+ * trip (a process that does not get the lease follows the holder). Times are the database's,
+ * so processes' clocks do not matter.
+ *
+ * The holder is read from the statement's snapshot: a lease first taken by another process
+ * while this statement ran is not seen (`heldBy: null`), though it was not taken here either.
  */
-export async function acquireLease(db: Db, documentId: string, owner: string, ttlMs: number): Promise<number | null> {
-  const result = await sql<{ token: number | string }>`
-    insert into doc_leases (document_id, owner, token, expires_at)
-    values (${documentId}::uuid, ${owner}, 1, now() + ${ttlMs} * interval '1 millisecond')
-    on conflict (document_id) do update
-      set owner = excluded.owner, token = doc_leases.token + 1, expires_at = excluded.expires_at
-      where doc_leases.owner = excluded.owner or doc_leases.expires_at < now()
-    returning token
+export async function acquireLease(db: Db, documentId: string, owner: string, ttlMs: number): Promise<LeaseTake> {
+  const result = await sql<{ owner: string; token: number | string; taken: boolean }>`
+    with taken as (
+      insert into doc_leases (document_id, owner, token, expires_at)
+      values (${documentId}::uuid, ${owner}, 1, now() + ${ttlMs} * interval '1 millisecond')
+      on conflict (document_id) do update
+        set owner = excluded.owner, token = doc_leases.token + 1, expires_at = excluded.expires_at
+        where doc_leases.owner = excluded.owner or doc_leases.expires_at < now()
+      returning owner, token
+    )
+    select owner, token, true as taken from taken
+    union all
+    select owner, token, false as taken from doc_leases
+    where document_id = ${documentId}::uuid and expires_at > now() and not exists (select 1 from taken)
   `.execute(db);
   const row = result.rows[0];
-  return row ? Number(row.token) : null;
+  if (row?.taken) return { token: Number(row.token) };
+  return { heldBy: row ? { owner: row.owner, token: Number(row.token) } : null };
 }
 
 /** Who holds a document's lease now (a live one), or undefined when nobody does. */
