@@ -31,7 +31,7 @@ async function open(command: Extract<LoadCommand, { type: 'open' }>): Promise<vo
     closers.push(a.close);
     const b = await openLink(spec.b);
     closers.push(b.close);
-    const room = pairUp(new LoadClient(a.link, () => recorder), new LoadClient(b.link, () => recorder));
+    const room = pairUp(new LoadClient(a.link, recorder), new LoadClient(b.link, recorder));
     await ensureGoal(room);
     return room;
   });

@@ -109,11 +109,10 @@ export class LoadClient {
 
   constructor(
     readonly link: DocLink,
-    private readonly recorder: () => PhaseRecorder,
+    private readonly recorder: PhaseRecorder,
   ) {
     link.doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === REMOTE) return;
-      const recorder = this.recorder();
       const sentAt = this.editSentAt;
       const measured = this.editMeasured;
       if (link.confirms && measured) recorder.pendingAcks++;
@@ -142,7 +141,7 @@ export class LoadClient {
     if (!peer) return;
     const state = Y.getState(this.link.doc.store, peer.link.doc.clientID);
     const now = performance.now();
-    const recorder = this.recorder();
+    const { recorder } = this;
     for (let edit = peer.queue.peek(); edit && edit.clockEnd <= state; edit = peer.queue.peek()) {
       if (edit.measured) recorder.propagation.add(now - edit.sentAt);
       peer.queue.shift();
@@ -154,7 +153,7 @@ export class LoadClient {
     // Looked up once: the goal stays (nobody deletes it), and the lookup is not free.
     const title = (this.title ??= titleOf(this.link.doc));
     if (!title) throw new Error('the room has no goal to type into');
-    const recorder = this.recorder();
+    const { recorder } = this;
     this.editSentAt = performance.now();
     this.editMeasured = recorder.measuring;
     if (recorder.measuring) recorder.sent++;

@@ -137,9 +137,10 @@ export async function propagationPhase(ctx: BenchContext, targets: Target[], cou
 /** Durable confirmation: client-side send → ack of our server at a fixed total rate. */
 export async function confirmationPhase(ctx: BenchContext): Promise<LoadResult> {
   const { ackRooms, ackRate, warmupS, ackDurationS } = ctx.config;
-  const connected = await connectRooms(ctx, 'ours-socketio', ackRooms, ackRate / (2 * ackRooms));
+  const ratePerClient = ackRate / (2 * ackRooms);
+  const connected = await connectRooms(ctx, 'ours-socketio', ackRooms, ratePerClient);
   try {
-    const stats = await connected.runSlice({ ratePerClient: ackRate / (2 * ackRooms), warmupS, durationS: ackDurationS, metricsUrl: ctx.ours.url, dbCommits: dbCommitsOf(ctx, 'ours-socketio') });
+    const stats = await connected.runSlice({ ratePerClient, warmupS, durationS: ackDurationS, metricsUrl: ctx.ours.url, dbCommits: dbCommitsOf(ctx, 'ours-socketio') });
     const result = connected.summarize(`confirmation ${ackRate}/s`, [stats]);
     if (result.server) ctx.stalls[`confirmation ${ackRate}/s`] = result.server.eventLoopDelayMs.max;
     return result;

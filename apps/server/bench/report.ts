@@ -157,6 +157,11 @@ function table(header: string[], rows: string[][], align: ('l' | 'r')[]): string
   return [line(header), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
+/** A load's delivery, as every propagation table shows it: sent/s, p50, p99, max, missing, ack p99. */
+function deliveryCells(run: LoadResult): string[] {
+  return [fmt(run.sentPerS, 0), fmt(run.propagationMs.p50), fmt(run.propagationMs.p99), fmt(run.propagationMs.max), String(run.undelivered), run.ackMs ? fmt(run.ackMs.p99) : '—'];
+}
+
 const SERVER_NAMES: Record<string, string> = { ours: 'ours (Socket.IO)', yws: 'ours (/yjs)', reference: '@y/websocket-server' };
 
 export function formatReport(results: BenchResults): string {
@@ -174,12 +179,7 @@ export function formatReport(results: BenchResults): string {
         rows.push([
           String(row.rooms),
           SERVER_NAMES[name]!,
-          fmt(run.sentPerS, 0),
-          fmt(run.propagationMs.p50),
-          fmt(run.propagationMs.p99),
-          fmt(run.propagationMs.max),
-          String(run.undelivered),
-          run.ackMs ? fmt(run.ackMs.p99) : '—',
+          ...deliveryCells(run),
           fmt(run.server?.eventLoopDelayMs.max ?? null, 1),
           fmt(run.serverCpuPct, 0),
           fmt(run.serverCpuUsPerUpdate, 0),
@@ -264,16 +264,7 @@ export function formatReport(results: BenchResults): string {
     out.push(
       table(
         ['members', 'sent/s', 'p50 ms', 'p99 ms', 'max ms', 'missing', 'ack p99', 'gen stall'],
-        scaleOut.latency.map(({ label, run }) => [
-          label,
-          fmt(run.sentPerS, 0),
-          fmt(run.propagationMs.p50),
-          fmt(run.propagationMs.p99),
-          fmt(run.propagationMs.max),
-          String(run.undelivered),
-          run.ackMs ? fmt(run.ackMs.p99) : '—',
-          fmt(run.loadGeneratorDelayMs.max, 1),
-        ]),
+        scaleOut.latency.map(({ label, run }) => [label, ...deliveryCells(run), fmt(run.loadGeneratorDelayMs.max, 1)]),
         ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
       ),
     );
