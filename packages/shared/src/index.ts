@@ -19,6 +19,7 @@ export * from './doc/edits.js';
 export * from './doc/gas.js';
 export * from './protocol/errors.js';
 export * from './protocol/events.js';
+export * from './protocol/frames.js';
 export * from './protocol/yjs-messages.js';
 export * from './api/schemas.js';
 export * from './api/types.js';

@@ -8,6 +8,8 @@ import {
   docKey,
   encodeSyncStep2,
   encodeSyncUpdate,
+  packedFramesParser,
+  PROTOCOL_VERSION,
   seedRoadmap,
   SYNC_STEP_1,
   SYNC_STEP_2,
@@ -134,8 +136,8 @@ export function useTestServer(kind: DbKind, env: Record<string, string> = {}) {
     onStop(close: () => void): void {
       closers.push(close);
     },
-    async socketClient(cookie: string): Promise<SocketClient> {
-      const client = await SocketClient.connect(running().url, cookie);
+    async socketClient(cookie: string, protocol?: 'web' | 'stock'): Promise<SocketClient> {
+      const client = await SocketClient.connect(running().url, cookie, { protocol });
       closers.push(() => client.close());
       return client;
     },
@@ -187,12 +189,19 @@ export class SocketClient {
     socket.on('doc:status', (status) => this.statuses.push(status));
   }
 
-  static async connect(baseUrl: string, cookie: string | null, options: { reconnection?: boolean } = {}): Promise<SocketClient> {
+  /**
+   * `protocol`: the web app's (its protocol version in the handshake, a packet in one frame),
+   * a stock Socket.IO client's (no version, stock framing), or an older version's number.
+   */
+  static async connect(baseUrl: string, cookie: string | null, options: { reconnection?: boolean; protocol?: 'web' | 'stock' | number } = {}): Promise<SocketClient> {
+    const protocol = options.protocol ?? 'web';
     const socket: ClientSocket = io(baseUrl, {
       transports: ['websocket'],
       extraHeaders: cookie ? { cookie } : {},
       forceNew: true,
       reconnection: options.reconnection ?? false,
+      ...(protocol === 'web' ? { auth: { protocolVersion: PROTOCOL_VERSION }, parser: packedFramesParser } : {}),
+      ...(typeof protocol === 'number' ? { auth: { protocolVersion: protocol } } : {}),
     });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());

@@ -52,6 +52,45 @@ describe.each(testBackends())('realtime collaboration on %s', (kind) => {
       expect(goalTitles(await storedState(pair.workspaceId, 'roadmap'))).toEqual(['Sleep better', 'Walk every day']);
     });
 
+    it('sends the web app each update in one frame and a stock Socket.IO client in stock frames, on one document', async () => {
+      const pair = await createMemberPair(context.db);
+      const web = await context.socketClient(pair.therapist.cookie, 'web');
+      const stock = await context.socketClient(pair.client.cookie, 'stock');
+      const a = await web.join(pair.workspaceId, 'roadmap');
+      const b = await stock.join(pair.workspaceId, 'roadmap');
+      // What each connection's engine receives: text frames by their packet header, binary ones as such.
+      const framesOf = (client: SocketClient) => {
+        const frames: string[] = [];
+        client.socket.io.engine.on('packet', (packet) => frames.push(typeof packet.data === 'string' ? packet.data.slice(0, 3) : 'binary'));
+        return frames;
+      };
+      const toWeb = framesOf(web);
+      const toStock = framesOf(stock);
+
+      addGoal(b.doc, { title: 'Walk every day', proposedBy: 'client' });
+      await waitFor(() => goalTitles(a.doc).length === 1, 'the stock client’s goal on the web client');
+      addGoal(a.doc, { title: 'Sleep better', proposedBy: 'therapist' });
+      await waitFor(() => goalTitles(b.doc).length === 2, 'the web client’s goal on the stock client');
+      await web.settled();
+      await stock.settled();
+
+      // The other's update, beside the acks (text packets of type 3): one binary frame to the web
+      // app; to the stock client a header announcing one attachment, then the attachment.
+      const notAcks = (frames: string[]) => frames.filter((frame) => !frame.startsWith('3'));
+      expect(notAcks(toWeb)).toEqual(['binary']);
+      expect(notAcks(toStock)).toEqual(['51-', 'binary']);
+      expect(snapshotRoadmap(a.doc)).toEqual(snapshotRoadmap(b.doc));
+      expect(goalTitles(await storedState(pair.workspaceId, 'roadmap'))).toEqual(['Sleep better', 'Walk every day']);
+      const acks = [...(await web.acks()), ...(await stock.acks())];
+      expect(acks.length).toBeGreaterThanOrEqual(2);
+      expect(acks.every((ack) => ack.ok && ack.data?.saved)).toBe(true);
+    });
+
+    it('tells a page of an older protocol version that it is out of date', async () => {
+      const pair = await createMemberPair(context.db);
+      await expect(SocketClient.connect(context.server.url, pair.therapist.cookie, { protocol: 1 })).rejects.toThrow('BAD_REQUEST');
+    });
+
     it('two stock y-websocket providers converge on concurrent text edits', async () => {
       const pair = await createMemberPair(context.db);
       const first = provider(pair, 'roadmap', pair.therapist.cookie);

@@ -1,5 +1,6 @@
 import type { Socket as NetSocket } from 'node:net';
-import type { Server } from 'socket.io';
+import { packFrames } from '@alliance/shared';
+import type { Server, Socket } from 'socket.io';
 
 /** The parts of an engine.io connection used here (its websocket transport is ws's WebSocket over a TCP socket). */
 interface EngineConnection {
@@ -39,4 +40,21 @@ export function coalesceWrites(io: Server): void {
       setImmediate(flushCorked);
     };
   });
+}
+
+/** The part of Socket.IO's per-connection client that hands a packet's encoded parts to engine.io. */
+interface PacketWriter {
+  writeToEngine(parts: unknown[], options: unknown): void;
+}
+
+/**
+ * Sends this connection's packets in one websocket frame each (`packFrames`): a binary event
+ * is then one frame instead of a header frame and one per attachment. Only for a client that
+ * reads that framing — the web app, which says so with the protocol version of its handshake.
+ * Every packet, broadcasts included, passes through the client's `writeToEngine`.
+ */
+export function packBinaryWrites(socket: Socket): void {
+  const client = socket.client as unknown as PacketWriter;
+  const write = client.writeToEngine.bind(client);
+  client.writeToEngine = (parts, options) => write(packFrames(parts as Parameters<typeof packFrames>[0]), options);
 }

@@ -5,6 +5,7 @@ import {
   docKey,
   parseDocKey,
   PROTOCOL_VERSION,
+  serverFramesParser,
   type Ack,
   type ClientToServerEvents,
   type DocKey,
@@ -27,7 +28,7 @@ import type { Env } from '../env.js';
 import type { WorkspaceEvents } from '../events/workspace-events.js';
 import { describeError, type Logger } from '../logger.js';
 import { ConnectionBudget, type ConnectionLimits } from '../collab/budget.js';
-import { coalesceWrites } from './coalesced-writes.js';
+import { coalesceWrites, packBinaryWrites } from './coalesced-writes.js';
 import type { ConnectionQuota } from './connection-quota.js';
 import { isAllowedOrigin, ownBytes, toClientError } from './handshake.js';
 
@@ -105,6 +106,8 @@ export function attachSocketIo(httpServer: HttpServer, deps: TransportDeps): { i
     maxHttpBufferSize: env.MAX_MESSAGE_BYTES + FRAME_HEADROOM_BYTES,
     // Other upgrade paths (/yjs/…) belong to the y-websocket transport: do not end them.
     destroyUpgrade: false,
+    // Reads a packet in one frame or stock-framed; writes stock frames unless a client asks (below).
+    parser: serverFramesParser,
   });
   coalesceWrites(io);
 
@@ -120,6 +123,8 @@ export function attachSocketIo(httpServer: HttpServer, deps: TransportDeps): { i
       socket.once('disconnect', release);
       socket.data.userId = session.user.id;
       socket.data.sessionId = session.sessionId;
+      // The web app states the protocol version; it reads a packet in one frame. Stock clients do not.
+      if (version === PROTOCOL_VERSION) packBinaryWrites(socket);
       next();
     })().catch((error: unknown) => {
       logger.warn('socketio.handshake_failed', describeError(error));

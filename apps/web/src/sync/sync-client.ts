@@ -1,6 +1,7 @@
 import {
   docKey,
   PROTOCOL_VERSION,
+  packedFramesParser,
   type ClientToServerEvents,
   type DocKey,
   type DocName,
@@ -272,6 +273,7 @@ export class SyncClient implements DocTransport {
       transports: ['websocket'],
       withCredentials: true,
       auth: { protocolVersion: PROTOCOL_VERSION },
+      parser: packedFramesParser,
       // A connection of its own: a cached one could belong to the person who signed out.
       forceNew: true,
       reconnectionDelay: 500,

@@ -1,8 +1,11 @@
 import { isDocName, type DocName, type Role } from '../doc/names.js';
 import type { ErrorCode } from './errors.js';
 
-/** Bumped when the realtime protocol changes incompatibly; sent in the handshake `auth`. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * Bumped when the realtime protocol changes incompatibly; sent in the handshake `auth`.
+ * 2: the client reads and sends each Socket.IO packet in one frame (`packedFramesParser`).
+ */
+export const PROTOCOL_VERSION = 2;
 
 /** Identifies one open document on a socket: `${workspaceId}/${doc}`. */
 export type DocKey = `${string}/${DocName}`;
