@@ -441,7 +441,7 @@ export class Room implements LogTarget {
     try {
       // The server's own changes (a restore, shared drafts) are judged on their shape only: who may ask for one is decided where it is asked for.
       this.watched = [];
-      staged = staging.try(update, origin.role, Date.now(), origin.reason !== null, this.options.watch ? this.readWatched : undefined);
+      staged = staging.try(update, origin.role, Date.now(), origin.reason !== null, this.options.watch ? this.readWatched : undefined, summary);
     } catch {
       this.resetStaging();
       throw new RoomError('INVALID_MESSAGE', 'The update could not be read.');

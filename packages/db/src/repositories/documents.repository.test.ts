@@ -93,6 +93,14 @@ describe.each(testBackends())('the fenced update log on %s', (kind) => {
     // A retry of the same write adds nothing and is not fenced out.
     const retry = await appendFencedUpdates(handle.db, [{ documentId: roadmap, lease: { owner: 'process-a', token: tokenA }, updates: [{ seq: 2, update: update(2), userId: null }], claims: [] }]);
     expect(retry).toEqual({ added: 0, fencedOut: [] });
+
+    // Large updates, every byte value and a quote or backslash among them, arrive exactly as sent.
+    const large = Uint8Array.from({ length: 200_000 }, (_, index) => (index * 7 + (index >> 8)) % 256);
+    const quoted = new TextEncoder().encode('a"b\\c{d},e');
+    expect(await appendFencedUpdates(handle.db, [{ documentId: roadmap, lease: { owner: 'process-a', token: tokenA }, updates: [{ seq: 3, update: large, userId }, { seq: 4, update: quoted, userId }], claims: [] }])).toEqual({ added: 2, fencedOut: [] });
+    const stored = (await listUpdatesAfter(handle.db, roadmap, 2)).map((u) => u.update);
+    expect(stored.map((bytes) => Buffer.from(bytes).equals(Buffer.from(large)) || Buffer.from(bytes).equals(Buffer.from(quoted)))).toEqual([true, true]);
+    expect(stored.map((bytes) => bytes.byteLength)).toEqual([large.byteLength, quoted.byteLength]);
     await releaseLease(handle.db, roadmap, 'process-a', tokenA);
     await releaseLease(handle.db, feedback, 'process-b', tokenB);
   });

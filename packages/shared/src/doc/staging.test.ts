@@ -113,6 +113,73 @@ describe('judging an update by the transaction it produces', () => {
   });
 });
 
+describe('the effective update', () => {
+  /** Tries `update` on a fresh copy of `base`, with its summary as the server reads it. */
+  function stage(base: Y.Doc, update: Uint8Array) {
+    const staging = new StagingDoc(DOC_KINDS.roadmap, Y.encodeStateAsUpdate(base));
+    try {
+      return staging.try(update, 'client', NOW, false, undefined, summarizeUpdate(update, staging.doc));
+    } finally {
+      staging.destroy();
+    }
+  }
+  /** `base` after `update`, as a snapshot. */
+  const after = (base: Y.Doc, update: Uint8Array | null) => {
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(base));
+    if (update) Y.applyUpdate(doc, update);
+    return doc.toJSON();
+  };
+  const title = (doc: Y.Doc) => goalIn(doc).get('title') as Y.Text;
+
+  it('is the update itself when all of it was new: typing, deleting, replacing a value', () => {
+    const base = roadmap();
+    const changes: ((doc: Y.Doc) => void)[] = [
+      (doc) => title(doc).insert(5, ' well'),
+      (doc) => title(doc).delete(0, 6),
+      (doc) => setStepDone(listIn(doc, 'steps').get(0), true, 'client', new Date(NOW)),
+      (doc) => doc.transact(() => (title(doc).insert(0, 'To '), title(doc).delete(3, 1))),
+    ];
+    for (const change of changes) {
+      const update = craft(base, change);
+      const staged = stage(base, update);
+      expect(staged.verdict).toBeNull();
+      expect(staged.effective).toBe(update);
+    }
+  });
+
+  it('is what was new, encoded again, when the update repeats what the document holds', () => {
+    const base = roadmap();
+    const writer = new Y.Doc();
+    Y.applyUpdate(writer, Y.encodeStateAsUpdate(base));
+    const seen = Y.encodeStateVector(writer);
+    title(writer).insert(0, 'A');
+    const first = Y.encodeStateAsUpdate(writer, seen);
+    Y.applyUpdate(base, first);
+    title(writer).insert(1, 'B');
+    title(writer).delete(0, 1);
+    // The first letter again (held), the second one (new), and a deletion.
+    const overlapping = Y.encodeStateAsUpdate(writer, seen);
+    const staged = stage(base, overlapping);
+    expect(staged.effective).not.toBe(overlapping);
+    expect(staged.effective!.byteLength).toBeLessThan(overlapping.byteLength);
+    expect(after(base, staged.effective)).toEqual(after(base, overlapping));
+
+    // A deletion the document already holds beside a new one: only the new one is kept.
+    const deletedBefore = craft(base, (doc) => title(doc).delete(0, 1));
+    Y.applyUpdate(base, deletedBefore);
+    const redundant = Y.mergeUpdates([deletedBefore, craft(base, (doc) => title(doc).delete(0, 1))]);
+    const again = stage(base, redundant);
+    expect(again.effective).not.toBe(redundant);
+    expect(again.effective!.byteLength).toBeLessThan(redundant.byteLength);
+    expect(after(base, again.effective)).toEqual(after(base, redundant));
+
+    // Nothing new at all: none.
+    expect(stage(base, deletedBefore).effective).toBeNull();
+    expect(stage(base, Y.encodeStateAsUpdate(base)).effective).toBeNull();
+  });
+});
+
 describe('who-said-what on the roadmap', () => {
   it('lets each member set and clear only their own agreement mark and words', () => {
     const base = roadmap();

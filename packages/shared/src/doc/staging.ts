@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import { readChangeSet } from './change-set.js';
 import { judgeChange, newDocOfKind, type ChangeVerdict, type DocKind } from './kinds.js';
 import type { Role } from './names.js';
+import type { UpdateSummary } from './update-content.js';
 
 /** What trying an update on a staging copy found. */
 export interface StagedUpdate {
@@ -33,7 +34,15 @@ export interface StagedUpdate {
  */
 export class StagingDoc {
   readonly doc: Y.Doc;
-  private current: { role: Role; now: number; trusted: boolean; read: ((transaction: Y.Transaction) => void) | undefined; result: StagedUpdate } | null = null;
+  private current: {
+    update: Uint8Array;
+    role: Role;
+    now: number;
+    trusted: boolean;
+    read: ((transaction: Y.Transaction) => void) | undefined;
+    summary: Pick<UpdateSummary, 'allNew' | 'deletedLength'> | undefined;
+    result: StagedUpdate;
+  } | null = null;
 
   constructor(
     private readonly kind: DocKind,
@@ -42,22 +51,31 @@ export class StagingDoc {
     this.doc = newDocOfKind(kind);
     Y.applyUpdate(this.doc, state);
     this.doc.on('afterTransaction', this.onTransaction);
-    this.doc.on('update', this.onUpdate);
   }
 
   /**
    * Applies `update` as made by `role` at the server's time `now`, and judges it. `trusted`: the
    * server made the change itself (from its own records, e.g. a restore): only its shape is
    * judged; who may ask for it was decided where it was asked for. `read` sees the update's
-   * transaction once it was judged acceptable. Throws when the bytes are not an update.
+   * transaction once it was judged acceptable. `summary`, the update read against this copy
+   * (`summarizeUpdate`), lets an update that was new throughout be its own `effective` instead of
+   * being encoded again. Throws when the bytes are not an update.
    */
-  try(update: Uint8Array, role: Role, now: number, trusted = false, read?: (transaction: Y.Transaction) => void): StagedUpdate {
+  try(
+    update: Uint8Array,
+    role: Role,
+    now: number,
+    trusted = false,
+    read?: (transaction: Y.Transaction) => void,
+    summary?: Pick<UpdateSummary, 'allNew' | 'deletedLength'>,
+  ): StagedUpdate {
     const result: StagedUpdate = { verdict: null, effective: null, stateAfter: null, pending: false, transactions: 0 };
-    this.current = { role, now, trusted, read, result };
+    this.current = { update, role, now, trusted, read, summary, result };
     try {
       Y.applyUpdate(this.doc, update);
     } finally {
       this.current = null;
+      this.doc.off('update', this.onUpdate);
     }
     result.pending = this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null;
     return result;
@@ -65,7 +83,6 @@ export class StagingDoc {
 
   destroy(): void {
     this.doc.off('afterTransaction', this.onTransaction);
-    this.doc.off('update', this.onUpdate);
     this.doc.destroy();
   }
 
@@ -77,6 +94,11 @@ export class StagingDoc {
     current.result.verdict = judgeChange(this.kind, readChangeSet(transaction), current.role, current.now, current.trusted);
     current.result.stateAfter = transaction.afterState;
     if (!current.result.verdict) current.read?.(transaction);
+    // What the transaction integrated is the update itself when none of its structs was held
+    // and every clock it deletes was deleted now. Otherwise Yjs encodes what it integrated: it
+    // does so after this event, for the 'update' listeners it then has.
+    if (current.summary && isWhole(transaction, current.summary)) current.result.effective = current.update;
+    else this.doc.on('update', this.onUpdate);
   };
 
   private readonly onUpdate = (update: Uint8Array): void => {
@@ -85,4 +107,15 @@ export class StagingDoc {
     // A second update event belongs to a second transaction, which refuses the update anyway.
     current.result.effective ??= update;
   };
+}
+
+/** Whether `transaction` changed something, and integrated all of an update `summary` describes. */
+function isWhole(transaction: Y.Transaction, summary: Pick<UpdateSummary, 'allNew' | 'deletedLength'>): boolean {
+  if (!summary.allNew) return false;
+  let deleted = 0;
+  for (const ranges of transaction.deleteSet.clients.values()) for (const range of ranges) deleted += range.len;
+  if (deleted !== summary.deletedLength) return false;
+  if (deleted > 0) return true;
+  for (const [client, clock] of transaction.afterState) if (transaction.beforeState.get(client) !== clock) return true;
+  return false;
 }

@@ -11,6 +11,10 @@ export interface UpdateSummary {
   authors: Set<number>;
   /** Whether it brings any new struct at all (an update may only delete). */
   addsStructs: boolean;
+  /** None of its structs is held by the document, not even in part. */
+  allNew: boolean;
+  /** How many struct clocks its deletions cover, overlaps counted twice. */
+  deletedLength: number;
 }
 
 /**
@@ -22,19 +26,24 @@ export interface UpdateSummary {
  * Throws when the bytes are not an update.
  */
 export function summarizeUpdate(update: Uint8Array, doc: Y.Doc): UpdateSummary {
-  const { structs } = Y.decodeUpdate(update);
+  const { structs, ds } = Y.decodeUpdate(update);
   const authors = new Set<number>();
   let addsStructs = false;
+  let allNew = true;
   let problem: string | null = null;
   for (const struct of structs) {
     if (struct instanceof Y.Skip) continue;
     const { client, clock } = struct.id;
-    if (clock + struct.length <= Y.getState(doc.store, client)) continue;
+    const held = Y.getState(doc.store, client);
+    if (clock < held) allNew = false;
+    if (clock + struct.length <= held) continue;
     addsStructs = true;
     authors.add(client);
     if (problem === null && struct instanceof Y.Item) problem = contentProblem(struct.content);
   }
-  return { problem, authors, addsStructs };
+  let deletedLength = 0;
+  for (const ranges of ds.clients.values()) for (const range of ranges) deletedLength += range.len;
+  return { problem, authors, addsStructs, allNew, deletedLength };
 }
 
 function contentProblem(content: Y.Item['content']): string | null {
