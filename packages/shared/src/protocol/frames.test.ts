@@ -36,10 +36,23 @@ describe('one frame per Socket.IO packet', () => {
     const binaryAck: Packet = { type: PacketType.ACK, nsp: '/', id: 4, data: [update, new Uint8Array([9]).buffer] };
     const [frame, ...rest] = encoder.encode(binaryAck);
     expect(rest).toEqual([]);
-    const [header, first, second] = unpackFrame(frame as Uint8Array);
+    const {
+      header,
+      attachments: [first, second],
+    } = unpackFrame(frame as Uint8Array);
     expect(header).toBe('62-4[{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}]');
     expect([...first!]).toEqual([...update]);
     expect([...second!]).toEqual([9]);
+  });
+
+  it('carries a header in any script, and large attachments', () => {
+    const large = Uint8Array.from({ length: 300_000 }, (_, index) => index % 251);
+    const packet: Packet = { type: PacketType.EVENT, nsp: '/', data: ['doc:error', { message: 'Schlaf 😴 — 睡眠' }, large] };
+    const { decoder, decoded } = decoderOf(serverFramesParser);
+    for (const part of new packedFramesParser.Encoder().encode(packet)) decoder.add(part);
+    const [, body, bytes] = decoded[0]!.data as [string, { message: string }, Uint8Array];
+    expect(body.message).toBe('Schlaf 😴 — 睡眠');
+    expect(Buffer.from(bytes).equals(Buffer.from(large))).toBe(true);
   });
 
   it('reads stock framing too, interleaved with single frames, so stock clients keep working', () => {

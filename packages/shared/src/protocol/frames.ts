@@ -23,45 +23,63 @@ const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder('utf-8', { fatal: true });
 
 function bytesOf(part: ArrayBuffer | ArrayBufferView): Uint8Array {
+  if (part instanceof Uint8Array) return part;
   return part instanceof ArrayBuffer ? new Uint8Array(part) : new Uint8Array(part.buffer, part.byteOffset, part.byteLength);
+}
+
+function writeLength(frame: Uint8Array, offset: number, length: number): void {
+  frame[offset] = length >>> 24;
+  frame[offset + 1] = (length >>> 16) & 0xff;
+  frame[offset + 2] = (length >>> 8) & 0xff;
+  frame[offset + 3] = length & 0xff;
+}
+
+function readLength(frame: Uint8Array, offset: number): number {
+  return ((frame[offset]! << 24) | (frame[offset + 1]! << 16) | (frame[offset + 2]! << 8) | frame[offset + 3]!) >>> 0;
 }
 
 /** The stock encoding of one packet in one frame: a text packet stays as it is. */
 export function packFrames(parts: readonly Part[]): Part[] {
-  if (parts.length < 2 || typeof parts[0] !== 'string') return parts as Part[];
-  const header = textEncoder.encode(parts[0]);
-  const attachments = parts.slice(1).map((part) => {
+  const header = parts[0];
+  if (parts.length < 2 || typeof header !== 'string') return parts as Part[];
+  // Room for the header at 3 bytes a UTF-16 unit, its worst case in UTF-8.
+  let size = 4 + header.length * 3;
+  for (let index = 1; index < parts.length; index++) {
+    const part = parts[index]!;
     if (typeof part === 'string') throw new TypeError('A packet has one text part, its header.');
-    return bytesOf(part);
-  });
-  const frame = new Uint8Array(4 * parts.length + attachments.reduce((sum, bytes) => sum + bytes.byteLength, header.byteLength));
-  const view = new DataView(frame.buffer);
-  let offset = 0;
-  for (const bytes of [header, ...attachments]) {
-    view.setUint32(offset, bytes.byteLength);
+    size += 4 + part.byteLength;
+  }
+  const frame = new Uint8Array(size);
+  const { written } = textEncoder.encodeInto(header, frame.subarray(4));
+  writeLength(frame, 0, written);
+  let offset = 4 + written;
+  for (let index = 1; index < parts.length; index++) {
+    const bytes = bytesOf(parts[index] as ArrayBuffer | ArrayBufferView);
+    writeLength(frame, offset, bytes.byteLength);
     frame.set(bytes, offset + 4);
     offset += 4 + bytes.byteLength;
   }
-  return [frame];
+  return [frame.subarray(0, offset)];
 }
 
 /** Splits a frame made by `packFrames` back into the stock parts; throws on anything else. */
-export function unpackFrame(frame: ArrayBuffer | ArrayBufferView): [string, ...Uint8Array[]] {
+export function unpackFrame(frame: ArrayBuffer | ArrayBufferView): { header: string; attachments: Uint8Array[] } {
   const bytes = bytesOf(frame);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const parts: Uint8Array[] = [];
+  let header: string | null = null;
+  const attachments: Uint8Array[] = [];
   let offset = 0;
   while (offset < bytes.byteLength) {
     if (bytes.byteLength - offset < 4) throw new Error('A binary frame ends inside a length.');
-    const length = view.getUint32(offset);
+    const length = readLength(bytes, offset);
     offset += 4;
     if (length > bytes.byteLength - offset) throw new Error('A binary frame is shorter than it says.');
-    parts.push(bytes.subarray(offset, offset + length));
+    const part = bytes.subarray(offset, offset + length);
+    if (header === null) header = textDecoder.decode(part);
+    else attachments.push(part);
     offset += length;
   }
-  const [header, ...attachments] = parts;
-  if (!header || attachments.length === 0) throw new Error('A binary frame holds a header and at least one attachment.');
-  return [textDecoder.decode(header), ...attachments];
+  if (header === null || attachments.length === 0) throw new Error('A binary frame holds a header and at least one attachment.');
+  return { header, attachments };
 }
 
 /** How many binary parts follow a stock header (`51-[…]` announces one); 0 for a text packet. */
@@ -95,7 +113,7 @@ class FrameDecoder extends StockDecoder {
       super.add(chunk);
     } else {
       if (!(chunk instanceof ArrayBuffer || ArrayBuffer.isView(chunk))) throw new Error('Unknown frame type.');
-      const [header, ...attachments] = unpackFrame(chunk);
+      const { header, attachments } = unpackFrame(chunk);
       if (attachmentsAnnounced(header) !== attachments.length) throw new Error('A binary frame does not hold the attachments its header announces.');
       super.add(header);
       for (const attachment of attachments) super.add(attachment);
