@@ -2,6 +2,7 @@ import { addGoal, getGoals, seedRoadmap } from '@alliance/shared';
 import * as Y from 'yjs';
 import { REMOTE, type DocLink } from './clients.js';
 import type { MachineLoad } from './machine.js';
+import type { GcPauses } from '../src/routes/metrics.js';
 import type { ServerMetrics } from './metrics-probe.js';
 import { Samples, round, type LatencySummary } from './stats.js';
 
@@ -287,13 +288,27 @@ const weighted = (slices: SliceStats[], value: (slice: SliceStats) => number | n
   return weight > 0 ? round(sum / weight, 1) : null;
 };
 
+/** A kind of garbage-collection pause over all windows (the server's figures restart with each). */
+function sumPauses(slices: SliceStats[], kind: 'minor' | 'major'): GcPauses {
+  const all = slices.map((slice) => slice.server?.gcPauseMs[kind] ?? { count: 0, totalMs: 0, maxMs: 0 });
+  return {
+    count: all.reduce((sum, pauses) => sum + pauses.count, 0),
+    totalMs: round(all.reduce((sum, pauses) => sum + pauses.totalMs, 0), 1),
+    maxMs: Math.max(...all.map((pauses) => pauses.maxMs)),
+  };
+}
+
 /** The figures of one load over all its windows. */
 export function summarizeLoad(label: string, rooms: number, loadWorkers: number, confirms: boolean, recorder: PhaseRecorder, slices: SliceStats[]): LoadResult {
   const windowS = slices.reduce((sum, slice) => sum + slice.windowS, 0);
   const serverCpuPct = weighted(slices, (slice) => slice.serverCpuPct);
   const last = slices[slices.length - 1];
   const server = last?.server
-    ? { ...last.server, eventLoopDelayMs: { ...last.server.eventLoopDelayMs, max: Math.max(...slices.map((slice) => slice.server?.eventLoopDelayMs.max ?? 0)) } }
+    ? {
+        ...last.server,
+        eventLoopDelayMs: { ...last.server.eventLoopDelayMs, max: Math.max(...slices.map((slice) => slice.server?.eventLoopDelayMs.max ?? 0)) },
+        gcPauseMs: { minor: sumPauses(slices, 'minor'), major: sumPauses(slices, 'major') },
+      }
     : null;
   return {
     label,

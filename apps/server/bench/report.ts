@@ -162,6 +162,14 @@ function deliveryCells(run: LoadResult): string[] {
   return [fmt(run.sentPerS, 0), fmt(run.propagationMs.p50), fmt(run.propagationMs.p99), fmt(run.propagationMs.max), String(run.undelivered), run.ackMs ? fmt(run.ackMs.p99) : '—'];
 }
 
+/** The server's garbage collection in a load: its longest pause (ms) and the share of the time it paused (%). */
+function gcCells(run: LoadResult): string[] {
+  const gc = run.server?.gcPauseMs;
+  if (!gc) return ['—', '—'];
+  const pausedMs = gc.minor.totalMs + gc.major.totalMs;
+  return [fmt(Math.max(gc.minor.maxMs, gc.major.maxMs), 1), fmt(run.durationS > 0 ? (100 * pausedMs) / (run.durationS * 1000) : null, 1)];
+}
+
 const SERVER_NAMES: Record<string, string> = { ours: 'ours (Socket.IO)', yws: 'ours (/yjs)', reference: '@y/websocket-server' };
 
 export function formatReport(results: BenchResults): string {
@@ -181,6 +189,7 @@ export function formatReport(results: BenchResults): string {
           SERVER_NAMES[name]!,
           ...deliveryCells(run),
           fmt(run.server?.eventLoopDelayMs.max ?? null, 1),
+          ...gcCells(run),
           fmt(run.serverCpuPct, 0),
           fmt(run.serverCpuUsPerUpdate, 0),
           String(run.loadWorkers),
@@ -190,13 +199,13 @@ export function formatReport(results: BenchResults): string {
           fmt(run.machine.cpuPressurePct, 0),
         ]);
       }
-      if (row.p99Ratio !== null) rows.push(['', '  p99 ours / reference', '', '', `${fmt(row.p99Ratio)}×`, '', '', '', '', '', '', '', '', '', '', '']);
+      if (row.p99Ratio !== null) rows.push(['', '  p99 ours / reference', '', '', `${fmt(row.p99Ratio)}×`]);
     }
     out.push(
       table(
-        ['rooms', 'server', 'sent/s', 'p50 ms', 'p99 ms', 'max ms', 'missing', 'ack p99', 'srv stall', 'srv CPU', 'µs/upd', 'gen thr', 'gen CPU', 'gen stall', 'busy %', 'waiting %'],
+        ['rooms', 'server', 'sent/s', 'p50 ms', 'p99 ms', 'max ms', 'missing', 'ack p99', 'srv stall', 'gc max', 'gc %', 'srv CPU', 'µs/upd', 'gen thr', 'gen CPU', 'gen stall', 'busy %', 'waiting %'],
         rows,
-        ['r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+        ['r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
       ),
     );
     const calibration = results.propagation.find((row) => row.rooms === 200)?.reference;
@@ -208,7 +217,8 @@ export function formatReport(results: BenchResults): string {
         `  reference at 200 rooms: p50 ${fmt(calibration.propagationMs.p50)} / p99 ${fmt(calibration.propagationMs.p99)} ms; on a quiet 2-core machine about 0.4 / ${REFERENCE_QUIET_P99_MS} ms${quiet ? '' : ' — this machine was not quiet'}`,
       );
     }
-    out.push('  stall: max event-loop delay (ms); µs/upd: server CPU time per update (less sensitive to other programs than latency);');
+    out.push('  stall: max event-loop delay (ms); gc: the server\'s longest garbage-collection pause (ms) and its share of the time (%);');
+    out.push('  µs/upd: server CPU time per update (less sensitive to other programs than latency);');
     out.push(`  missing: updates the other client had not seen ${DRAIN_S} s after the load stopped; gen: this load generator`);
     out.push('  (thr: its worker threads, stall: their max event-loop delay — when high, the generator is the bottleneck);');
     out.push('  busy: both cores, all processes; waiting: time some runnable');
@@ -220,7 +230,7 @@ export function formatReport(results: BenchResults): string {
     out.push('', `Durable confirmation: client send → ack (${confirmation.rooms} rooms, ${confirmation.clients} clients)`);
     out.push(
       table(
-        ['target rate', 'confirmed/s', 'p50 ms', 'p99 ms', 'max ms', 'unconfirmed', 'refused', 'updates/commit', 'propagation p99', 'srv stall', 'srv CPU', 'µs/upd', 'gen CPU', 'gen stall', 'busy %', 'waiting %'],
+        ['target rate', 'confirmed/s', 'p50 ms', 'p99 ms', 'max ms', 'unconfirmed', 'refused', 'updates/commit', 'propagation p99', 'srv stall', 'gc max', 'gc %', 'srv CPU', 'µs/upd', 'gen CPU', 'gen stall', 'busy %', 'waiting %'],
         [
           [
             `${results.config.ackRate}/s`,
@@ -233,6 +243,7 @@ export function formatReport(results: BenchResults): string {
             confirmation.dbCommitsPerS && confirmation.ackedPerS ? fmt(confirmation.ackedPerS / confirmation.dbCommitsPerS, 1) : '—',
             fmt(confirmation.propagationMs.p99),
             fmt(confirmation.server?.eventLoopDelayMs.max ?? null, 1),
+            ...gcCells(confirmation),
             fmt(confirmation.serverCpuPct, 0),
             fmt(confirmation.serverCpuUsPerUpdate, 0),
             fmt(confirmation.machine.loadGeneratorCpuPct, 0),
@@ -241,7 +252,7 @@ export function formatReport(results: BenchResults): string {
             fmt(confirmation.machine.cpuPressurePct, 0),
           ],
         ],
-        ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+        ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
       ),
     );
     const serverSide = confirmation.server?.confirmationMs;

@@ -1,6 +1,7 @@
 import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../test/harness.js';
+import { createRuntimeSampler } from './metrics.js';
 
 const TOKEN = 'metrics-token-for-the-tests-0123456789';
 const errorShape = (code: string) => ({ error: { code, message: expect.any(String) } });
@@ -98,5 +99,26 @@ describe('metrics when not exposed', () => {
   it('are not there at all, token or not', async () => {
     const response = await call(`${server.url}/api/metrics`, 'GET', { authorization: `Bearer ${TOKEN}` });
     expect(response).toEqual({ status: 404, body: errorShape('NOT_FOUND') });
+  });
+});
+
+describe('the runtime sampler', () => {
+  it('counts garbage-collection pauses since the last reset', async () => {
+    const sampler = createRuntimeSampler();
+    sampler.reset();
+    // Short-lived garbage: young-generation collections (scavenges) follow.
+    let kept = 0;
+    for (let round = 0; round < 200; round++) kept += Array.from({ length: 20_000 }, (_, index) => ({ index })).length;
+    expect(kept).toBe(4_000_000);
+    // The observer hears of collections after the fact, on a later turn of the loop.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const { minor, major } = sampler.sample().gcPauseMs;
+    expect(minor.count).toBeGreaterThan(0);
+    expect(minor.totalMs).toBeGreaterThan(0);
+    expect(minor.maxMs).toBeGreaterThan(0);
+    expect(minor.maxMs).toBeLessThanOrEqual(minor.totalMs);
+    expect(major.count).toBeGreaterThanOrEqual(0);
+    sampler.reset();
+    expect(sampler.sample().gcPauseMs.minor).toEqual({ count: 0, totalMs: 0, maxMs: 0 });
   });
 });

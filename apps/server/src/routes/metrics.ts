@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
@@ -16,6 +16,8 @@ const RESOLUTION_MS = 10;
 export interface RuntimeMetrics {
   /** Event-loop delay since the last reset, in ms beyond the timer period. */
   eventLoopDelayMs: { max: number; p99: number; p50: number; mean: number; samples: number };
+  /** Garbage-collection pauses since the last reset: scavenges of the young generation, and the rest (full collections and their steps). */
+  gcPauseMs: { minor: GcPauses; major: GcPauses };
   memory: { rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number };
   /** CPU time this process has used since it started, in microseconds. */
   cpuUs: { user: number; system: number };
@@ -28,6 +30,12 @@ export interface RuntimeMetrics {
   /** Update-log write durations since the last reset. */
   logWriteMs: LatencySummary | null;
   uptimeS: number;
+}
+
+export interface GcPauses {
+  count: number;
+  totalMs: number;
+  maxMs: number;
 }
 
 export interface RuntimeSampler {
@@ -54,6 +62,19 @@ export interface RoomFigures {
 export function createRuntimeSampler(options: { rooms?: RoomFigures } = {}): RuntimeSampler {
   const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   histogram.enable();
+  const noPauses = () => ({ count: 0, totalMs: 0, maxMs: 0 });
+  let gcPauses = { minor: noPauses(), major: noPauses() };
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = (entry.detail as { kind?: number } | undefined)?.kind;
+      const pauses = kind === constants.NODE_PERFORMANCE_GC_MINOR ? gcPauses.minor : gcPauses.major;
+      pauses.count++;
+      pauses.totalMs += entry.duration;
+      pauses.maxMs = Math.max(pauses.maxMs, entry.duration);
+    }
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
+  const rounded = (pauses: GcPauses): GcPauses => ({ count: pauses.count, totalMs: Math.round(pauses.totalMs * 1000) / 1000, maxMs: Math.round(pauses.maxMs * 1000) / 1000 });
   return {
     sample: () => {
       const memory = process.memoryUsage();
@@ -67,6 +88,7 @@ export function createRuntimeSampler(options: { rooms?: RoomFigures } = {}): Run
           mean: hasSamples ? delay(histogram.mean) : 0,
           samples: histogram.count,
         },
+        gcPauseMs: { minor: rounded(gcPauses.minor), major: rounded(gcPauses.major) },
         memory: {
           rss: memory.rss,
           heapUsed: memory.heapUsed,
@@ -84,6 +106,7 @@ export function createRuntimeSampler(options: { rooms?: RoomFigures } = {}): Run
     },
     reset: () => {
       histogram.reset();
+      gcPauses = { minor: noPauses(), major: noPauses() };
       options.rooms?.resetStats?.();
     },
     collectGarbage: () => {
