@@ -1,11 +1,11 @@
 import { findVersion, lastSeq, listChanges, listEditsBetween, listMembers, recordAudit, recordView, type Database, type LoggedChange, type MemberRow } from '@alliance/db';
 import {
-  attributeEdits,
   compareCardSnapshots,
   compareQuery,
   compareRoadmapSnapshots,
   DOC_KINDS,
   docParams,
+  EditAttribution,
   editsQuery,
   groupEdits,
   historyQuery,
@@ -19,6 +19,7 @@ import {
   snapshotRoadmap,
   stateQuery,
   subjectsOfUpdates,
+  type Attribute,
   type CompareDto,
   type DocChange,
   type DocName,
@@ -66,20 +67,35 @@ export function actorOf(change: Pick<LoggedChange, 'userId' | 'serverReason'>, m
   };
 }
 
+/** Updates replayed between two turns of the event loop when attributing a comparison's changes. */
+const ATTRIBUTION_SLICE = 250;
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
 /**
  * What changed from the document as `state` holds it through `edits`, each change attributed
  * to the last edit that touched it. `state` is read, then moved on to the later point: one
- * document, no copy (a long history makes a copy cost as much as the comparison).
+ * document, no copy (a long history makes a copy cost as much as the comparison). The edits are
+ * replayed a slice at a time, letting the event loop serve live edits in between.
  */
-function changesFrom(doc: DocName, state: Y.Doc, edits: readonly LoggedEdit[]): DocChange[] {
+async function changesFrom(doc: DocName, state: Y.Doc, edits: readonly LoggedEdit[]): Promise<DocChange[]> {
   if (doc === 'roadmap') {
     const then = snapshotRoadmap(state);
-    const attribute = attributeEdits(state, edits);
+    const attribute = await attributeInSlices(state, edits);
     return compareRoadmapSnapshots(then, snapshotRoadmap(state), attribute);
   }
   const then = snapshotCards(state);
-  const attribute = attributeEdits(state, edits);
+  const attribute = await attributeInSlices(state, edits);
   return compareCardSnapshots(then, snapshotCards(state), attribute);
+}
+
+async function attributeInSlices(state: Y.Doc, edits: readonly LoggedEdit[]): Promise<Attribute> {
+  const attribution = new EditAttribution(state);
+  for (let start = 0; start < edits.length; start += ATTRIBUTION_SLICE) {
+    if (start > 0) await nextTurn();
+    attribution.apply(edits.slice(start, start + ATTRIBUTION_SLICE));
+  }
+  return attribution.attribute;
 }
 
 /**
@@ -103,7 +119,7 @@ export async function editsBetween(db: Kysely<Database>, doc: DocName, documentI
     // A long history is read in slices, letting the event loop serve live edits in between.
     const subjects = [];
     for (let start = 0; start < logged.length; start += SUBJECT_SLICE) {
-      if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+      if (start > 0) await nextTurn();
       subjects.push(...subjectsOfUpdates(state, logged.slice(start, start + SUBJECT_SLICE)));
     }
     return groupEdits(subjects);
@@ -185,7 +201,7 @@ export function historyRoutes(deps: AppDeps) {
       const logged = edits.map((edit) => ({ update: edit.update, actor: actorOf(edit, byId), at: edit.createdAt.toISOString() }));
       let changes: DocChange[];
       try {
-        changes = changesFrom(doc, state, logged);
+        changes = await changesFrom(doc, state, logged);
       } finally {
         state.destroy();
       }

@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import type { HistoryActorDto } from '../api/types.js';
 import { compareBoards, compareRoadmaps, type DocChange } from './compare.js';
 import { addCard, createReply, FEEDBACK_ROOTS, getCards, snapshotCards } from './feedback.js';
-import { replayAttributed, noAttribution, type LoggedEdit } from './history-attribution.js';
+import { EditAttribution, replayAttributed, noAttribution, type LoggedEdit } from './history-attribution.js';
 import {
   addGoal,
   addHomework,
@@ -330,6 +330,21 @@ describe('comparing points of generated histories by two people', () => {
       for (const change of left) {
         expect(['goal.agreement', 'goal.status']).toContain(change.kind);
       }
+    }
+  });
+
+  it.each(seeds.slice(0, 8))('attributes alike whether the edits are replayed at once or a slice at a time (seed %i)', (seed) => {
+    const log = generateHistory(seed, 80);
+    const before = stateOf(log, 10);
+    const whole = replayAttributed(before, ROADMAP_ROOTS, log.slice(10));
+    const expected = compareRoadmaps(before, whole.doc, whole.attribute);
+    expect(expected.length).toBeGreaterThan(0);
+    for (const size of [1, 7, 32]) {
+      const doc = stateOf(log, 10);
+      const attribution = new EditAttribution(doc);
+      for (let start = 10; start < log.length; start += size) attribution.apply(log.slice(start, start + size));
+      expect(snapshotRoadmap(doc)).toEqual(snapshotRoadmap(whole.doc));
+      expect(compareRoadmaps(before, doc, attribution.attribute), `slices of ${size}`).toEqual(expected);
     }
   });
 

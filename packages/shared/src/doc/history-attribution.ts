@@ -140,39 +140,56 @@ function touchRemoved(reader: TouchReader, structs: readonly (Y.Item | Y.GC)[], 
  * Applies logged edits to `doc`, in order, and records for every item and field the last edit
  * that touched it: who made it and when. Pure: the log is the input, nothing is read from
  * elsewhere. An edit that Yjs can only apply once a later one arrives is credited to the later
- * one.
+ * one. `apply` may be called several times, each continuing where the last left off: a long
+ * replay can be split, letting other work run in between.
  */
+export class EditAttribution {
+  private readonly reader: TouchReader;
+  private readonly last = new Map<string, Attribution>();
+  /** Who last touched the part with this key, among the edits applied so far. */
+  readonly attribute: Attribute = (key) => this.last.get(key) ?? null;
+
+  constructor(private readonly doc: Y.Doc) {
+    this.reader = new TouchReader(doc);
+  }
+
+  apply(edits: Iterable<LoggedEdit>): void {
+    const { doc, reader, last } = this;
+    // One transaction for all the edits (a transaction of its own per edit costs more than
+    // applying it): what an edit added is what the store holds beyond its state before the
+    // edit, what it removed the ranges it appended to the transaction's delete set — both read
+    // before the transaction ends, merges them and collects the deleted content.
+    doc.transact((transaction) => {
+      const deleted = transaction.deleteSet.clients;
+      const keys: string[] = [];
+      for (const edit of edits) {
+        const before = stateOf(doc.store);
+        const deletedBefore = new Map<number, number>();
+        for (const [client, ranges] of deleted) deletedBefore.set(client, ranges.length);
+        Y.applyUpdate(doc, edit.update);
+        keys.length = 0;
+        for (const [client, structs] of doc.store.clients) {
+          const clock = before.get(client) ?? 0;
+          if (Y.getState(doc.store, client) > clock) touchAdded(reader, structs, clock, before, keys);
+        }
+        for (const [client, ranges] of deleted) {
+          const from = deletedBefore.get(client) ?? 0;
+          const structs = doc.store.clients.get(client);
+          if (structs && ranges.length > from) touchRemoved(reader, structs, ranges, from, before, keys);
+        }
+        if (keys.length === 0) continue;
+        const attribution: Attribution = { actor: edit.actor, at: edit.at };
+        for (const key of keys) last.set(key, attribution);
+      }
+    });
+  }
+}
+
+/** `EditAttribution` of all `edits` at once. */
 export function attributeEdits(doc: Y.Doc, edits: Iterable<LoggedEdit>): Attribute {
-  const reader = new TouchReader(doc);
-  const last = new Map<string, Attribution>();
-  // One transaction for all the edits (a transaction of its own per edit costs more than applying
-  // it): what an edit added is what the store holds beyond its state before the edit, what it
-  // removed the ranges it appended to the transaction's delete set — both read before the
-  // transaction ends, merges them and collects the deleted content.
-  doc.transact((transaction) => {
-    const deleted = transaction.deleteSet.clients;
-    const keys: string[] = [];
-    for (const edit of edits) {
-      const before = stateOf(doc.store);
-      const deletedBefore = new Map<number, number>();
-      for (const [client, ranges] of deleted) deletedBefore.set(client, ranges.length);
-      Y.applyUpdate(doc, edit.update);
-      keys.length = 0;
-      for (const [client, structs] of doc.store.clients) {
-        const clock = before.get(client) ?? 0;
-        if (Y.getState(doc.store, client) > clock) touchAdded(reader, structs, clock, before, keys);
-      }
-      for (const [client, ranges] of deleted) {
-        const from = deletedBefore.get(client) ?? 0;
-        const structs = doc.store.clients.get(client);
-        if (structs && ranges.length > from) touchRemoved(reader, structs, ranges, from, before, keys);
-      }
-      if (keys.length === 0) continue;
-      const attribution: Attribution = { actor: edit.actor, at: edit.at };
-      for (const key of keys) last.set(key, attribution);
-    }
-  });
-  return (key) => last.get(key) ?? null;
+  const attribution = new EditAttribution(doc);
+  attribution.apply(edits);
+  return attribution.attribute;
 }
 
 /** The document replayed from one point to another, and who last touched each part of it on the way. */
