@@ -81,6 +81,7 @@ describe('one frame per Socket.IO packet', () => {
       ['more attachments than announced', frame('51-["doc:sync","w1/roadmap",{"_placeholder":true,"num":0}]', update, update)],
       ['a header that is not UTF-8', withHeaderBytes(new Uint8Array([0xff, 0xfe]), update)],
       ['an unknown packet type', frame('91-["x",{"_placeholder":true,"num":0}]', update)],
+      ['a placeholder for an attachment it does not hold', frame('51-["doc:sync","w1/roadmap",{"_placeholder":true,"num":3}]', update)],
     ];
     for (const [name, bytes] of cases) {
       const { decoder, decoded } = decoderOf(serverFramesParser);
