@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
+import { PRODUCTION_NODE_FLAGS } from '../src/node-flags.js';
 
 /** The repository root: children run from there so `--import tsx` and the built server resolve. */
 export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
@@ -58,7 +59,7 @@ export function buildServer(): string {
  * `npm start` has them) and waits for its JSON log line with event "server.started" and a "url".
  */
 export async function spawnServer(options: SpawnOptions): Promise<ChildServer> {
-  const loader = options.script.endsWith('.ts') ? ['--import', 'tsx'] : ['--enable-source-maps'];
+  const loader = options.script.endsWith('.ts') ? ['--import', 'tsx'] : PRODUCTION_NODE_FLAGS;
   const child = spawn(process.execPath, ['--expose-gc', ...(options.nodeArgs ?? []), ...loader, options.script], {
     cwd: REPO_ROOT,
     // Only what the child needs: the bench's own BENCH_*/DATABASE_URL must not leak in.

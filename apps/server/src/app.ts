@@ -31,6 +31,7 @@ import { serveWeb } from './static.js';
 
 export type { AppDeps } from './http/context.js';
 export { sessionCookieName } from './auth/sessions.js';
+export { PRODUCTION_NODE_FLAGS } from './node-flags.js';
 
 /** The JSON API, chained so its type (`AppType`) drives the web app's typed client. */
 export function createApi(deps: AppDeps) {

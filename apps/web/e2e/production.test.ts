@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { PRODUCTION_NODE_FLAGS } from '@alliance/server';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { startBrowserRun, watchPage, type BrowserRun } from './browser.js';
 import { DANA, DESKTOP, SAM, signUp, WAIT, type Person } from './people.js';
@@ -17,7 +18,7 @@ describe('the app as npm start serves it: compiled, production, over http on loo
 
   it('runs the compiled server under plain node', () => {
     const commandLine = readFileSync(`/proc/${run.server.pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-    expect(commandLine).toEqual([process.execPath, '--enable-source-maps', serverEntry]);
+    expect(commandLine).toEqual([process.execPath, ...PRODUCTION_NODE_FLAGS, serverEntry]);
   });
 
   it('sends each built asset compressed as the browser asks, the same bytes once decompressed', async () => {

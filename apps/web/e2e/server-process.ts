@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { sessionCookieName } from '@alliance/server';
+import { PRODUCTION_NODE_FLAGS, sessionCookieName } from '@alliance/server';
 import pg from 'pg';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
@@ -78,7 +78,7 @@ export async function startServerProcess(webDist: string, options: { shared?: Sh
   if (!database.env.DATABASE_URL) delete env.DATABASE_URL;
   for (const key of ['REDIS_URL', 'PUBLIC_URL', 'TRUST_PROXY', 'NODE_OPTIONS']) delete env[key];
   if (options.redis) Object.assign(env, { REDIS_URL: options.redis.url, REDIS_PREFIX: options.redis.prefix });
-  const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', serverEntry], {
+  const child: ChildProcess = spawn(process.execPath, [...PRODUCTION_NODE_FLAGS, serverEntry], {
     cwd: repoRoot,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

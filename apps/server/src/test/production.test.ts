@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@alliance/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionCookieName } from '../auth/sessions.js';
+import { PRODUCTION_NODE_FLAGS } from '../node-flags.js';
 import { createMemberPair, openRawSocket, SocketClient, useTestServer } from './fixtures.js';
 import { testBackends, TestClient } from './harness.js';
 import { COMPILED_ENTRY, killHard, launchServer, REPO_ROOT, spawnServer } from './server-process.js';
@@ -38,6 +39,8 @@ describe('the compiled server that npm start runs', () => {
   it('is what npm start runs: node on dist/index.js, with nothing that runs TypeScript needed at run time', () => {
     const manifest = serverManifest();
     expect(manifest.scripts.start).toMatch(/(^|\s)node\s+(--\S+\s+)*dist\/index\.js$/);
+    // With the flags the tests and the bench run it with.
+    expect(manifest.scripts.start).toMatch(new RegExp(`(^|\\s)node ${PRODUCTION_NODE_FLAGS.join(' ')} dist/index\\.js$`));
     expect(manifest.scripts.start).not.toMatch(/tsx|esbuild|--import|--loader|--require/);
     expect(manifest.dependencies).not.toHaveProperty('tsx');
     expect(manifest.dependencies).not.toHaveProperty('esbuild');
@@ -70,7 +73,7 @@ describe('the compiled server that npm start runs', () => {
     it('runs under plain node, listening on loopback only, and serves /api/health and the web app', async () => {
       // The process's own command line: node and the bundle, no loader and no NODE_OPTIONS.
       const commandLine = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-      expect(commandLine).toEqual([process.execPath, '--enable-source-maps', COMPILED_ENTRY]);
+      expect(commandLine).toEqual([process.execPath, ...PRODUCTION_NODE_FLAGS, COMPILED_ENTRY]);
       const environment = readFileSync(`/proc/${child.pid}/environ`, 'utf8').split('\0');
       expect(environment.filter((entry) => entry.startsWith('NODE_OPTIONS='))).toEqual([]);
       expect(new URL(url).hostname).toBe('127.0.0.1');

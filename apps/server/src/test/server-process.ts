@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { PRODUCTION_NODE_FLAGS } from '../node-flags.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../../../..');
 
@@ -15,7 +16,7 @@ export type ServerBuild = 'source' | 'compiled';
 
 const NODE_ARGS: Record<ServerBuild, string[]> = {
   source: ['--import', 'tsx', 'apps/server/src/index.ts'],
-  compiled: ['--enable-source-maps', COMPILED_ENTRY],
+  compiled: [...PRODUCTION_NODE_FLAGS, COMPILED_ENTRY],
 };
 
 export type ServerLaunch =
