@@ -4,6 +4,9 @@ import { judgeChange, newDocOfKind, type ChangeVerdict, type DocKind } from './k
 import type { Role } from './names.js';
 import type { UpdateSummary } from './update-content.js';
 
+/** What `summarizeUpdate` found about how much of an update is new to the copy it is tried on. */
+type UpdateNovelty = Pick<UpdateSummary, 'allNew' | 'deletedLength'>;
+
 /** What trying an update on a staging copy found. */
 export interface StagedUpdate {
   /** Why the update must be refused, or null. */
@@ -40,7 +43,7 @@ export class StagingDoc {
     now: number;
     trusted: boolean;
     read: ((transaction: Y.Transaction) => void) | undefined;
-    summary: Pick<UpdateSummary, 'allNew' | 'deletedLength'> | undefined;
+    summary: UpdateNovelty | undefined;
     result: StagedUpdate;
   } | null = null;
 
@@ -67,7 +70,7 @@ export class StagingDoc {
     now: number,
     trusted = false,
     read?: (transaction: Y.Transaction) => void,
-    summary?: Pick<UpdateSummary, 'allNew' | 'deletedLength'>,
+    summary?: UpdateNovelty,
   ): StagedUpdate {
     const result: StagedUpdate = { verdict: null, effective: null, stateAfter: null, pending: false, transactions: 0 };
     this.current = { update, role, now, trusted, read, summary, result };
@@ -110,7 +113,7 @@ export class StagingDoc {
 }
 
 /** Whether `transaction` changed something, and integrated all of an update `summary` describes. */
-function isWhole(transaction: Y.Transaction, summary: Pick<UpdateSummary, 'allNew' | 'deletedLength'>): boolean {
+function isWhole(transaction: Y.Transaction, summary: UpdateNovelty): boolean {
   if (!summary.allNew) return false;
   let deleted = 0;
   for (const ranges of transaction.deleteSet.clients.values()) for (const range of ranges) deleted += range.len;
