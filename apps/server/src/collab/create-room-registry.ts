@@ -140,6 +140,11 @@ class Registry implements RoomRegistry {
    * someone who keeps sending refused updates (over fresh connections too) is made to wait.
    */
   private readonly refusalBudgets = new Map<string, TokenBucket>();
+  /**
+   * Documents another process said it follows while they were not open here (between taking a
+   * lease and opening the room), by when that was said: the room, once open, publishes to it.
+   */
+  private readonly followedEarly = new Map<string, number>();
 
   constructor(private readonly deps: RoomRegistryDeps) {
     this.settings = deps.settings;
@@ -148,8 +153,14 @@ class Registry implements RoomRegistry {
     this.owner = this.relay?.processId ?? randomUUID();
     this.relay?.serve((request, reply) => this.serveForwarded(request, reply));
     this.relay?.onFollowing((documentIds) => {
-      const followed = new Set(documentIds);
-      for (const room of this.openRooms()) if (followed.has(room.documentId)) room.followed();
+      const heardAt = Date.now();
+      const open = new Map(this.openRooms().map((room) => [room.documentId, room]));
+      for (const documentId of documentIds) {
+        const room = open.get(documentId);
+        if (room) room.followed(heardAt);
+        // Still loading here (a follower can open it while this process reads it): told once it is open.
+        else this.followedEarly.set(documentId, heardAt);
+      }
     });
     // Redis was away: whatever the owners told meanwhile is in the update log.
     this.relay?.onGap(() => {
@@ -330,6 +341,11 @@ class Registry implements RoomRegistry {
           watch: this.deps.watchers?.[target.doc],
         });
         slot.room = room;
+        const followedAt = this.followedEarly.get(documentId);
+        if (followedAt !== undefined) {
+          this.followedEarly.delete(documentId);
+          room.followed(followedAt);
+        }
         this.deps.logger.debug('room.loaded', { documentId, checkpointSeq, tail, ms: Math.round(performance.now() - started) });
         // A long tail makes every load slow until the next checkpoint: write one now.
         if (tail >= this.settings.checkpointEveryUpdates) void room.checkpointIfBehind();
@@ -414,7 +430,15 @@ class Registry implements RoomRegistry {
 
   /** A follower's request, at the owner: run as if it came from a member or route here. */
   private serveForwarded(request: ForwardRequest, reply: (answer: ForwardAnswer) => void): void {
-    const room = this.slots.get(docKey(request.workspaceId, request.doc))?.room;
+    const slot = this.slots.get(docKey(request.workspaceId, request.doc));
+    // Still loading here (a follower can open it and send while this process reads it): served
+    // once it is open, in the order the requests came.
+    if (slot && !slot.room) {
+      const serve = () => this.serveForwarded(request, reply);
+      slot.ready.then(serve, serve);
+      return;
+    }
+    const room = slot?.room;
     if (!room || !room.usable || room.follows || room.lease.token !== request.token) {
       return reply({ kind: 'refused', code: 'NOT_JOINED', message: 'The document moved to another server; joining again.' });
     }
@@ -555,6 +579,8 @@ class Registry implements RoomRegistry {
   /** Renews every open room's lease in one statement; rooms whose lease another process took fail. */
   private async renewLeases(): Promise<void> {
     for (const [userId, budget] of this.refusalBudgets) if (budget.full) this.refusalBudgets.delete(userId);
+    const followersGone = Date.now() - this.settings.leaseTtlMs;
+    for (const [documentId, heardAt] of this.followedEarly) if (heardAt < followersGone) this.followedEarly.delete(documentId);
     const open = this.openRooms();
     void this.checkFollowers(open.filter((room) => room.follows));
     const rooms = open.filter((room) => !room.follows);

@@ -555,8 +555,8 @@ export class Room implements LogTarget {
   }
 
   /** A follower said it is there (see DocRelay.tellFollowing): the owner publishes its updates for a while. */
-  followed(): void {
-    if (!this.follows && this.usable) this.followedUntil = Date.now() + this.options.settings.followerTtlMs;
+  followed(heardAt = Date.now()): void {
+    if (!this.follows && this.usable) this.followedUntil = Math.max(this.followedUntil, heardAt + this.options.settings.followerTtlMs);
   }
 
   /** What another process said on the document's channel. */

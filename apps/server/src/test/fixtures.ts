@@ -32,10 +32,14 @@ import * as Y from 'yjs';
 import { hashToken, newToken } from '../auth/crypto.js';
 import { createLiveConnections } from '../auth/live-connections.js';
 import { createRoomRegistry } from '../collab/create-room-registry.js';
+import type { DocRelay } from '../collab/relay.js';
+import { closeRedisClient, createRedisClient, whenReady } from '../redis/connection.js';
+import { createDocRelay } from '../redis/doc-relay.js';
 import type { RoomRegistry } from '../collab/room-registry.js';
 import { createCollabStore, type CollabStore } from '../collab/store.js';
 import { sessionCookieName } from '../auth/sessions.js';
 import { loadEnv, type Env } from '../env.js';
+import type { Logger } from '../logger.js';
 import { connectionLimits, registrySettings } from '../server.js';
 import { invariantLogger } from './invariants.js';
 import { closeOnce } from '../shutdown.js';
@@ -406,6 +410,8 @@ export async function startRealtimeServer(
     databaseUrl?: string;
     /** Broken-invariant events the test provokes on purpose (see invariantLogger). */
     provokes?: string[];
+    /** One process among several: the document relay over this Redis, its channels under `prefix`. */
+    relay?: { redisUrl: string; prefix: string };
   } = {},
 ): Promise<RealtimeServer> {
   const database = options.database ?? (await createTestDatabase(kind));
@@ -420,7 +426,8 @@ export async function startRealtimeServer(
   const db = createDb({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
   await migrateToLatest(db.db);
   const baseStore = createCollabStore(db.db);
-  const rooms = createRoomRegistry({ db: db.db, logger, settings: registrySettings(env), store: options.wrapStore ? options.wrapStore(baseStore) : baseStore });
+  const relay = options.relay ? await startDocRelay(options.relay.redisUrl, options.relay.prefix, logger) : null;
+  const rooms = createRoomRegistry({ db: db.db, logger, settings: registrySettings(env), store: options.wrapStore ? options.wrapStore(baseStore) : baseStore, relay });
   const httpServer = createServer((_request, response) => {
     response.statusCode = 404;
     response.end();
@@ -432,7 +439,7 @@ export async function startRealtimeServer(
   const io = attachSocketIo(httpServer, { db: db.db, env, logger, rooms, liveConnections, quota, limits });
   const yws = attachYWebsocket(httpServer, { db: db.db, env, logger, rooms, liveConnections, quota, limits });
   const { port } = httpServer.address() as AddressInfo;
-  const closeServer = closeOnce({ httpServer, transports: [io, yws], rooms, db, beforeDatabase: () => liveConnections.stop() });
+  const closeServer = closeOnce({ httpServer, transports: [io, yws], rooms, db, beforeDatabase: () => liveConnections.stop(), afterDatabase: relay?.close });
   const close = async () => {
     await closeServer();
     invariants.assertHeld();
@@ -446,6 +453,21 @@ export async function startRealtimeServer(
     stop: async () => {
       await close();
       await database.drop();
+    },
+  };
+}
+
+/** The document relay of one process among several (see redis/doc-relay.ts), once Redis answers. */
+async function startDocRelay(url: string, prefix: string, logger: Logger): Promise<DocRelay & { close(): Promise<void> }> {
+  const publisher = createRedisClient(url, 'commands', logger);
+  const subscriber = createRedisClient(url, 'subscriber', logger);
+  if (!(await whenReady(publisher, 5_000)) || !(await whenReady(subscriber, 5_000))) throw new Error(`Redis at ${url} did not answer`);
+  const relay = createDocRelay({ publisher, subscriber, prefix, logger });
+  return {
+    ...relay,
+    close: async () => {
+      await relay.close();
+      await Promise.all([closeRedisClient(subscriber), closeRedisClient(publisher)]);
     },
   };
 }

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { createTestDatabase, type TestDatabase } from '@alliance/db/testing';
+import { addGoal, snapshotRoadmap } from '@alliance/shared';
+import { createClient } from 'redis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createMemberPair, SocketClient, startRealtimeServer, waitFor, type RealtimeServer } from './fixtures.js';
+
+// Rooms of two processes in one: two registries on one Postgres database, each with its own
+// relay over one Redis, so a test can hold one process's steps at a chosen moment.
+process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A promise the test resolves by hand. */
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
+
+const goalTitles = (doc: Parameters<typeof snapshotRoadmap>[0]) => snapshotRoadmap(doc).goals.map((goal) => goal.title);
+
+describe('rooms of two processes on one Postgres and one Redis', { timeout: 60_000 }, () => {
+  const cleanup: (() => unknown)[] = [];
+  afterEach(async () => {
+    while (cleanup.length > 0) await cleanup.pop()!();
+  });
+
+  async function start(database: TestDatabase, prefix: string, options: Parameters<typeof startRealtimeServer>[1] = {}): Promise<RealtimeServer> {
+    // Followers check on their owners only every 10 s here: what the test sees comes from the channel.
+    const server = await startRealtimeServer('postgres', { ...options, database, env: { DOC_LEASE_TTL_MS: '30000' }, relay: { redisUrl: REDIS_URL, prefix } });
+    cleanup.push(() => server.close());
+    return server;
+  }
+
+  it('a follower that opens a document while its owner is still loading it gets the owner’s edits at once', async () => {
+    const database = await createTestDatabase('postgres');
+    cleanup.push(() => database.drop());
+    const prefix = `alliance-test-${randomUUID().slice(0, 8)}`;
+    // The owner's load stops after it took the lease, before its room exists.
+    const leaseTaken = gate();
+    const loadGoesOn = gate();
+    const owner = await start(database, prefix, {
+      wrapStore: (store) => ({
+        ...store,
+        latestCheckpoint: async (documentId) => {
+          leaseTaken.open();
+          await loadGoesOn.opened;
+          return store.latestCheckpoint(documentId);
+        },
+      }),
+    });
+    const follower = await start(database, prefix);
+    const pair = await createMemberPair(owner.db.db);
+
+    // Every word to a process's inbox, as Redis delivers it.
+    const monitor = createClient({ url: REDIS_URL });
+    await monitor.connect();
+    cleanup.push(() => monitor.close());
+    const inboxes: string[] = [];
+    await monitor.pSubscribe(`${prefix}:process:*`, (message) => inboxes.push(message));
+
+    const therapist = await SocketClient.connect(owner.url, pair.therapist.cookie);
+    cleanup.push(() => therapist.close());
+    const therapistJoined = therapist.join(pair.workspaceId, 'roadmap');
+    await leaseTaken.opened;
+    const client = await SocketClient.connect(follower.url, pair.client.cookie);
+    cleanup.push(() => client.close());
+    const clientSide = await client.join(pair.workspaceId, 'roadmap');
+    // The follower told the owner it follows the document, while the owner had no room for it yet.
+    await waitFor(() => inboxes.some((message) => message.includes('"following"')), 'the follower telling the owner');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    loadGoesOn.open();
+    const therapistSide = await therapistJoined;
+
+    addGoal(therapistSide.doc, { title: 'Sleep by eleven', proposedBy: 'therapist' });
+    await waitFor(() => goalTitles(clientSide.doc).includes('Sleep by eleven'), "the therapist's goal reaching the client on the follower", 3_000);
+    addGoal(clientSide.doc, { title: 'Walk after lunch', proposedBy: 'client' });
+    await waitFor(() => goalTitles(therapistSide.doc).includes('Walk after lunch'), "the client's goal reaching the therapist on the owner", 3_000);
+    await waitFor(() => goalTitles(clientSide.doc).length === goalTitles(therapistSide.doc).length, 'both sides alike', 3_000);
+    expect(snapshotRoadmap(clientSide.doc)).toEqual(snapshotRoadmap(therapistSide.doc));
+  });
+});
