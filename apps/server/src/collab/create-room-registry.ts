@@ -12,8 +12,8 @@ import { Limiter } from './limiter.js';
 import type { ChangeWatcher } from './change-watch.js';
 import type { ChangeOrigin } from './origin.js';
 import { DEFAULT_PRESENCE_SETTINGS } from './presence.js';
-import type { DocRelay, ForwardAnswer, ForwardRequest } from './relay.js';
-import { Room, type RoomFailure, type RoomSettings } from './room.js';
+import type { AnswerAddress, DocRelay, ForwardAnswer, ForwardRequest } from './relay.js';
+import { Room, type CarriedAnswer, type RoomFailure, type RoomSettings } from './room.js';
 import type { CreateVersionInput, DocAccess, RoomConnection, RoomRegistry, RoomSession, RoomStats } from './room-registry.js';
 import { createCollabStore, type CollabStore } from './store.js';
 import { UpdateLog } from './update-log.js';
@@ -151,7 +151,7 @@ class Registry implements RoomRegistry {
     this.store = deps.store ?? createCollabStore(deps.db);
     this.relay = deps.relay ?? null;
     this.owner = this.relay?.processId ?? randomUUID();
-    this.relay?.serve((request, reply) => this.serveForwarded(request, reply));
+    this.relay?.serve((request, reply, address) => this.serveForwarded(request, reply, address));
     this.relay?.onFollowing((documentIds) => {
       const heardAt = Date.now();
       const open = new Map(this.openRooms().map((room) => [room.documentId, room]));
@@ -429,12 +429,12 @@ class Registry implements RoomRegistry {
   }
 
   /** A follower's request, at the owner: run as if it came from a member or route here. */
-  private serveForwarded(request: ForwardRequest, reply: (answer: ForwardAnswer) => void): void {
+  private serveForwarded(request: ForwardRequest, reply: (answer: ForwardAnswer) => void, address: AnswerAddress): void {
     const slot = this.slots.get(docKey(request.workspaceId, request.doc));
     // Still loading here (a follower can open it and send while this process reads it): served
     // once it is open, in the order the requests came.
     if (slot && !slot.room) {
-      const serve = () => this.serveForwarded(request, reply);
+      const serve = () => this.serveForwarded(request, reply, address);
       slot.ready.then(serve, serve);
       return;
     }
@@ -456,17 +456,19 @@ class Registry implements RoomRegistry {
       return;
     }
     const before = room.seq;
+    const answers: CarriedAnswer = { ...address, carried: false };
     let stored: Promise<number | null>;
     try {
-      stored = room.receiveUpdate({ ...request.origin, connection: null, via: request.via }, request.update);
+      stored = room.receiveUpdate({ ...request.origin, connection: null, via: request.via }, request.update, answers);
     } catch (error) {
       return refused(error);
     }
     const seq = room.seq > before ? room.seq : null;
-    // Usually stored within milliseconds: then one answer says it all.
+    // Usually stored within milliseconds: then one answer says it all, most often the update's
+    // own message on the document's channel.
     const slow = setTimeout(() => reply({ kind: 'accepted', seq }), FORWARD_ACCEPTED_AFTER_MS);
     stored.then(
-      () => reply({ kind: 'stored', seq }),
+      () => answers.carried || reply({ kind: 'stored', seq }),
       (error: unknown) => refused(error),
     ).finally(() => clearTimeout(slow));
   }

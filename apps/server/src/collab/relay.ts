@@ -26,8 +26,12 @@ export interface DocRelay {
    * NOT_SAVED. Returns a function that stops waiting for it.
    */
   forward(to: string, request: ForwardRequest, answer: (answer: ForwardAnswer) => void, timeoutMs: number): () => void;
-  /** Handles the requests other processes send this one. */
-  serve(handler: (request: ForwardRequest, reply: (answer: ForwardAnswer) => void) => void): void;
+  /**
+   * Handles the requests other processes send this one. `address` is where the answer goes: an
+   * update's `stored` answer may instead ride on the update's message on the document's channel
+   * (see DocMessage), which the sender hears anyway.
+   */
+  serve(handler: (request: ForwardRequest, reply: (answer: ForwardAnswer) => void, address: AnswerAddress) => void): void;
   /**
    * Tells the process `owner` that this one follows these documents of its (when it opens one,
    * then every so often, all in one message): the owner publishes a document's updates while one does.
@@ -51,10 +55,20 @@ export interface DocChannel {
   close(): void;
 }
 
-/** What goes out on a document's channel. `via` names the connection an update came from, so it is not echoed there. */
+/** A forwarded request's sender (a process) and its id there. */
+export interface AnswerAddress {
+  to: string;
+  id: string;
+}
+
+/**
+ * What goes out on a document's channel. `via` names the connection an update came from, so it
+ * is not echoed there; `answers`, the forwarded request it came in, whose sender takes the
+ * message as its `stored` answer (one message instead of two).
+ */
 export type DocMessage =
   /** The owner accepted an update: it is the `seq`th of the document (lease `token`). */
-  | { kind: 'update'; from: string; token: number; seq: number; update: Uint8Array; via: string | null }
+  | { kind: 'update'; from: string; token: number; seq: number; update: Uint8Array; via: string | null; answers: AnswerAddress | null }
   /** A process's members' presence changed (already checked and restated by that process). */
   | { kind: 'awareness'; from: string; update: Uint8Array }
   /** The owner let the document go (it unloaded or lost its lease): followers load it again. */

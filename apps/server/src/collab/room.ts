@@ -19,7 +19,7 @@ import type { ChangeWatcher } from './change-watch.js';
 import { stateAt } from './history.js';
 import { fromConnection, ownerOf, type ChangeOrigin } from './origin.js';
 import { encodeAwareness, Presence, RemotePresence, type PresenceSettings } from './presence.js';
-import type { DocChannel, DocMessage, DocRelay, ForwardAnswer } from './relay.js';
+import type { AnswerAddress, DocChannel, DocMessage, DocRelay, ForwardAnswer } from './relay.js';
 import { OutgoingMessage, type RoomConnection, type SaveStatus, type SyncOutcome } from './room-registry.js';
 import type { CollabStore } from './store.js';
 import type { LogTarget, UpdateLog } from './update-log.js';
@@ -111,6 +111,15 @@ interface Shown {
   update: Uint8Array;
   except: RoomConnection | null;
   via: string | null;
+  answers: CarriedAnswer | null;
+}
+
+/**
+ * A forwarded update's request (see serveForwarded in the registry): `carried` once its
+ * `stored` answer went out with the update on the document's channel.
+ */
+export interface CarriedAnswer extends AnswerAddress {
+  carried: boolean;
 }
 
 /** Transaction origin of the owner's updates applied to a follower's replica. */
@@ -405,7 +414,7 @@ export class Room implements LogTarget {
    * returned promise settles once the update (or, for an update that brought nothing new,
    * everything accepted before it) is durably stored.
    */
-  receiveUpdate(origin: ChangeOrigin, update: Uint8Array): Promise<number | null> {
+  receiveUpdate(origin: ChangeOrigin, update: Uint8Array, answers: CarriedAnswer | null = null): Promise<number | null> {
     if (!this.usable) throw new RoomError('NOT_JOINED', 'The document was closed; please join again.');
     if (update.byteLength > this.options.settings.maxMessageBytes) throw tooLarge();
     // The owner judges it, against the whole document, in the order it takes updates in.
@@ -478,7 +487,7 @@ export class Room implements LogTarget {
     for (const claim of claims) this.clientOwners.set(claim.clientId, claim.userId);
     this.bytes += effective.byteLength;
     const seq = ++this.seq;
-    const shown = { seq, update: effective, except: origin.connection, via: origin.via ?? null };
+    const shown = { seq, update: effective, except: origin.connection, via: origin.via ?? null, answers };
     // With several processes an edit is shown once stored: nobody, anywhere, then holds another
     // member's edit that a failure could lose (and would send back as theirs when they rejoin).
     if (this.channel) this.unshown.push(shown);
@@ -512,7 +521,10 @@ export class Room implements LogTarget {
     this.broadcast(new OutgoingMessage('sync', encodeSyncUpdate(shown.update)), shown.except);
     // Nobody elsewhere follows it: nothing to tell (a follower that comes reads the log first).
     if (this.followedUntil < Date.now()) return;
-    this.channel?.publish({ kind: 'update', from: this.options.relay!.relay.processId, token: this.lease.token, seq: shown.seq, update: shown.update, via: shown.via });
+    if (!this.channel) return;
+    const { answers } = shown;
+    this.channel.publish({ kind: 'update', from: this.options.relay!.relay.processId, token: this.lease.token, seq: shown.seq, update: shown.update, via: shown.via, answers: answers && { to: answers.to, id: answers.id } });
+    if (answers) answers.carried = true;
   }
 
   // ---- a follower: forwarding to the owner, replicating what it accepted ----

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DOC_NAMES, ERROR_CODES } from '@alliance/shared';
 import { z } from 'zod';
-import type { DocChannel, DocMessage, DocRelay, ForwardAnswer, ForwardRequest } from '../collab/relay.js';
+import type { AnswerAddress, DocChannel, DocMessage, DocRelay, ForwardAnswer, ForwardRequest } from '../collab/relay.js';
 import { describeError, type Logger } from '../logger.js';
 import type { RedisClient } from './connection.js';
 
@@ -11,7 +11,7 @@ const count = z.number().int().nonnegative();
 
 // Headers only: an update's bytes travel after the header, as they are (see frame()).
 const docMessage = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('update'), from: id, token: count, seq: count, via: id.nullable() }),
+  z.object({ kind: z.literal('update'), from: id, token: count, seq: count, via: id.nullable(), answers: z.object({ to: id, id }).nullable() }),
   z.object({ kind: z.literal('awareness'), from: id }),
   z.object({ kind: z.literal('released'), from: id, token: count }),
 ]);
@@ -113,7 +113,7 @@ export function createDocRelay(deps: { publisher: RedisClient; subscriber: Redis
   const waiting = new Map<string, Waiting>();
   const gapListeners: (() => void)[] = [];
   const followingListeners: ((documentIds: string[]) => void)[] = [];
-  let serveRequest: ((request: ForwardRequest, reply: (answer: ForwardAnswer) => void) => void) | null = null;
+  let serveRequest: ((request: ForwardRequest, reply: (answer: ForwardAnswer) => void, address: AnswerAddress) => void) | null = null;
   let publishFailed = false;
 
   let nextRequest = 0;
@@ -129,6 +129,16 @@ export function createDocRelay(deps: { publisher: RedisClient; subscriber: Redis
     );
   };
 
+  /** An answer to a request this process forwarded, from its inbox or on a document's channel. */
+  const settle = (requestId: string, answer: ForwardAnswer) => {
+    const entry = waiting.get(requestId);
+    if (!entry) return;
+    if (entry.timer) clearTimeout(entry.timer);
+    entry.timer = null;
+    if (answer.kind !== 'accepted') waiting.delete(requestId);
+    entry.answer(answer);
+  };
+
   const receiveInbox = (raw: Buffer) => {
     const unframed = unframe(inboxMessage, raw);
     if (!unframed) return logger.warn('redis.message_ignored', { channel: 'process' });
@@ -137,22 +147,13 @@ export function createDocRelay(deps: { publisher: RedisClient; subscriber: Redis
       for (const listener of followingListeners) listener(message.documents);
       return;
     }
-    if (message.type === 'answer') {
-      const entry = waiting.get(message.id);
-      if (!entry) return;
-      if (entry.timer) clearTimeout(entry.timer);
-      entry.timer = null;
-      const last = message.answer.kind !== 'accepted';
-      if (last) waiting.delete(message.id);
-      entry.answer(message.answer as ForwardAnswer);
-      return;
-    }
+    if (message.type === 'answer') return settle(message.id, message.answer as ForwardAnswer);
     const replyTo = `${prefix}:process:${message.replyTo}`;
     const reply = (answer: ForwardAnswer) => send(replyTo, frame(processId, { type: 'answer', id: message.id, answer }));
     if (!serveRequest) return reply({ kind: 'refused', code: 'NOT_JOINED', message: 'The document moved; joining again.' });
     const request = (message.request.kind === 'update' ? { ...message.request, update: unframed.payload } : message.request) as ForwardRequest;
     try {
-      serveRequest(request, reply);
+      serveRequest(request, reply, { to: message.replyTo, id: message.id });
     } catch (error) {
       logger.error('relay.request_failed', { kind: message.request.kind, ...describeError(error) });
       reply({ kind: 'refused', code: 'INTERNAL', message: 'The change could not be handled; please try again.' });
@@ -186,8 +187,13 @@ export function createDocRelay(deps: { publisher: RedisClient; subscriber: Redis
         if (!unframed || unframed.header.from !== unframed.from) return logger.warn('redis.message_ignored', { channel: 'document' });
         const { header } = unframed;
         const message = (header.kind === 'update' || header.kind === 'awareness' ? { ...header, update: unframed.payload } : header) as DocMessage;
-        if (deliver) deliver(message);
+        if (deliver) hand(deliver, message);
         else early.push(message);
+      };
+      // The replica takes the update first, then its sender hears that it is stored (as when the answer comes on its own).
+      const hand = (listener: (message: DocMessage) => void, message: DocMessage) => {
+        listener(message);
+        if (message.kind === 'update' && message.answers?.to === processId) settle(message.answers.id, { kind: 'stored', seq: message.seq });
       };
       const ready = subscriber.subscribe(channel, receive, true);
       ready.catch(() => {});
@@ -195,7 +201,7 @@ export function createDocRelay(deps: { publisher: RedisClient; subscriber: Redis
         ready,
         listen(listener) {
           deliver = listener;
-          for (const message of early.splice(0)) listener(message);
+          for (const message of early.splice(0)) hand(listener, message);
         },
         publish: (message) => {
           if (message.kind === 'update' || message.kind === 'awareness') {

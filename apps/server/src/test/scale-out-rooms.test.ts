@@ -79,4 +79,36 @@ describe('rooms of two processes on one Postgres and one Redis', { timeout: 60_0
     await waitFor(() => goalTitles(clientSide.doc).length === goalTitles(therapistSide.doc).length, 'both sides alike', 3_000);
     expect(snapshotRoadmap(clientSide.doc)).toEqual(snapshotRoadmap(therapistSide.doc));
   });
+
+  it('confirms an edit sent through a follower with the owner’s one message on the document’s channel, no separate answer', async () => {
+    const database = await createTestDatabase('postgres');
+    cleanup.push(() => database.drop());
+    const prefix = `alliance-test-${randomUUID().slice(0, 8)}`;
+    const owner = await start(database, prefix);
+    const follower = await start(database, prefix);
+    const pair = await createMemberPair(owner.db.db);
+    const therapist = await SocketClient.connect(owner.url, pair.therapist.cookie);
+    cleanup.push(() => therapist.close());
+    const therapistSide = await therapist.join(pair.workspaceId, 'roadmap');
+    const client = await SocketClient.connect(follower.url, pair.client.cookie);
+    cleanup.push(() => client.close());
+    const clientSide = await client.join(pair.workspaceId, 'roadmap');
+    await client.settled();
+
+    const monitor = createClient({ url: REDIS_URL });
+    await monitor.connect();
+    cleanup.push(() => monitor.close());
+    const answers: string[] = [];
+    const updates: string[] = [];
+    await monitor.pSubscribe(`${prefix}:process:*`, (message) => message.includes('"answer"') && answers.push(message));
+    await monitor.pSubscribe(`${prefix}:doc:*`, (message) => message.includes('"update"') && updates.push(message));
+
+    for (const title of ['Sleep by eleven', 'Walk after lunch', 'Call my sister']) addGoal(clientSide.doc, { title, proposedBy: 'client' });
+    const acks = await client.acks();
+    expect(acks.slice(-3).map((ack) => ack.ok && ack.data?.saved)).toEqual([true, true, true]);
+    await waitFor(() => goalTitles(therapistSide.doc).length === goalTitles(clientSide.doc).length, 'the goals on the owner');
+    expect(snapshotRoadmap(therapistSide.doc)).toEqual(snapshotRoadmap(clientSide.doc));
+    expect(updates.length).toBe(3);
+    expect(answers).toEqual([]);
+  });
 });
