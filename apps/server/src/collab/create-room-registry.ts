@@ -329,7 +329,7 @@ class Registry implements RoomRegistry {
           bytes,
           clientOwners,
           lease: { owner: this.owner, token },
-          relay: this.relay ? { relay: this.relay, channel: this.relay.follow(documentId) } : null,
+          relay: this.relay ? { relay: this.relay, channel: this.relay.follow(documentId, 'owner') } : null,
           readOnly: target.readOnly ?? false,
           store: this.store,
           updateLog: this.updateLog,
@@ -394,7 +394,7 @@ class Registry implements RoomRegistry {
   private async loadFollower(key: DocKey, target: Target, documentId: string, seen: LeaseClaim | null): Promise<Room> {
     const holder = this.relay ? (seen ?? (await this.store.leaseHolder(documentId))) : undefined;
     if (!this.relay || !holder) throw new RoomError('LOAD_FAILED', 'This document is open on another server; trying again shortly.');
-    const channel = this.relay.follow(documentId);
+    const channel = this.relay.follow(documentId, 'follower');
     try {
       await withDeadline(channel.ready, FOLLOW_WAIT_MS, () => new RoomError('LOAD_FAILED', 'This document is open on another server, which cannot be reached now; trying again shortly.'));
       const { doc, seq, bytes } = await this.readStored(documentId, DOC_KINDS[target.doc]);

@@ -16,10 +16,12 @@ export interface DocRelay {
   /** This process, as lease owner and as the address others reply to. */
   readonly processId: string;
   /**
-   * Hears a document's channel. Messages arriving before the channel gets a listener are kept
-   * for it, so a replica can subscribe first and read the database after.
+   * Hears a document's channel: presence from every process, and for a follower the owner's
+   * updates (an owner publishes them and needs not hear them). Messages arriving before the
+   * channel gets a listener are kept for it, so a replica can subscribe first and read the
+   * database after.
    */
-  follow(documentId: string): DocChannel;
+  follow(documentId: string, role: 'owner' | 'follower'): DocChannel;
   /**
    * Sends a request to the process `to`. Its answers go to `answer`, in order; without a first
    * one within `timeoutMs` (the owner is gone, paused or unreachable) the request is refused with

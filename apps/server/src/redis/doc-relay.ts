@@ -101,8 +101,9 @@ interface Waiting {
 }
 
 /**
- * The document relay over Redis pub/sub (see collab/relay.ts): a channel per open document
- * (`<prefix>:doc:<id>`) that every process with it open hears, and an inbox per process
+ * The document relay over Redis pub/sub (see collab/relay.ts): two channels per open document,
+ * `<prefix>:doc:<id>` for presence, which every process with it open hears, and
+ * `<prefix>:doc:<id>:updates` for the owner's updates, which its followers hear; an inbox per process
  * (`<prefix>:process:<id>`) for requests to an owner and their answers. Redis keeps nothing
  * here: what a process misses while Redis is away, it reads from the update log (onGap).
  */
@@ -175,8 +176,12 @@ export function createDocRelay(deps: { publisher: RedisClient; subscriber: Redis
   return {
     processId,
 
-    follow(documentId) {
+    follow(documentId, role) {
+      // Presence from every process; the owner's updates (and its letting go) for followers
+      // alone, so the owner never hears its own updates back.
       const channel = `${prefix}:doc:${documentId}`;
+      const updates = `${channel}:updates`;
+      const heard = role === 'follower' ? [channel, updates] : [channel];
       const early: DocMessage[] = [];
       let deliver: ((message: DocMessage) => void) | null = null;
       let closed = false;
@@ -195,7 +200,7 @@ export function createDocRelay(deps: { publisher: RedisClient; subscriber: Redis
         listener(message);
         if (message.kind === 'update' && message.answers?.to === processId) settle(message.answers.id, { kind: 'stored', seq: message.seq });
       };
-      const ready = subscriber.subscribe(channel, receive, true);
+      const ready = subscriber.subscribe(heard, receive, true);
       ready.catch(() => {});
       return {
         ready,
@@ -204,10 +209,9 @@ export function createDocRelay(deps: { publisher: RedisClient; subscriber: Redis
           for (const message of early.splice(0)) hand(listener, message);
         },
         publish: (message) => {
-          if (message.kind === 'update' || message.kind === 'awareness') {
-            const { update, ...header } = message;
-            send(channel, frame(message.from, header, update));
-          } else send(channel, frame(message.from, message));
+          if (message.kind === 'released') return send(updates, frame(message.from, message));
+          const { update, ...header } = message;
+          send(message.kind === 'update' ? updates : channel, frame(message.from, header, update));
         },
         async listeners() {
           try {
@@ -220,7 +224,7 @@ export function createDocRelay(deps: { publisher: RedisClient; subscriber: Redis
         close() {
           if (closed) return;
           closed = true;
-          if (subscriber.isReady) subscriber.unsubscribe(channel, receive, true).catch(() => {});
+          if (subscriber.isReady) subscriber.unsubscribe(heard, receive, true).catch(() => {});
         },
       } satisfies DocChannel;
     },

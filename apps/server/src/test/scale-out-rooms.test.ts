@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { findDocument } from '@alliance/db';
 import { createTestDatabase, type TestDatabase } from '@alliance/db/testing';
 import { addGoal, snapshotRoadmap } from '@alliance/shared';
 import { createClient } from 'redis';
@@ -97,6 +98,10 @@ describe('rooms of two processes on one Postgres and one Redis', { timeout: 60_0
 
     const monitor = createClient({ url: REDIS_URL });
     await monitor.connect();
+    // Both processes hear presence; only the follower hears the owner's updates.
+    const documentId = (await findDocument(owner.db.db, pair.workspaceId, 'roadmap'))!.id;
+    const heard = await monitor.pubSubNumSub([`${prefix}:doc:${documentId}`, `${prefix}:doc:${documentId}:updates`]);
+    expect(Object.values(heard).map(Number)).toEqual([2, 1]);
     cleanup.push(() => monitor.close());
     const answers: string[] = [];
     const updates: string[] = [];
