@@ -121,6 +121,7 @@ export class LoadGroup {
       await sleep(options.warmupS * 1000);
       if (options.metricsUrl) await resetMetrics(options.metricsUrl);
       const serverStart = options.metricsUrl ? await fetchMetrics(options.metricsUrl) : null;
+      const othersStart = await Promise.all((options.alsoCpuOf ?? []).map(fetchMetrics));
       const commitsStart = options.dbCommits ? await options.dbCommits() : null;
       const machineStart = sampleMachine();
       await this.all({ type: 'measure', on: true });
@@ -132,6 +133,7 @@ export class LoadGroup {
       // Read while the load still runs, like the first reading, so publication lag is alike.
       const commitsEnd = options.dbCommits ? await options.dbCommits() : null;
       const server = options.metricsUrl ? await fetchMetrics(options.metricsUrl) : null;
+      const others = await Promise.all((options.alsoCpuOf ?? []).map(fetchMetrics));
       running = false;
       const reports = await this.all<StopReport>({ type: 'stop', drainMs: options.drainMs ?? DRAIN_MS });
       this.recorder = PhaseRecorder.merge(reports.map((report) => report.recorder));
@@ -140,7 +142,10 @@ export class LoadGroup {
       return {
         windowS,
         server,
-        serverCpuPct: server && serverStart ? serverCpuPct(serverStart, server, windowS * 1000) : null,
+        serverCpuPct:
+          server && serverStart
+            ? round([serverCpuPct(serverStart, server, windowS * 1000), ...others.map((end, index) => serverCpuPct(othersStart[index]!, end, windowS * 1000))].reduce((sum, pct) => sum + pct, 0), 1)
+            : null,
         machine,
         loadGeneratorDelayMs: {
           max: Math.max(...reports.map((report) => report.loopDelayMs.max)),

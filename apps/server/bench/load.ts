@@ -224,6 +224,8 @@ export interface SliceOptions {
   durationS: number;
   /** The server under load (for its event-loop delay, CPU and memory), if it reports them. */
   metricsUrl: string | null;
+  /** Further server processes under the same load (several processes): their CPU counts too. */
+  alsoCpuOf?: string[];
   /** After the window, wait at most this long for late deliveries and confirmations. */
   drainMs?: number;
   /** Transactions committed so far by the server's database (Postgres statistics), if known. */
@@ -260,7 +262,7 @@ export interface LoadResult {
   ackErrors: Record<string, number>;
   /** The server's figures at the end; eventLoopDelayMs.max is the max over all windows. */
   server: ServerMetrics | null;
-  /** CPU the server under test used in the windows, % of one CPU. */
+  /** CPU the server under test used in the windows (all its processes), % of one CPU. */
   serverCpuPct: number | null;
   /** Server CPU time per update sent (µs): contention distorts it less than latency. */
   serverCpuUsPerUpdate: number | null;

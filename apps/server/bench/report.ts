@@ -162,6 +162,11 @@ function deliveryCells(run: LoadResult): string[] {
   return [fmt(run.sentPerS, 0), fmt(run.propagationMs.p50), fmt(run.propagationMs.p99), fmt(run.propagationMs.max), String(run.undelivered), run.ackMs ? fmt(run.ackMs.p99) : '—'];
 }
 
+/** The server's CPU in a load (all its processes): % of one CPU, and µs per update sent. */
+function serversCpuCells(run: LoadResult): string[] {
+  return [fmt(run.serverCpuPct, 0), fmt(run.serverCpuUsPerUpdate, 0)];
+}
+
 /** The server's garbage collection in a load: its longest pause (ms) and the share of the time it paused (%). */
 function gcCells(run: LoadResult): string[] {
   const gc = run.server?.gcPauseMs;
@@ -190,8 +195,7 @@ export function formatReport(results: BenchResults): string {
           ...deliveryCells(run),
           fmt(run.server?.eventLoopDelayMs.max ?? null, 1),
           ...gcCells(run),
-          fmt(run.serverCpuPct, 0),
-          fmt(run.serverCpuUsPerUpdate, 0),
+          ...serversCpuCells(run),
           String(run.loadWorkers),
           fmt(run.machine.loadGeneratorCpuPct, 0),
           fmt(run.loadGeneratorDelayMs.max, 1),
@@ -244,8 +248,7 @@ export function formatReport(results: BenchResults): string {
             fmt(confirmation.propagationMs.p99),
             fmt(confirmation.server?.eventLoopDelayMs.max ?? null, 1),
             ...gcCells(confirmation),
-            fmt(confirmation.serverCpuPct, 0),
-            fmt(confirmation.serverCpuUsPerUpdate, 0),
+            ...serversCpuCells(confirmation),
             fmt(confirmation.machine.loadGeneratorCpuPct, 0),
             fmt(confirmation.loadGeneratorDelayMs.max, 1),
             fmt(confirmation.machine.machineBusyPct, 0),
@@ -274,9 +277,9 @@ export function formatReport(results: BenchResults): string {
     out.push('', `Several processes (one Postgres, one Redis): ${scaleOut.rooms} rooms, ${results.config.ratePerClient} updates/s per client`);
     out.push(
       table(
-        ['members', 'sent/s', 'p50 ms', 'p99 ms', 'max ms', 'missing', 'ack p99', 'gen stall'],
-        scaleOut.latency.map(({ label, run }) => [label, ...deliveryCells(run), fmt(run.loadGeneratorDelayMs.max, 1)]),
-        ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+        ['members', 'sent/s', 'p50 ms', 'p99 ms', 'max ms', 'missing', 'ack p99', 'srv CPU', 'µs/upd', 'gen stall'],
+        scaleOut.latency.map(({ label, run }) => [label, ...deliveryCells(run), ...serversCpuCells(run), fmt(run.loadGeneratorDelayMs.max, 1)]),
+        ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
       ),
     );
     out.push(`  throughput at equal p99 (highest load with propagation p99 ≤ ${scaleOut.p99BoundMs} ms and nothing missing; each room's members on different processes):`);
@@ -290,14 +293,16 @@ export function formatReport(results: BenchResults): string {
           fmt(step.run.propagationMs.p50),
           fmt(step.run.propagationMs.p99),
           String(step.run.undelivered),
+          ...serversCpuCells(step.run),
           String(step.run.loadWorkers),
           fmt(step.run.loadGeneratorDelayMs.max, 1),
           fmt(step.run.machine.machineBusyPct, 0),
         ]);
       }
-      rows.push(['', `  best: ${entry.bestSentPerS === null ? 'none within the bound' : `${fmt(entry.bestSentPerS, 0)} updates/s`}`, '', '', '', '', '', '', '']);
+      rows.push(['', `  best: ${entry.bestSentPerS === null ? 'none within the bound' : `${fmt(entry.bestSentPerS, 0)} updates/s`}`, '', '', '', '', '', '', '', '', '']);
     }
-    out.push(table(['processes', 'rate/client', 'sent/s', 'p50 ms', 'p99 ms', 'missing', 'gen thr', 'gen stall', 'busy %'], rows, ['r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r']));
+    out.push(table(['processes', 'rate/client', 'sent/s', 'p50 ms', 'p99 ms', 'missing', 'srv CPU', 'µs/upd', 'gen thr', 'gen stall', 'busy %'], rows, ['r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']));
+    out.push('  srv CPU: every server process of the row together, % of one CPU; µs/upd: their CPU time per update sent');
     out.push(`  on ${results.cpus} CPUs every process, Postgres, Redis and this load generator share the same cores: more processes add hops, not cores`);
   }
 

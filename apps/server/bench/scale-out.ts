@@ -66,7 +66,7 @@ export async function scaleOutPhase(config: BenchConfig, script: string, serverE
     const measure = async (label: string, used: ChildServer[], placeA: (index: number) => ChildServer, placeB: (index: number) => ChildServer, ratePerClient: number, durationS: number) => {
       const group = await open(placeA, placeB, ratePerClient);
       try {
-        const stats = await group.runSlice({ ratePerClient, warmupS: config.warmupS, durationS, metricsUrl: used[0]!.url });
+        const stats = await group.runSlice({ ratePerClient, warmupS: config.warmupS, durationS, metricsUrl: used[0]!.url, alsoCpuOf: used.slice(1).map((server) => server.url) });
         return group.summarize(label, [stats]);
       } finally {
         await group.close();
