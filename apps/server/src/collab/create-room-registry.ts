@@ -397,6 +397,10 @@ class Registry implements RoomRegistry {
     const channel = this.relay.follow(documentId, 'follower');
     try {
       await withDeadline(channel.ready, FOLLOW_WAIT_MS, () => new RoomError('LOAD_FAILED', 'This document is open on another server, which cannot be reached now; trying again shortly.'));
+      // Told before the read, so the owner publishes what it stores from about then on: what it
+      // stored before that is in the read, and the rest arrives on the channel (kept until the
+      // room listens). The narrow overlap of the two shows as a gap the replica fills from the log.
+      this.relay.tellFollowing(holder.owner, [documentId]);
       const { doc, seq, bytes } = await this.readStored(documentId, DOC_KINDS[target.doc]);
       const room = new Room({
         key,
@@ -419,7 +423,6 @@ class Registry implements RoomRegistry {
         settings: this.roomSettings,
         onFailed: (failed, reason) => this.onRoomFailed(key, failed, reason),
       });
-      this.relay.tellFollowing(holder.owner, [documentId]);
       this.deps.logger.debug('room.following', { documentId, seq });
       return room;
     } catch (error) {

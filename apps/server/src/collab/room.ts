@@ -98,6 +98,13 @@ const FORWARD_TIMEOUT_MS = 5_000;
 /** How long a follower keeps waiting for a missing update to reach the log before it loads afresh. */
 const CATCH_UP_GIVE_UP_MS = 3_000;
 const CATCH_UP_RETRY_MS = 50;
+/**
+ * Updates an owner stored while nobody elsewhere followed the document, kept this long (at most
+ * UNPUBLISHED_KEPT of them): a follower that read the log just before they were stored and then
+ * said it follows gets them on the channel instead of waiting to notice the gap.
+ */
+const UNPUBLISHED_KEPT_MS = 5_000;
+const UNPUBLISHED_KEPT = 64;
 const CHECKPOINT_RETRY_MAX_MS = 5_000;
 /** How many times a checkpoint waits for a moment with nothing unwritten before it settles for less. */
 const CHECKPOINT_QUIET_TRIES = 5;
@@ -205,6 +212,8 @@ export class Room implements LogTarget {
   private logSeenAt = 0;
   /** Until when another process follows this document (an owner's view). */
   private followedUntil = 0;
+  /** The latest updates stored while nobody followed, and when (see UNPUBLISHED_KEPT_MS). */
+  private unpublished: { seq: number; update: Uint8Array; via: string | null; at: number }[] = [];
   /** With several processes: accepted updates shown once they are stored, oldest first. */
   private readonly unshown: Shown[] = [];
   /** Sends of the document's state waiting for a moment when nothing accepted is unshown (see sendState). */
@@ -519,11 +528,21 @@ export class Room implements LogTarget {
   /** Sends an accepted update to the members here and, with several processes, to the others. */
   private show(shown: Shown): void {
     this.broadcast(new OutgoingMessage('sync', encodeSyncUpdate(shown.update)), shown.except);
-    // Nobody elsewhere follows it: nothing to tell (a follower that comes reads the log first).
-    if (this.followedUntil < Date.now()) return;
     if (!this.channel) return;
+    // Nobody elsewhere follows it: nothing to tell (a follower that comes reads the log first).
+    const now = Date.now();
+    if (this.followedUntil < now) {
+      const kept = this.unpublished;
+      while (kept.length > 0 && (kept.length >= UNPUBLISHED_KEPT || kept[0]!.at < now - UNPUBLISHED_KEPT_MS)) kept.shift();
+      kept.push({ seq: shown.seq, update: shown.update, via: shown.via, at: now });
+      return;
+    }
+    this.publish(shown);
+  }
+
+  private publish(shown: Shown): void {
     const { answers } = shown;
-    this.channel.publish({ kind: 'update', from: this.options.relay!.relay.processId, token: this.lease.token, seq: shown.seq, update: shown.update, via: shown.via, answers: answers && { to: answers.to, id: answers.id } });
+    this.channel!.publish({ kind: 'update', from: this.options.relay!.relay.processId, token: this.lease.token, seq: shown.seq, update: shown.update, via: shown.via, answers: answers && { to: answers.to, id: answers.id } });
     if (answers) answers.carried = true;
   }
 
@@ -568,7 +587,14 @@ export class Room implements LogTarget {
 
   /** A follower said it is there (see DocRelay.tellFollowing): the owner publishes its updates for a while. */
   followed(heardAt = Date.now()): void {
-    if (!this.follows && this.usable) this.followedUntil = Math.max(this.followedUntil, heardAt + this.options.settings.followerTtlMs);
+    if (this.follows || !this.usable) return;
+    const now = Date.now();
+    const wasFollowed = this.followedUntil >= now;
+    this.followedUntil = Math.max(this.followedUntil, heardAt + this.options.settings.followerTtlMs);
+    if (wasFollowed || this.followedUntil < now) return;
+    // A new follower: what was stored just before it said so may be missing from what it read.
+    const since = now - UNPUBLISHED_KEPT_MS;
+    for (const { at, ...kept } of this.unpublished.splice(0)) if (at >= since) this.publish({ ...kept, except: null, answers: null });
   }
 
   /** What another process said on the document's channel. */
@@ -740,6 +766,7 @@ export class Room implements LogTarget {
   fail(reason: RoomFailure): void {
     if (this.broken) return;
     this.broken = true;
+    this.options.logger.info('room.failed', { documentId: this.documentId, reason, follower: this.follows });
     this.clearCheckpointTimer();
     const error = new RoomError('NOT_SAVED', 'This edit was not saved; it is kept on your device and sent again when you reconnect.');
     for (const waiter of this.waiters) waiter.reject(error);

@@ -410,8 +410,11 @@ export async function startRealtimeServer(
     databaseUrl?: string;
     /** Broken-invariant events the test provokes on purpose (see invariantLogger). */
     provokes?: string[];
-    /** One process among several: the document relay over this Redis, its channels under `prefix`. */
-    relay?: { redisUrl: string; prefix: string };
+    /**
+     * One process among several: the document relay over this Redis, its channels under `prefix`;
+     * `wrap` lets a test hold or change what the process tells the others.
+     */
+    relay?: { redisUrl: string; prefix: string; wrap?: (relay: DocRelay) => DocRelay };
   } = {},
 ): Promise<RealtimeServer> {
   const database = options.database ?? (await createTestDatabase(kind));
@@ -427,7 +430,14 @@ export async function startRealtimeServer(
   await migrateToLatest(db.db);
   const baseStore = createCollabStore(db.db);
   const relay = options.relay ? await startDocRelay(options.relay.redisUrl, options.relay.prefix, logger) : null;
-  const rooms = createRoomRegistry({ db: db.db, logger, settings: registrySettings(env), store: options.wrapStore ? options.wrapStore(baseStore) : baseStore, relay });
+  const wrapRelay = options.relay?.wrap ?? ((same: DocRelay) => same);
+  const rooms = createRoomRegistry({
+    db: db.db,
+    logger,
+    settings: registrySettings(env),
+    store: options.wrapStore ? options.wrapStore(baseStore) : baseStore,
+    relay: relay && wrapRelay(relay),
+  });
   const httpServer = createServer((_request, response) => {
     response.statusCode = 404;
     response.end();

@@ -4,6 +4,7 @@ import { createTestDatabase, type TestDatabase } from '@alliance/db/testing';
 import { addGoal, snapshotRoadmap } from '@alliance/shared';
 import { createClient } from 'redis';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { DocRelay } from '../collab/relay.js';
 import { createMemberPair, SocketClient, startRealtimeServer, waitFor, type RealtimeServer } from './fixtures.js';
 
 // Rooms of two processes in one: two registries on one Postgres database, each with its own
@@ -26,9 +27,13 @@ describe('rooms of two processes on one Postgres and one Redis', { timeout: 60_0
     while (cleanup.length > 0) await cleanup.pop()!();
   });
 
-  async function start(database: TestDatabase, prefix: string, options: Parameters<typeof startRealtimeServer>[1] = {}): Promise<RealtimeServer> {
+  async function start(
+    database: TestDatabase,
+    prefix: string,
+    options: Parameters<typeof startRealtimeServer>[1] & { wrapRelay?: (relay: DocRelay) => DocRelay } = {},
+  ): Promise<RealtimeServer> {
     // Followers check on their owners only every 10 s here: what the test sees comes from the channel.
-    const server = await startRealtimeServer('postgres', { ...options, database, env: { DOC_LEASE_TTL_MS: '30000' }, relay: { redisUrl: REDIS_URL, prefix } });
+    const server = await startRealtimeServer('postgres', { ...options, database, env: { DOC_LEASE_TTL_MS: '30000' }, relay: { redisUrl: REDIS_URL, prefix, wrap: options.wrapRelay } });
     cleanup.push(() => server.close());
     return server;
   }
@@ -115,5 +120,42 @@ describe('rooms of two processes on one Postgres and one Redis', { timeout: 60_0
     expect(snapshotRoadmap(therapistSide.doc)).toEqual(snapshotRoadmap(clientSide.doc));
     expect(updates.length).toBe(3);
     expect(answers).toEqual([]);
+  });
+
+  it('a follower whose word that it follows comes after the owner stored an edit still gets that edit on the channel', async () => {
+    const database = await createTestDatabase('postgres');
+    cleanup.push(() => database.drop());
+    const prefix = `alliance-test-${randomUUID().slice(0, 8)}`;
+    const owner = await start(database, prefix);
+    // The follower's "I follow" is held back until the test lets it go.
+    const held: (() => void)[] = [];
+    let holding = true;
+    const follower = await start(database, prefix, {
+      wrapRelay: (relay) => ({
+        ...relay,
+        tellFollowing: (to, documentIds) => (holding ? held.push(() => relay.tellFollowing(to, documentIds)) : relay.tellFollowing(to, documentIds)),
+      }),
+    });
+    const pair = await createMemberPair(owner.db.db);
+    const therapist = await SocketClient.connect(owner.url, pair.therapist.cookie);
+    cleanup.push(() => therapist.close());
+    const therapistSide = await therapist.join(pair.workspaceId, 'roadmap');
+    const client = await SocketClient.connect(follower.url, pair.client.cookie);
+    cleanup.push(() => client.close());
+    const clientSide = await client.join(pair.workspaceId, 'roadmap');
+    expect(held.length).toBeGreaterThan(0);
+
+    // Stored after the follower read the log, while the owner knew of no follower.
+    addGoal(therapistSide.doc, { title: 'Sleep by eleven', proposedBy: 'therapist' });
+    expect((await therapist.lastAck()).ok).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(goalTitles(clientSide.doc)).not.toContain('Sleep by eleven');
+
+    holding = false;
+    for (const tell of held.splice(0)) tell();
+    await waitFor(() => goalTitles(clientSide.doc).includes('Sleep by eleven'), 'the goal reaching the client once the owner hears of the follower', 3_000);
+    addGoal(clientSide.doc, { title: 'Walk after lunch', proposedBy: 'client' });
+    await waitFor(() => goalTitles(therapistSide.doc).includes('Walk after lunch'), "the client's goal reaching the therapist", 3_000);
+    expect(snapshotRoadmap(clientSide.doc)).toEqual(snapshotRoadmap(therapistSide.doc));
   });
 });
