@@ -43,6 +43,9 @@ class EditQueue {
 /** What one load phase records; a send counts when it falls inside the measured window. */
 export class PhaseRecorder {
   propagation = new Samples();
+  /** `propagation` split by sender: the member who joined first (whose process owns the document, with several processes) and the other. */
+  fromFirst = new Samples();
+  fromSecond = new Samples();
   ack = new Samples();
   readonly ackErrors = new Map<string, number>();
   measuring = false;
@@ -61,6 +64,8 @@ export class PhaseRecorder {
       undelivered: this.undelivered,
       ackErrors: Object.fromEntries(this.ackErrors),
       propagation: this.propagation.toArray(),
+      fromFirst: this.fromFirst.toArray(),
+      fromSecond: this.fromSecond.toArray(),
       ack: this.ack.toArray(),
     };
   }
@@ -76,6 +81,8 @@ export class PhaseRecorder {
       for (const [code, n] of Object.entries(state.ackErrors)) merged.ackErrors.set(code, (merged.ackErrors.get(code) ?? 0) + n);
     }
     merged.propagation = Samples.of(states.map((state) => state.propagation));
+    merged.fromFirst = Samples.of(states.map((state) => state.fromFirst));
+    merged.fromSecond = Samples.of(states.map((state) => state.fromSecond));
     merged.ack = Samples.of(states.map((state) => state.ack));
     return merged;
   }
@@ -88,6 +95,8 @@ export interface RecorderState {
   undelivered: number;
   ackErrors: Record<string, number>;
   propagation: Float64Array;
+  fromFirst: Float64Array;
+  fromSecond: Float64Array;
   ack: Float64Array;
 }
 
@@ -104,6 +113,8 @@ const TITLE_MAX = 160;
 export class LoadClient {
   private readonly queue = new EditQueue();
   peer: LoadClient | null = null;
+  /** The member who joined second (see pairUp). */
+  second = false;
   private editSentAt = 0;
   private editMeasured = false;
   private title: Y.Text | null = null;
@@ -144,7 +155,10 @@ export class LoadClient {
     const now = performance.now();
     const { recorder } = this;
     for (let edit = peer.queue.peek(); edit && edit.clockEnd <= state; edit = peer.queue.peek()) {
-      if (edit.measured) recorder.propagation.add(now - edit.sentAt);
+      if (edit.measured) {
+        recorder.propagation.add(now - edit.sentAt);
+        (peer.second ? recorder.fromSecond : recorder.fromFirst).add(now - edit.sentAt);
+      }
       peer.queue.shift();
     }
   }
@@ -188,6 +202,7 @@ export interface Room {
 export function pairUp(a: LoadClient, b: LoadClient): Room {
   a.peer = b;
   b.peer = a;
+  b.second = true;
   return { a, b };
 }
 
@@ -255,6 +270,8 @@ export interface LoadResult {
   /** Confirmed updates per second in the windows (servers that confirm). */
   ackedPerS: number | null;
   propagationMs: LatencySummary;
+  /** The same, by who sent the edit: the member who joined first (see pairUp), and the other. */
+  propagationBySenderMs: { first: LatencySummary; second: LatencySummary };
   ackMs: LatencySummary | null;
   /** Measured updates the peer never saw / never confirmed before the last drain ended. */
   undelivered: number;
@@ -321,6 +338,7 @@ export function summarizeLoad(label: string, rooms: number, loadWorkers: number,
     sentPerS: round(recorder.sent / windowS, 1),
     ackedPerS: confirms ? round(recorder.acked / windowS, 1) : null,
     propagationMs: recorder.propagation.summary(),
+    propagationBySenderMs: { first: recorder.fromFirst.summary(), second: recorder.fromSecond.summary() },
     ackMs: confirms ? recorder.ack.summary() : null,
     undelivered: recorder.undelivered,
     unconfirmed: confirms ? recorder.pendingAcks : null,

@@ -277,11 +277,19 @@ export function formatReport(results: BenchResults): string {
     out.push('', `Several processes (one Postgres, one Redis): ${scaleOut.rooms} rooms, ${results.config.ratePerClient} updates/s per client`);
     out.push(
       table(
-        ['members', 'sent/s', 'p50 ms', 'p99 ms', 'max ms', 'missing', 'ack p99', 'srv CPU', 'µs/upd', 'gen stall'],
-        scaleOut.latency.map(({ label, run }) => [label, ...deliveryCells(run), ...serversCpuCells(run), fmt(run.loadGeneratorDelayMs.max, 1)]),
-        ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+        ['members', 'sent/s', 'p50 ms', 'p99 ms', 'max ms', 'missing', 'ack p99', 'p99 A→B', 'p99 B→A', 'srv CPU', 'µs/upd', 'gen stall'],
+        scaleOut.latency.map(({ label, run }) => [
+          label,
+          ...deliveryCells(run),
+          fmt(run.propagationBySenderMs.first.p99),
+          fmt(run.propagationBySenderMs.second.p99),
+          ...serversCpuCells(run),
+          fmt(run.loadGeneratorDelayMs.max, 1),
+        ]),
+        ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
       ),
     );
+    out.push('  A→B: edits of the member who joined first (the therapist; on two processes, on the owner) as the other saw them; B→A: the other way');
     out.push(`  throughput at equal p99 (highest load with propagation p99 ≤ ${scaleOut.p99BoundMs} ms and nothing missing; each room's members on different processes):`);
     const rows: string[][] = [];
     for (const entry of scaleOut.throughput) {
