@@ -6,6 +6,7 @@ import { createApp } from './app.js';
 import { createLiveConnections } from './auth/live-connections.js';
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './collab/budget.js';
 import { createRoomRegistry, type RegistrySettings } from './collab/create-room-registry.js';
+import { createCollabStore } from './collab/store.js';
 import type { RoomRegistry } from './collab/room-registry.js';
 import type { Env } from './env.js';
 import { WorkspaceEvents } from './events/workspace-events.js';
@@ -97,6 +98,7 @@ export async function startServer(env: Env, options: { logger?: Logger } = {}): 
   // The drafts are the client's alone: their versions are nobody else's news.
   const rooms = createRoomRegistry({
     db: db.db,
+    store: createCollabStore(db.db, db.postgresPool),
     logger,
     settings: registrySettings(env),
     onVersion: ({ workspaceId, doc }) => doc !== 'drafts' && events.workspaceChanged(workspaceId, 'versions'),

@@ -14,6 +14,7 @@ import {
   renewLeases,
   type ClientClaim,
   type Database,
+  type Db,
   type DocCheckpoint,
   type FencedAppendResult,
   type FencedBatch,
@@ -69,13 +70,14 @@ export class LeaseLostError extends Error {
   }
 }
 
-export function createCollabStore(db: Kysely<Database>): CollabStore {
+/** `postgresPool`: the pool behind `db` on Postgres, for the statements it runs prepared (the group commit). */
+export function createCollabStore(db: Kysely<Database>, postgresPool?: Db['postgresPool'] | null): CollabStore {
   return {
     findDocumentId: async (workspaceId, doc) => (await findDocument(db, workspaceId, doc))?.id,
     latestCheckpoint: (documentId) => latestCheckpoint(db, documentId),
     listUpdatesAfter: (documentId, afterSeq, upToSeq) => listUpdatesAfter(db, documentId, afterSeq, upToSeq),
     exactCheckpointAtOrBefore: (documentId, seq) => exactCheckpointAtOrBefore(db, documentId, seq),
-    appendUpdates: (batches) => appendFencedUpdates(db, batches),
+    appendUpdates: (batches) => appendFencedUpdates(db, batches, postgresPool),
     insertCheckpoint: async (checkpoint) => {
       const written = await insertFencedCheckpoint(db, checkpoint);
       if (!written) throw new LeaseLostError();

@@ -428,7 +428,7 @@ export async function startRealtimeServer(
   const logger = invariants.logger;
   const db = createDb({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
   await migrateToLatest(db.db);
-  const baseStore = createCollabStore(db.db);
+  const baseStore = createCollabStore(db.db, db.postgresPool);
   const relay = options.relay ? await startDocRelay(options.relay.redisUrl, options.relay.prefix, logger) : null;
   const wrapRelay = options.relay?.wrap ?? ((same: DocRelay) => same);
   const rooms = createRoomRegistry({

@@ -73,11 +73,12 @@ describe.each(testBackends())('the fenced update log on %s', (kind) => {
     const tokenA = await takeLease(handle.db, roadmap, 'process-a');
     const tokenB = await takeLease(handle.db, feedback, 'process-b');
     const update = (byte: number) => new Uint8Array([byte, 0, 255]);
+    // On Postgres the first write runs prepared (as the server runs it), the later ones as plain statements: both alike.
     const result = await appendFencedUpdates(handle.db, [
       { documentId: roadmap, lease: { owner: 'process-a', token: tokenA }, updates: [{ seq: 1, update: update(1), userId }, { seq: 2, update: update(2), userId: null, serverReason: 'drafts.shared' }], claims: [{ clientId: 42, userId }, { clientId: 7, userId: null }] },
       // process-a does not hold feedback's lease: nothing of it is written.
       { documentId: feedback, lease: { owner: 'process-a', token: tokenB }, updates: [{ seq: 1, update: update(3), userId }], claims: [{ clientId: 43, userId }] },
-    ]);
+    ], handle.postgresPool);
     expect(result).toEqual({ added: 2, fencedOut: [feedback] });
     expect((await listUpdatesAfter(handle.db, roadmap, 0)).map((u) => ({ ...u, update: [...u.update] }))).toEqual([
       { seq: 1, update: [1, 0, 255], userId, serverReason: null },
@@ -98,10 +99,11 @@ describe.each(testBackends())('the fenced update log on %s', (kind) => {
     const large = Uint8Array.from({ length: 200_000 }, (_, index) => (index * 7 + (index >> 8)) % 256);
     const quoted = new TextEncoder().encode('a"b\\c{d},e');
     expect(await appendFencedUpdates(handle.db, [{ documentId: roadmap, lease: { owner: 'process-a', token: tokenA }, updates: [{ seq: 3, update: large, userId }, { seq: 4, update: quoted, userId }], claims: [] }])).toEqual({ added: 2, fencedOut: [] });
+    const empty = new Uint8Array(0);
+    expect(await appendFencedUpdates(handle.db, [{ documentId: roadmap, lease: { owner: 'process-a', token: tokenA }, updates: [{ seq: 5, update: quoted, userId }, { seq: 6, update: empty, userId }, { seq: 7, update: large, userId }], claims: [] }], handle.postgresPool)).toEqual({ added: 3, fencedOut: [] });
     const stored = (await listUpdatesAfter(handle.db, roadmap, 2)).map((u) => u.update);
-    expect(stored).toHaveLength(2);
-    expect(Buffer.from(stored[0]!).equals(Buffer.from(large))).toBe(true);
-    expect(Buffer.from(stored[1]!).equals(Buffer.from(quoted))).toBe(true);
+    expect(stored).toHaveLength(5);
+    for (const [index, sent] of [large, quoted, quoted, empty, large].entries()) expect(Buffer.from(stored[index]!).equals(Buffer.from(sent))).toBe(true);
     await releaseLease(handle.db, roadmap, 'process-a', tokenA);
     await releaseLease(handle.db, feedback, 'process-b', tokenB);
   });
@@ -130,6 +132,7 @@ describe.each(testBackends())('the fenced update log on %s', (kind) => {
             seqs.set(lease.documentId, seq);
             return { documentId: lease.documentId, lease: { owner: 'process-a', token: lease.token }, updates: [{ seq, update: new Uint8Array([writer]), userId }], claims: [] };
           }),
+          handle.postgresPool,
         ),
       );
       const renewals = Array.from({ length: 2 }, () => renewLeases(handle.db, 'process-a', shuffled(leases), 60_000));

@@ -1,4 +1,5 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { CompiledQuery, sql, type Kysely } from 'kysely';
+import type pg from 'pg';
 import type { Database, DocCheckpoint, DocVersion } from '../schema.js';
 
 type Db = Kysely<Database>;
@@ -258,6 +259,66 @@ export interface FencedAppendResult {
 }
 
 /**
+ * The group commit's one statement, whatever a batch holds: arrays, one per column, and every
+ * update's bytes in one `bytea` cut by offset and length (an array of `bytea` would travel as
+ * escaped text). One text means Postgres can keep its plan (see appendFencedUpdates).
+ */
+const APPEND_FENCED_SQL = `
+  with fence as (
+    select l.document_id from doc_leases l
+    join unnest($1::uuid[], $2::text[], $3::bigint[]) as f(document_id, owner, token)
+      on l.document_id = f.document_id and l.owner = f.owner and l.token = f.token
+    order by l.document_id
+    for share of l
+  ), claimed as (
+    insert into doc_clients (document_id, client_id, user_id)
+    select c.document_id, c.client_id, c.user_id from unnest($4::uuid[], $5::bigint[], $6::uuid[]) as c(document_id, client_id, user_id)
+    where c.document_id in (select document_id from fence)
+    on conflict do nothing
+  ), added as (
+    insert into doc_updates (document_id, seq, update, user_id, server_reason)
+    select u.document_id, u.seq, substring($7::bytea from u.start for u.length), u.user_id, u.server_reason
+    from unnest($8::uuid[], $9::bigint[], $10::uuid[], $11::text[], $12::int[], $13::int[]) as u(document_id, seq, user_id, server_reason, start, length)
+    where u.document_id in (select document_id from fence)
+    on conflict (document_id, seq) do nothing
+    returning 1
+  )
+  select (select count(*) from added) as added, (select string_agg(document_id::text, ',') from fence) as fenced`;
+
+/** The name the group commit is prepared under, on each pooled Postgres connection. */
+const APPEND_FENCED_STATEMENT = 'alliance_append_fenced_updates_v1';
+
+/** The group commit's parameters, in APPEND_FENCED_SQL's order. */
+function appendFencedParameters(batches: FencedBatch[]): unknown[] {
+  const leases: [string[], string[], number[]] = [[], [], []];
+  const claims: [string[], number[], (string | null)[]] = [[], [], []];
+  const rows: [string[], number[], (string | null)[], (string | null)[], number[], number[]] = [[], [], [], [], [], []];
+  const parts: Uint8Array[] = [];
+  let offset = 1; // substring counts from 1
+  for (const batch of batches) {
+    leases[0].push(batch.documentId);
+    leases[1].push(batch.lease.owner);
+    leases[2].push(batch.lease.token);
+    for (const claim of batch.claims) {
+      claims[0].push(batch.documentId);
+      claims[1].push(claim.clientId);
+      claims[2].push(claim.userId);
+    }
+    for (const update of batch.updates) {
+      rows[0].push(batch.documentId);
+      rows[1].push(update.seq);
+      rows[2].push(update.userId);
+      rows[3].push(update.serverReason ?? null);
+      rows[4].push(offset);
+      rows[5].push(update.update.byteLength);
+      parts.push(update.update);
+      offset += update.update.byteLength;
+    }
+  }
+  return [...leases, ...claims, Buffer.concat(parts), ...rows];
+}
+
+/**
  * Appends the updates (and client-id claims) of several documents in one statement — group
  * commit — but only for documents whose lease the writer still holds. The lease rows are locked
  * for share while the statement runs (in document order, like every statement that locks several),
@@ -267,46 +328,19 @@ export interface FencedAppendResult {
  * A (document, seq) already stored is skipped: a write whose commit was never acknowledged
  * (connection lost mid-flight) is retried with the same rows. Under a held lease nobody else can
  * have written that seq, so skipped rows are the writer's own.
+ *
+ * With `prepared` (the Postgres pool behind `db`), the statement runs prepared on each connection:
+ * planned once there instead of at every commit, which on Postgres halves the database's CPU time
+ * per commit and shortens the commit itself. (Behind a connection pooler, it must keep prepared
+ * statements per server connection, as PgBouncer does from 1.21 in transaction mode.)
  */
-export async function appendFencedUpdates(db: Db, batches: FencedBatch[]): Promise<FencedAppendResult> {
+export async function appendFencedUpdates(db: Db, batches: FencedBatch[], prepared?: pg.Pool | null): Promise<FencedAppendResult> {
   const live = batches.filter((batch) => batch.updates.length > 0 || batch.claims.length > 0);
   if (live.length === 0) return { added: 0, fencedOut: [] };
-  const leases = live.map((batch) => sql`(${batch.documentId}::uuid, ${batch.lease.owner}::text, ${batch.lease.token}::bigint)`);
-  const claims = live.flatMap((batch) => batch.claims.map((claim) => sql`(${batch.documentId}::uuid, ${claim.clientId}::bigint, ${claim.userId}::uuid)`));
-  const rows = live.flatMap((batch) =>
-    batch.updates.map((u) => sql`(${batch.documentId}::uuid, ${u.seq}::bigint, ${u.update}::bytea, ${u.userId}::uuid, ${u.serverReason ?? null}::text)`),
-  );
-  const claimStep: RawBuilder<unknown> =
-    claims.length > 0
-      ? sql`, claimed as (
-          insert into doc_clients (document_id, client_id, user_id)
-          select c.document_id, c.client_id, c.user_id from (values ${sql.join(claims)}) as c(document_id, client_id, user_id)
-          where c.document_id in (select document_id from fence)
-          on conflict do nothing
-        )`
-      : sql``;
-  const rowStep: RawBuilder<unknown> =
-    rows.length > 0
-      ? sql`, added as (
-          insert into doc_updates (document_id, seq, update, user_id, server_reason)
-          select u.document_id, u.seq, u.update, u.user_id, u.server_reason
-          from (values ${sql.join(rows)}) as u(document_id, seq, update, user_id, server_reason)
-          where u.document_id in (select document_id from fence)
-          on conflict (document_id, seq) do nothing
-          returning 1
-        )`
-      : sql`, added as (select 1 where false)`;
-  const result = await sql<{ added: number | string; fenced: string | null }>`
-    with fence as (
-      select l.document_id from doc_leases l
-      join (values ${sql.join(leases)}) as f(document_id, owner, token)
-        on l.document_id = f.document_id and l.owner = f.owner and l.token = f.token
-      order by l.document_id
-      for share of l
-    )${claimStep}${rowStep}
-    select (select count(*) from added) as added, (select string_agg(document_id::text, ',') from fence) as fenced
-  `.execute(db);
-  const row = result.rows[0];
+  const parameters = appendFencedParameters(live);
+  const row = prepared
+    ? (await prepared.query<{ added: number | string; fenced: string | null }>({ name: APPEND_FENCED_STATEMENT, text: APPEND_FENCED_SQL, values: parameters })).rows[0]
+    : (await db.executeQuery<{ added: number | string; fenced: string | null }>(CompiledQuery.raw(APPEND_FENCED_SQL, parameters))).rows[0];
   const fenced = new Set(row?.fenced ? row.fenced.split(',') : []);
   return { added: Number(row?.added ?? 0), fencedOut: live.map((batch) => batch.documentId).filter((id) => !fenced.has(id)) };
 }
