@@ -700,12 +700,16 @@ class Registry implements RoomRegistry {
         if (room.refs > 0 || this.closing) break;
         // Nothing arrived while we waited: this is the moment to let go.
         if (room.seq === room.durableSeq) {
+          // The room stays in its slot, closed, until the lease is given up: a join meanwhile
+          // loads it afresh, and the process counts it open until it has let go.
+          room.destroy({ leaseToRelease: true });
+          if (!room.follows) {
+            await this.store.releaseLease(room.documentId, this.owner, room.lease.token).catch((error: unknown) =>
+              this.deps.logger.warn('room.lease_release_failed', { documentId: room.documentId, ...describeError(error) }),
+            );
+            room.releaseAnnounced();
+          }
           if (this.slots.get(key) === slot) this.slots.delete(key);
-          room.destroy();
-          if (room.follows) return;
-          await this.store.releaseLease(room.documentId, this.owner, room.lease.token).catch((error: unknown) =>
-            this.deps.logger.warn('room.lease_release_failed', { documentId: room.documentId, ...describeError(error) }),
-          );
           this.deps.logger.debug('room.unloaded', { documentId: room.documentId, seq: room.seq });
           return;
         }
@@ -736,8 +740,9 @@ class Registry implements RoomRegistry {
           this.deps.logger.error('room.unsaved_at_shutdown', { documentId: room.documentId, updates: room.seq - room.durableSeq });
         }
         if (this.slots.get(key) === slot) this.slots.delete(key);
-        room.destroy();
+        room.destroy({ leaseToRelease: true });
         if (!room.follows) await this.store.releaseLease(room.documentId, this.owner, room.lease.token).catch(() => {});
+        room.releaseAnnounced();
       }),
     );
     this.updateLog.close();

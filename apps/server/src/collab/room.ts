@@ -877,7 +877,12 @@ export class Room implements LogTarget {
   }
 
   /** Frees the room. Updates still unwritten are reported and dropped with it (shutdown only). */
-  destroy(): void {
+  /**
+   * Frees the room. An owner's followers hear that it let go (`released`, and they load afresh),
+   * unless `leaseToRelease`: then the registry gives the lease up first and says so after
+   * (releaseAnnounced), so a follower's members who join again find it free.
+   */
+  destroy({ leaseToRelease = false } = {}): void {
     this.stateNow = 'closed';
     this.clearCheckpointTimer();
     if (this.presenceSweep) clearInterval(this.presenceSweep);
@@ -895,10 +900,17 @@ export class Room implements LogTarget {
       const removed = this.presence.clear();
       const from = this.options.relay!.relay.processId;
       if (removed) channel.publish({ kind: 'awareness', from, update: removed });
-      if (!this.follows) channel.publish({ kind: 'released', from, token: this.lease.token });
-      channel.close();
+      if (!leaseToRelease || this.follows) this.releaseAnnounced();
     }
     this.live.destroy();
+  }
+
+  /** Tells the followers the owner let the document go (see destroy), and stops hearing its channel. */
+  releaseAnnounced(): void {
+    const channel = this.channel;
+    if (!channel) return;
+    if (!this.follows) channel.publish({ kind: 'released', from: this.options.relay!.relay.processId, token: this.lease.token });
+    channel.close();
   }
 
   private dropForwarded(error: Error): void {

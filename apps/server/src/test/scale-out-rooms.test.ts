@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { findDocument } from '@alliance/db';
+import { findDocument, leaseHolder } from '@alliance/db';
 import { createTestDatabase, type TestDatabase } from '@alliance/db/testing';
-import { addGoal, snapshotRoadmap } from '@alliance/shared';
+import { addGoal, docKey, snapshotRoadmap } from '@alliance/shared';
 import { createClient } from 'redis';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DocRelay } from '../collab/relay.js';
@@ -157,5 +157,46 @@ describe('rooms of two processes on one Postgres and one Redis', { timeout: 60_0
     addGoal(clientSide.doc, { title: 'Walk after lunch', proposedBy: 'client' });
     await waitFor(() => goalTitles(therapistSide.doc).includes('Walk after lunch'), "the client's goal reaching the therapist", 3_000);
     expect(snapshotRoadmap(clientSide.doc)).toEqual(snapshotRoadmap(therapistSide.doc));
+  });
+
+  it('an owner that lets a document go says so only once its lease is free, and counts the room open until then', async () => {
+    const database = await createTestDatabase('postgres');
+    cleanup.push(() => database.drop());
+    const prefix = `alliance-test-${randomUUID().slice(0, 8)}`;
+    const releasing = gate();
+    const releaseGoesOn = gate();
+    const owner = await start(database, prefix, {
+      wrapStore: (store) => ({
+        ...store,
+        releaseLease: async (...args) => {
+          releasing.open();
+          await releaseGoesOn.opened;
+          return store.releaseLease(...args);
+        },
+      }),
+    });
+    const pair = await createMemberPair(owner.db.db);
+    const monitor = createClient({ url: REDIS_URL });
+    await monitor.connect();
+    cleanup.push(() => monitor.close());
+    const released: string[] = [];
+    await monitor.pSubscribe(`${prefix}:doc:*`, (message) => message.includes('"released"') && released.push(message));
+
+    const therapist = await SocketClient.connect(owner.url, pair.therapist.cookie);
+    cleanup.push(() => therapist.close());
+    await therapist.join(pair.workspaceId, 'roadmap');
+    therapist.leave(docKey(pair.workspaceId, 'roadmap'));
+    // The room unloads a moment after its last member left, and stops at giving up the lease.
+    await releasing.opened;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(released).toEqual([]);
+    expect(owner.rooms.stats().openRooms).toBe(1);
+    const documentId = (await findDocument(owner.db.db, pair.workspaceId, 'roadmap'))!.id;
+    expect((await leaseHolder(owner.db.db, documentId))?.owner).toBeDefined();
+
+    releaseGoesOn.open();
+    await waitFor(() => released.length === 1, 'the owner saying it let the document go');
+    expect(await leaseHolder(owner.db.db, documentId)).toBeUndefined();
+    await waitFor(() => owner.rooms.stats().openRooms === 0, 'the room counted closed');
   });
 });
