@@ -707,7 +707,7 @@ class Registry implements RoomRegistry {
             await this.store.releaseLease(room.documentId, this.owner, room.lease.token).catch((error: unknown) =>
               this.deps.logger.warn('room.lease_release_failed', { documentId: room.documentId, ...describeError(error) }),
             );
-            room.releaseAnnounced();
+            room.announceRelease();
           }
           if (this.slots.get(key) === slot) this.slots.delete(key);
           this.deps.logger.debug('room.unloaded', { documentId: room.documentId, seq: room.seq });
@@ -742,7 +742,7 @@ class Registry implements RoomRegistry {
         if (this.slots.get(key) === slot) this.slots.delete(key);
         room.destroy({ leaseToRelease: true });
         if (!room.follows) await this.store.releaseLease(room.documentId, this.owner, room.lease.token).catch(() => {});
-        room.releaseAnnounced();
+        room.announceRelease();
       }),
     );
     this.updateLog.close();

@@ -876,11 +876,11 @@ export class Room implements LogTarget {
     this.connections.clear();
   }
 
-  /** Frees the room. Updates still unwritten are reported and dropped with it (shutdown only). */
   /**
-   * Frees the room. An owner's followers hear that it let go (`released`, and they load afresh),
-   * unless `leaseToRelease`: then the registry gives the lease up first and says so after
-   * (releaseAnnounced), so a follower's members who join again find it free.
+   * Frees the room. Updates still unwritten are reported and dropped with it (shutdown only). An
+   * owner's followers hear that it let go (`released`, and they load afresh), unless
+   * `leaseToRelease`: then the registry gives the lease up first and announces it after
+   * (announceRelease), so a follower's members who join again find it free.
    */
   destroy({ leaseToRelease = false } = {}): void {
     this.stateNow = 'closed';
@@ -900,13 +900,13 @@ export class Room implements LogTarget {
       const removed = this.presence.clear();
       const from = this.options.relay!.relay.processId;
       if (removed) channel.publish({ kind: 'awareness', from, update: removed });
-      if (!leaseToRelease || this.follows) this.releaseAnnounced();
+      if (!leaseToRelease || this.follows) this.announceRelease();
     }
     this.live.destroy();
   }
 
   /** Tells the followers the owner let the document go (see destroy), and stops hearing its channel. */
-  releaseAnnounced(): void {
+  announceRelease(): void {
     const channel = this.channel;
     if (!channel) return;
     if (!this.follows) channel.publish({ kind: 'released', from: this.options.relay!.relay.processId, token: this.lease.token });
