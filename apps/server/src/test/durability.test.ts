@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { CollabStore } from '../collab/store.js';
-import { connectProvider, createMemberPair, loggedDoc, SocketClient, startRealtimeServer, startTcpProxy, waitFor, type RealtimeServer } from './fixtures.js';
+import { connectProvider, createMemberPair, gate, loggedDoc, SocketClient, startRealtimeServer, startTcpProxy, waitFor, type RealtimeServer } from './fixtures.js';
 import { testBackends } from './harness.js';
 import { killHard, spawnServer } from './server-process.js';
 
@@ -27,13 +27,6 @@ function failingWrites() {
     },
   });
   return { state, wrap };
-}
-
-/** A promise the test resolves by hand. */
-function gate() {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  return { opened, open };
 }
 
 // Most tests here start their own server (and the first two a server process, twice): on a

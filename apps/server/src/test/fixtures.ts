@@ -153,6 +153,13 @@ export function useTestServer(kind: DbKind, env: Record<string, string> = {}) {
   };
 }
 
+/** A promise the test resolves by hand. */
+export function gate(): { opened: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
+
 /** Polls `check` until it returns something other than undefined/false. No timing asserts: just a generous bound. */
 export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what = 'condition', timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -5,21 +5,39 @@ import { addGoal, docKey, snapshotRoadmap } from '@alliance/shared';
 import { createClient } from 'redis';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DocRelay } from '../collab/relay.js';
-import { createMemberPair, SocketClient, startRealtimeServer, waitFor, type RealtimeServer } from './fixtures.js';
+import type { CollabStore } from '../collab/store.js';
+import { createMemberPair, gate, SocketClient, startRealtimeServer, waitFor, type RealtimeServer } from './fixtures.js';
 
 // Rooms of two processes in one: two registries on one Postgres database, each with its own
 // relay over one Redis, so a test can hold one process's steps at a chosen moment.
 process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-/** A promise the test resolves by hand. */
-function gate() {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  return { opened, open };
+const goalTitles = (doc: Parameters<typeof snapshotRoadmap>[0]) => snapshotRoadmap(doc).goals.map((goal) => goal.title);
+
+/** One deployment's shared parts: a database of its own, and Redis channels under a prefix of its own. */
+interface Deployment {
+  database: TestDatabase;
+  prefix: string;
 }
 
-const goalTitles = (doc: Parameters<typeof snapshotRoadmap>[0]) => snapshotRoadmap(doc).goals.map((goal) => goal.title);
+/**
+ * A store whose `method` stops once called, until the test lets it go on: `reached` opens when
+ * it is called, `goOn()` lets it (and every later call) through.
+ */
+function holdingAt(method: 'latestCheckpoint' | 'releaseLease') {
+  const reached = gate();
+  const goingOn = gate();
+  const wrapStore = (store: CollabStore): CollabStore => ({
+    ...store,
+    [method]: async (...args: unknown[]) => {
+      reached.open();
+      await goingOn.opened;
+      return (store[method] as (...passed: unknown[]) => Promise<unknown>)(...args);
+    },
+  });
+  return { wrapStore, reached: reached.opened, goOn: goingOn.open };
+}
 
 describe('rooms of two processes on one Postgres and one Redis', { timeout: 60_000 }, () => {
   const cleanup: (() => unknown)[] = [];
@@ -27,9 +45,14 @@ describe('rooms of two processes on one Postgres and one Redis', { timeout: 60_0
     while (cleanup.length > 0) await cleanup.pop()!();
   });
 
+  async function deployment(): Promise<Deployment> {
+    const database = await createTestDatabase('postgres');
+    cleanup.push(() => database.drop());
+    return { database, prefix: `alliance-test-${randomUUID().slice(0, 8)}` };
+  }
+
   async function start(
-    database: TestDatabase,
-    prefix: string,
+    { database, prefix }: Deployment,
     options: Parameters<typeof startRealtimeServer>[1] & { wrapRelay?: (relay: DocRelay) => DocRelay } = {},
   ): Promise<RealtimeServer> {
     // Followers check on their owners only every 10 s here: what the test sees comes from the channel.
@@ -38,44 +61,41 @@ describe('rooms of two processes on one Postgres and one Redis', { timeout: 60_0
     return server;
   }
 
+  /** A Redis connection of the test's own, to watch the channels and ask who hears them. */
+  async function monitor() {
+    const client = createClient({ url: REDIS_URL });
+    await client.connect();
+    cleanup.push(() => client.close());
+    return client;
+  }
+
+  async function member(url: string, cookie: string): Promise<SocketClient> {
+    const socket = await SocketClient.connect(url, cookie);
+    cleanup.push(() => socket.close());
+    return socket;
+  }
+
   it('a follower that opens a document while its owner is still loading it gets the owner’s edits at once', async () => {
-    const database = await createTestDatabase('postgres');
-    cleanup.push(() => database.drop());
-    const prefix = `alliance-test-${randomUUID().slice(0, 8)}`;
+    const shared = await deployment();
     // The owner's load stops after it took the lease, before its room exists.
-    const leaseTaken = gate();
-    const loadGoesOn = gate();
-    const owner = await start(database, prefix, {
-      wrapStore: (store) => ({
-        ...store,
-        latestCheckpoint: async (documentId) => {
-          leaseTaken.open();
-          await loadGoesOn.opened;
-          return store.latestCheckpoint(documentId);
-        },
-      }),
-    });
-    const follower = await start(database, prefix);
+    const load = holdingAt('latestCheckpoint');
+    const owner = await start(shared, { wrapStore: load.wrapStore });
+    const follower = await start(shared);
     const pair = await createMemberPair(owner.db.db);
 
     // Every word to a process's inbox, as Redis delivers it.
-    const monitor = createClient({ url: REDIS_URL });
-    await monitor.connect();
-    cleanup.push(() => monitor.close());
     const inboxes: string[] = [];
-    await monitor.pSubscribe(`${prefix}:process:*`, (message) => inboxes.push(message));
+    await (await monitor()).pSubscribe(`${shared.prefix}:process:*`, (message) => inboxes.push(message));
 
-    const therapist = await SocketClient.connect(owner.url, pair.therapist.cookie);
-    cleanup.push(() => therapist.close());
+    const therapist = await member(owner.url, pair.therapist.cookie);
     const therapistJoined = therapist.join(pair.workspaceId, 'roadmap');
-    await leaseTaken.opened;
-    const client = await SocketClient.connect(follower.url, pair.client.cookie);
-    cleanup.push(() => client.close());
+    await load.reached;
+    const client = await member(follower.url, pair.client.cookie);
     const clientSide = await client.join(pair.workspaceId, 'roadmap');
     // The follower told the owner it follows the document, while the owner had no room for it yet.
     await waitFor(() => inboxes.some((message) => message.includes('"following"')), 'the follower telling the owner');
     await new Promise((resolve) => setTimeout(resolve, 100));
-    loadGoesOn.open();
+    load.goOn();
     const therapistSide = await therapistJoined;
 
     addGoal(therapistSide.doc, { title: 'Sleep by eleven', proposedBy: 'therapist' });
@@ -87,31 +107,24 @@ describe('rooms of two processes on one Postgres and one Redis', { timeout: 60_0
   });
 
   it('confirms an edit sent through a follower with the owner’s one message on the document’s channel, no separate answer', async () => {
-    const database = await createTestDatabase('postgres');
-    cleanup.push(() => database.drop());
-    const prefix = `alliance-test-${randomUUID().slice(0, 8)}`;
-    const owner = await start(database, prefix);
-    const follower = await start(database, prefix);
+    const shared = await deployment();
+    const owner = await start(shared);
+    const follower = await start(shared);
     const pair = await createMemberPair(owner.db.db);
-    const therapist = await SocketClient.connect(owner.url, pair.therapist.cookie);
-    cleanup.push(() => therapist.close());
-    const therapistSide = await therapist.join(pair.workspaceId, 'roadmap');
-    const client = await SocketClient.connect(follower.url, pair.client.cookie);
-    cleanup.push(() => client.close());
+    const therapistSide = await (await member(owner.url, pair.therapist.cookie)).join(pair.workspaceId, 'roadmap');
+    const client = await member(follower.url, pair.client.cookie);
     const clientSide = await client.join(pair.workspaceId, 'roadmap');
     await client.settled();
 
-    const monitor = createClient({ url: REDIS_URL });
-    await monitor.connect();
+    const watch = await monitor();
     // Both processes hear presence; only the follower hears the owner's updates.
     const documentId = (await findDocument(owner.db.db, pair.workspaceId, 'roadmap'))!.id;
-    const heard = await monitor.pubSubNumSub([`${prefix}:doc:${documentId}`, `${prefix}:doc:${documentId}:updates`]);
+    const heard = await watch.pubSubNumSub([`${shared.prefix}:doc:${documentId}`, `${shared.prefix}:doc:${documentId}:updates`]);
     expect(Object.values(heard).map(Number)).toEqual([2, 1]);
-    cleanup.push(() => monitor.close());
     const answers: string[] = [];
     const updates: string[] = [];
-    await monitor.pSubscribe(`${prefix}:process:*`, (message) => message.includes('"answer"') && answers.push(message));
-    await monitor.pSubscribe(`${prefix}:doc:*`, (message) => message.includes('"update"') && updates.push(message));
+    await watch.pSubscribe(`${shared.prefix}:process:*`, (message) => message.includes('"answer"') && answers.push(message));
+    await watch.pSubscribe(`${shared.prefix}:doc:*`, (message) => message.includes('"update"') && updates.push(message));
 
     for (const title of ['Sleep by eleven', 'Walk after lunch', 'Call my sister']) addGoal(clientSide.doc, { title, proposedBy: 'client' });
     const acks = await client.acks();
@@ -123,26 +136,21 @@ describe('rooms of two processes on one Postgres and one Redis', { timeout: 60_0
   });
 
   it('a follower whose word that it follows comes after the owner stored an edit still gets that edit on the channel', async () => {
-    const database = await createTestDatabase('postgres');
-    cleanup.push(() => database.drop());
-    const prefix = `alliance-test-${randomUUID().slice(0, 8)}`;
-    const owner = await start(database, prefix);
+    const shared = await deployment();
+    const owner = await start(shared);
     // The follower's "I follow" is held back until the test lets it go.
     const held: (() => void)[] = [];
     let holding = true;
-    const follower = await start(database, prefix, {
+    const follower = await start(shared, {
       wrapRelay: (relay) => ({
         ...relay,
         tellFollowing: (to, documentIds) => (holding ? held.push(() => relay.tellFollowing(to, documentIds)) : relay.tellFollowing(to, documentIds)),
       }),
     });
     const pair = await createMemberPair(owner.db.db);
-    const therapist = await SocketClient.connect(owner.url, pair.therapist.cookie);
-    cleanup.push(() => therapist.close());
+    const therapist = await member(owner.url, pair.therapist.cookie);
     const therapistSide = await therapist.join(pair.workspaceId, 'roadmap');
-    const client = await SocketClient.connect(follower.url, pair.client.cookie);
-    cleanup.push(() => client.close());
-    const clientSide = await client.join(pair.workspaceId, 'roadmap');
+    const clientSide = await (await member(follower.url, pair.client.cookie)).join(pair.workspaceId, 'roadmap');
     expect(held.length).toBeGreaterThan(0);
 
     // Stored after the follower read the log, while the owner knew of no follower.
@@ -160,41 +168,25 @@ describe('rooms of two processes on one Postgres and one Redis', { timeout: 60_0
   });
 
   it('an owner that lets a document go says so only once its lease is free, and counts the room open until then', async () => {
-    const database = await createTestDatabase('postgres');
-    cleanup.push(() => database.drop());
-    const prefix = `alliance-test-${randomUUID().slice(0, 8)}`;
-    const releasing = gate();
-    const releaseGoesOn = gate();
-    const owner = await start(database, prefix, {
-      wrapStore: (store) => ({
-        ...store,
-        releaseLease: async (...args) => {
-          releasing.open();
-          await releaseGoesOn.opened;
-          return store.releaseLease(...args);
-        },
-      }),
-    });
+    const shared = await deployment();
+    const release = holdingAt('releaseLease');
+    const owner = await start(shared, { wrapStore: release.wrapStore });
     const pair = await createMemberPair(owner.db.db);
-    const monitor = createClient({ url: REDIS_URL });
-    await monitor.connect();
-    cleanup.push(() => monitor.close());
     const released: string[] = [];
-    await monitor.pSubscribe(`${prefix}:doc:*`, (message) => message.includes('"released"') && released.push(message));
+    await (await monitor()).pSubscribe(`${shared.prefix}:doc:*`, (message) => message.includes('"released"') && released.push(message));
 
-    const therapist = await SocketClient.connect(owner.url, pair.therapist.cookie);
-    cleanup.push(() => therapist.close());
+    const therapist = await member(owner.url, pair.therapist.cookie);
     await therapist.join(pair.workspaceId, 'roadmap');
     therapist.leave(docKey(pair.workspaceId, 'roadmap'));
     // The room unloads a moment after its last member left, and stops at giving up the lease.
-    await releasing.opened;
+    await release.reached;
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(released).toEqual([]);
     expect(owner.rooms.stats().openRooms).toBe(1);
     const documentId = (await findDocument(owner.db.db, pair.workspaceId, 'roadmap'))!.id;
     expect((await leaseHolder(owner.db.db, documentId))?.owner).toBeDefined();
 
-    releaseGoesOn.open();
+    release.goOn();
     await waitFor(() => released.length === 1, 'the owner saying it let the document go');
     expect(await leaseHolder(owner.db.db, documentId)).toBeUndefined();
     await waitFor(() => owner.rooms.stats().openRooms === 0, 'the room counted closed');
