@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addGoal, createCard, getCards, getGoals, readText, type DocName } from '@alliance/shared';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import type { DocSession } from '../src/sync/doc-session.js';
 import { SyncClient } from '../src/sync/sync-client.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
@@ -133,6 +133,43 @@ describe('the sync layer against the real server', () => {
     const check = await open(person(therapist.cookie));
     expect(titles(check.session)).toContain('Written on the train');
     check.release();
+  }, 60_000);
+
+  it('sends the server only its own edits after a reconnect, and waits for the author of an edit the server lost', async () => {
+    onTestFailed(() => console.error(server?.output().slice(-6_000)));
+    const a = await open(therapist);
+    const b = await open(client);
+    // A goal of the therapist's that the client was shown and the server then lost (it stopped
+    // before storing it): written on a copy of the document, given to the client alone.
+    const elsewhere = new Y.Doc();
+    Y.applyUpdate(elsewhere, Y.encodeStateAsUpdate(b.session.doc));
+    const before = Y.encodeStateVector(elsewhere);
+    addGoal(elsewhere, { title: 'Walk by the river', proposedBy: 'therapist' });
+    const lost = Y.encodeStateAsUpdate(elsewhere, before);
+    client.sync.disconnect();
+    await until(() => b.session.saveStatus === 'offline', 'the client to be offline');
+    Y.applyUpdate(b.session.doc, lost, b.session); // as the server showed it
+    client.sync.connect();
+    await until(() => b.session.saveStatus === 'saved', 'the client to be back');
+    const check = await open(person(therapist.cookie));
+    expect(titles(check.session)).not.toContain('Walk by the river');
+
+    // The client's own edit builds on the lost goal: it waits, kept, and says why.
+    const goals = getGoals(b.session.doc).toArray();
+    const title = goals.find((goal) => readText(goal, 'title') === 'Walk by the river')!.get('title') as Y.Text;
+    title.insert(title.length, ' at dawn');
+    await until(() => b.session.getState().refused?.code === 'OUT_OF_SYNC', 'the client to wait for the missing goal');
+    expect(b.session.saveStatus).toBe('unsaved');
+    expect(b.session.hasUnconfirmedEdits).toBe(true);
+
+    // Its author's page sends it, as the therapist's; the client's edit follows by itself.
+    Y.applyUpdate(a.session.doc, lost);
+    await until(() => a.session.saveStatus === 'saved', 'the therapist’s goal to be stored');
+    await until(() => b.session.saveStatus === 'saved', 'the client’s edit to be stored after its pause', 15_000);
+    await until(() => titles(check.session).includes('Walk by the river at dawn'), 'a third page to see both');
+    check.release();
+    a.release();
+    b.release();
   }, 60_000);
 
   it('says not saved when the server refuses an edit, and error for a document nobody may open', async () => {

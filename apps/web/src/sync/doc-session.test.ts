@@ -313,6 +313,84 @@ describe('DocSession', () => {
     expect(reopened.session.hasUnkeptEdits).toBe(true); // the refusal is still shown and warned about
   });
 
+  it('after a crash loses an edit it had shown, takes it back only from its author, so it stays theirs', () => {
+    const server = new MemoryServer();
+    const therapist = open(server, 'Dana', 'therapist');
+    const client = open(server, 'Sam', 'client');
+    server.flush();
+    server.autoAck = false; // both edits are shown, and neither is stored yet
+    addGoal(therapist.session.doc, { title: 'Walk daily', proposedBy: 'therapist' });
+    addGoal(client.session.doc, { title: 'Journal', proposedBy: 'client' });
+    server.flush();
+    expect(titles(client.session).sort()).toEqual(['Journal', 'Walk daily']);
+
+    server.crash();
+    server.autoAck = true;
+    client.connection.restore(); // the client is back first, holding the therapist's edit
+    server.flush();
+    expect(storedTitles(server)).toEqual(['Journal']);
+    expect(server.claimOf(KEY, therapist.session.doc.clientID)).toBeUndefined();
+    expect(client.session.saveStatus).toBe('saved');
+
+    therapist.connection.restore();
+    server.flush();
+    expect(storedTitles(server).sort()).toEqual(['Journal', 'Walk daily']);
+    expect(server.claimOf(KEY, therapist.session.doc.clientID)).toBe('therapist');
+    expect(server.claimOf(KEY, client.session.doc.clientID)).toBe('client');
+    // The therapist goes on editing as before: nothing of theirs is someone else's now.
+    addGoal(therapist.session.doc, { title: 'Call a friend', proposedBy: 'therapist' });
+    server.flush();
+    expect(therapist.session.saveStatus).toBe('saved');
+    expect(client.session.saveStatus).toBe('saved');
+    expect(storedTitles(server)).toHaveLength(3);
+  });
+
+  it('keeps its edits that build on the other person’s lost one, tries again after longer and longer pauses, and sends them once the author is back', () => {
+    vi.useFakeTimers();
+    const server = new MemoryServer();
+    const therapist = open(server, 'Dana', 'therapist');
+    const client = open(server, 'Sam', 'client');
+    const joins = vi.spyOn(client.connection, 'join');
+    server.flush();
+    server.autoAck = false;
+    addGoal(therapist.session.doc, { title: 'Walk', proposedBy: 'therapist' });
+    server.flush();
+    (getGoals(client.session.doc).get(0).get('title') as Y.Text).insert(4, ' daily');
+    server.flush();
+
+    server.crash();
+    server.autoAck = true;
+    joins.mockClear();
+    client.connection.restore();
+    server.flush();
+    // Joining again at once did not help: the client says why, and waits.
+    expect(joins).toHaveBeenCalledTimes(2);
+    expect(client.session.saveStatus).toBe('unsaved');
+    expect(client.session.getState().refused?.code).toBe('OUT_OF_SYNC');
+    expect(client.session.hasUnconfirmedEdits).toBe(true);
+    vi.advanceTimersByTime(1_999);
+    server.flush();
+    expect(joins).toHaveBeenCalledTimes(2);
+    vi.advanceTimersByTime(1);
+    server.flush();
+    expect(joins).toHaveBeenCalledTimes(3);
+    vi.advanceTimersByTime(4_999);
+    server.flush();
+    expect(joins).toHaveBeenCalledTimes(3);
+    expect(storedTitles(server)).toEqual([]);
+
+    therapist.connection.restore();
+    server.flush();
+    expect(storedTitles(server)).toEqual(['Walk']);
+    vi.advanceTimersByTime(1);
+    server.flush();
+    expect(joins).toHaveBeenCalledTimes(4);
+    expect(storedTitles(server)).toEqual(['Walk daily']);
+    expect(client.session.saveStatus).toBe('saved');
+    expect(titles(therapist.session)).toEqual(['Walk daily']);
+    expect(server.claimOf(KEY, therapist.session.doc.clientID)).toBe('therapist');
+  });
+
   it('shares presence and forgets the other person when the connection drops', () => {
     const server = new MemoryServer();
     const therapist = open(server, 'Dana', 'therapist');

@@ -1,7 +1,7 @@
 import {
   decodeSyncMessage,
   docKey,
-  encodeSyncStep2,
+  encodeSyncStep2Update,
   encodeSyncUpdate,
   SYNC_STEP_1,
   SYNC_STEP_2,
@@ -66,8 +66,20 @@ const JOIN_RETRY_MS = [1_000, 2_000, 5_000, 10_000, 15_000] as const;
 /** Refusals the server may lift on a later try (busy, saving backlog): the edits stay, and a fresh sync sends them again after a pause. */
 const RESEND_LATER: ReadonlySet<SyncErrorCode> = new Set(['NOT_SAVED', 'RATE_LIMITED', 'QUOTA_EXCEEDED', 'LOAD_FAILED', 'INTERNAL', 'TIMEOUT']);
 const RESEND_LATER_MS = [2_000, 5_000, 10_000, 20_000, 30_000] as const;
-/** Answers that mean "join again": the join's sync step 2 carries whatever the server lacks. */
+/** Answers that mean "join again": the join's sync step 2 carries whatever of ours the server lacks. */
 const JOIN_AGAIN: ReadonlySet<SyncErrorCode> = new Set(['NOT_JOINED', 'OUT_OF_SYNC']);
+/**
+ * After an `OUT_OF_SYNC` that a fresh join did not cure, the pauses before joining again. Our
+ * edits then build on someone else's that the server lost (it stopped before storing them):
+ * only their author can send those, so ours wait for them, without hammering the server.
+ */
+const OUT_OF_SYNC_RETRY_MS = [2_000, 5_000, 10_000, 30_000] as const;
+const WAITING_FOR_OTHERS: SyncProblem = {
+  code: 'OUT_OF_SYNC',
+  message:
+    'Some of your changes build on changes the server has not stored yet, most likely the other person’s from before the connection dropped. Yours are kept on this device and sent again by themselves once theirs are stored.',
+};
+const EMPTY_UPDATE = Y.encodeStateAsUpdate(new Y.Doc());
 
 /** The origin of updates read back from the device: local edits, but not new ones (they are kept already). */
 const RESTORED = Symbol('restored from the outbox');
@@ -76,19 +88,19 @@ const RESTORED = Symbol('restored from the outbox');
  * One open document over a shared connection: it joins the document, runs the y-protocols sync
  * and awareness, and tracks which local edits the server has confirmed.
  *
- * Offline edits need no send queue of their own: they stay in the `Y.Doc`, and on every
- * (re)join the server's sync step 1 is answered with a step 2 computed against the server's
- * state vector, which carries exactly what the server is missing. Live edits are sent one
- * update at a time once that step 2 has gone out on the current connection.
+ * On every (re)join the server's sync step 1 is answered with a step 2 that carries our own
+ * unconfirmed updates, less what the server's state vector says it has. Only our own: the
+ * document also holds the other person's edits as the server showed them, and one the server
+ * lost (it stopped before storing it) must come back from its author's device, never from
+ * ours under our name. Live edits are sent one update at a time once that step 2 has gone out
+ * on the current connection.
  *
  * So that a reload or a closed tab loses nothing, each local update is also written to the
  * person's {@link Outbox} on this device as it happens, and removed once an ack settles it: a
  * live update's ack settles its own entry; a step 2's ack settles every entry there was when
  * it was built. On opening, the entries left by an earlier page are applied to the document
- * before the join. Their dependencies are in the server's state, which has not arrived yet, so
- * Yjs holds them as pending structs and deletes; `Y.encodeStateAsUpdate` (yjs 13.6,
- * encodeStateAsUpdateV2) adds both to what it encodes, so the step 2 answering the server's
- * step 1 carries them.
+ * before the join (and to the updates the step 2 carries). Their dependencies are in the
+ * server's state, which has not arrived yet, so Yjs holds them as pending until it does.
  */
 export class DocSession {
   readonly key: DocKey;
@@ -109,6 +121,10 @@ export class DocSession {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private resendTimer: ReturnType<typeof setTimeout> | null = null;
   private resendAttempts = 0;
+  /** `OUT_OF_SYNC` answers since our last step 2 was confirmed: past the first, joining again waits. */
+  private outOfSyncAnswers = 0;
+  /** Our local updates the server has not confirmed (nor refused for good), by outbox entry id. */
+  private readonly unconfirmed = new Map<string, Uint8Array>();
   private destroyed = false;
   private readonly nextEntryId = outboxEntryIds();
   /** Reading back what the outbox kept; the first join waits for it. Null once done. */
@@ -222,20 +238,13 @@ export class DocSession {
     }
     if (decoded.type === SYNC_STEP_1) {
       // The server's state vector: answer with everything it is missing (offline edits too).
-      const carries = this.step2Carries();
-      const reply = encodeSyncStep2(this.doc, decoded.stateVector);
-      this.step2Sent = true;
-      this.send(reply, carries);
+      this.sendStep2(decoded.stateVector);
       return;
     }
     Y.applyUpdate(this.doc, decoded.update, this);
     if (decoded.type !== SYNC_STEP_2) return;
-    if (!this.step2Sent) {
-      // The server skipped its step 1: its full state tells us its state vector just as well.
-      const carries = this.step2Carries();
-      this.step2Sent = true;
-      this.send(encodeSyncStep2(this.doc, Y.encodeStateVectorFromUpdate(decoded.update)), carries);
-    }
+    // The server skipped its step 1: its full state tells us its state vector just as well.
+    if (!this.step2Sent) this.sendStep2(Y.encodeStateVectorFromUpdate(decoded.update));
     this.dispatch({ type: 'synced' });
   }
 
@@ -312,9 +321,13 @@ export class DocSession {
     });
   }
 
-  /** What a step 2 built now carries: every unconfirmed local edit, if there is any. */
-  private step2Carries(): 'all' | null {
-    return this.state.unsent || this.state.outbox.length > 0 ? 'all' : null;
+  /** Answers the server's state vector with our unconfirmed updates it lacks: every unconfirmed local edit, if there is any. */
+  private sendStep2(stateVector: Uint8Array): void {
+    const carries = this.state.unsent || this.state.outbox.length > 0 ? 'all' : null;
+    const ours = [...this.unconfirmed.values()];
+    const update = ours.length === 0 ? EMPTY_UPDATE : Y.diffUpdate(ours.length === 1 ? ours[0]! : Y.mergeUpdates(ours), stateVector);
+    this.step2Sent = true;
+    this.send(encodeSyncStep2Update(update), carries, true);
   }
 
   /** Applies the updates the outbox kept for this document (an earlier page's unconfirmed edits). */
@@ -329,6 +342,7 @@ export class DocSession {
           try {
             Y.applyUpdate(this.doc, entry.update, RESTORED);
             applied.push(entry.id);
+            this.unconfirmed.set(entry.id, entry.update);
           } catch {
             unreadable.push(entry.id);
           }
@@ -358,6 +372,7 @@ export class DocSession {
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === this || origin === RESTORED || this.destroyed) return; // applied from the server, or kept already
     const entry = this.nextEntryId();
+    this.unconfirmed.set(entry, update);
     this.dispatch({ type: 'local-change', entry });
     // Written at once, so that a tab closed a moment later still has it.
     this.outbox?.add(this.key, { id: entry, update }).then(
@@ -381,7 +396,7 @@ export class DocSession {
   }
 
   /** Sends a sync message; `carries` names the local edits in it that must be confirmed (null: none). */
-  private send(message: Uint8Array, carries: 'all' | readonly string[] | null): void {
+  private send(message: Uint8Array, carries: 'all' | readonly string[] | null, step2 = false): void {
     const epoch = this.epoch;
     const id = this.nextMessageId++;
     const tracked = carries !== null;
@@ -391,12 +406,35 @@ export class DocSession {
       if (result.ok) {
         if (tracked) this.dispatch({ type: 'acked', id });
         this.resendAttempts = 0;
+        if (step2) this.outOfSyncAnswers = 0;
+      } else if (result.code === 'OUT_OF_SYNC') {
+        this.outOfSync(tracked ? id : null);
       } else if (JOIN_AGAIN.has(result.code)) {
         this.handleConnect();
       } else {
         this.refuse(id, { code: result.code, message: result.message });
       }
     });
+  }
+
+  /**
+   * The server lacks something our update builds on. Usually it missed a message, and joining
+   * again cures it at once. If that did not, what is missing is someone else's (see
+   * {@link OUT_OF_SYNC_RETRY_MS}): say so, and join again after a pause.
+   */
+  private outOfSync(id: number | null): void {
+    const answers = this.outOfSyncAnswers++;
+    if (answers === 0) {
+      this.handleConnect();
+      return;
+    }
+    this.dispatch({ type: 'refused', id, problem: WAITING_FOR_OTHERS });
+    if (this.resendTimer) return;
+    const delay = OUT_OF_SYNC_RETRY_MS[Math.min(answers - 1, OUT_OF_SYNC_RETRY_MS.length - 1)];
+    this.resendTimer = setTimeout(() => {
+      this.resendTimer = null;
+      if (!this.destroyed && this.transport.connected) this.handleConnect();
+    }, delay);
   }
 
   /** A refusal: shown; one the server may lift later is tried again, after a pause, by joining afresh. */
@@ -418,10 +456,11 @@ export class DocSession {
     if (next === previous) return;
     this.state = next;
     // Entries that left the outbox are settled (confirmed, or refused for good): off the device with them.
-    if (this.outbox && next.outbox.length < previous.outbox.length) {
+    if (next.outbox.length < previous.outbox.length) {
       const remaining = new Set(next.outbox.map((item) => item.id));
       const settled = previous.outbox.filter((item) => !remaining.has(item.id)).map((item) => item.id);
-      this.outbox.remove(this.key, settled).catch(() => console.warn('sync: could not forget confirmed changes on this device', this.key));
+      for (const id of settled) this.unconfirmed.delete(id);
+      this.outbox?.remove(this.key, settled).catch(() => console.warn('sync: could not forget confirmed changes on this device', this.key));
     }
     for (const listener of this.listeners) listener();
   }

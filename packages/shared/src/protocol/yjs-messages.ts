@@ -44,6 +44,14 @@ export function encodeSyncStep2(doc: Y.Doc, stateVector?: Uint8Array): Uint8Arra
   return encodeSync((encoder) => syncProtocol.writeSyncStep2(encoder, doc, stateVector));
 }
 
+/** A sync step 2 that carries `update` as it is (instead of a document's state). */
+export function encodeSyncStep2Update(update: Uint8Array): Uint8Array {
+  return encodeSync((encoder) => {
+    encoding.writeVarUint(encoder, SYNC_STEP_2);
+    encoding.writeVarUint8Array(encoder, update);
+  });
+}
+
 export function encodeSyncUpdate(update: Uint8Array): Uint8Array {
   return encodeSync((encoder) => syncProtocol.writeUpdate(encoder, update));
 }

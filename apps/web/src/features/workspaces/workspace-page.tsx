@@ -16,7 +16,7 @@ import { prefetch } from '../../lib/prefetch.js';
 import { useResource } from '../../lib/use-resource.js';
 import type { DocSession } from '../../sync/doc-session.js';
 import { useDoc, useDocSyncState, useKeptCount, useOptionalDoc, usePresence, useSaveState, type DocHandle } from '../../sync/hooks.js';
-import { combineSaveStatus } from '../../sync/save-state.js';
+import { combineSaveStatus, isRefusedForGood } from '../../sync/save-state.js';
 import { needsOnboarding } from '../onboarding/onboarding.js';
 import { TermsChangedNotice } from '../onboarding/terms-changed-notice.js';
 import { TermsSummaryButton } from '../onboarding/terms-summary.js';
@@ -329,15 +329,22 @@ function WorkspaceView({
 
       {workspace.role === 'therapist' && !client && !readOnly && <InvitePanel workspaceId={workspace.id} placeholders={placeholders} onFillIn={() => setView('terms')} />}
 
-      {refused && (
-        <Notice tone="error">
-          <p>A change of yours was not accepted, so it is not saved: {refused.message}</p>
-          <p>Reload to continue from the saved version.</p>
-          <Button variant="secondary" onClick={() => window.location.reload()}>
-            Reload
-          </Button>
-        </Notice>
-      )}
+      {refused &&
+        (isRefusedForGood(refused.code) ? (
+          <Notice tone="error">
+            <p>A change of yours was not accepted, so it is not saved: {refused.message}</p>
+            <p>Reload to continue from the saved version.</p>
+            <Button variant="secondary" onClick={() => window.location.reload()}>
+              Reload
+            </Button>
+          </Notice>
+        ) : (
+          <Notice>
+            <p>
+              <strong>Not saved yet.</strong> {refused.message}
+            </p>
+          </Notice>
+        ))}
 
       {reflectOn && (
         <AfterSession

@@ -12,13 +12,27 @@ import {
 import * as Y from 'yjs';
 import type { DocSession, DocTransport, SyncAck } from '../doc-session.js';
 
+/** An update the server took, with who sent it. */
+interface Taken {
+  key: DocKey;
+  update: Uint8Array;
+  role: Role;
+}
+
 /**
  * A stand-in for the realtime server and the network, for tests of the sync layer: one
  * `Y.Doc` per document, the same join / sync / ack conversation as the real server, and
- * deliveries queued until `flush()` so tests decide when messages arrive.
+ * deliveries queued until `flush()` so tests decide when messages arrive. Like the real server
+ * it refuses an update that builds on something it lacks (`OUT_OF_SYNC`) and one carrying a
+ * Yjs client id someone else's edits came from (`PERMISSION_DENIED`); `crash()` forgets
+ * whatever was not stored yet.
  */
 export class MemoryServer {
   readonly rooms = new Map<DocKey, Y.Doc>();
+  /** Every update stored, in order (an ack is sent once its update is stored). */
+  readonly stored: Taken[] = [];
+  /** Per document, whose edits each Yjs client id carries (the first to send one claims it). */
+  private readonly claims = new Map<DocKey, Map<number, Role>>();
   private readonly queue: (() => void)[] = [];
   /** When false, updates are applied and broadcast but their acks wait for `ackAll()` (a slow database). */
   autoAck = true;
@@ -33,6 +47,41 @@ export class MemoryServer {
     let doc = this.rooms.get(key);
     if (!doc) this.rooms.set(key, (doc = new Y.Doc()));
     return doc;
+  }
+
+  /** Whose edits a client id of the document carries, if the server has seen it. */
+  claimOf(key: DocKey, client: number): Role | undefined {
+    return this.claims.get(key)?.get(client);
+  }
+
+  /** Judges an update as the real server does; returns the refusal, or null once it is applied. */
+  take(key: DocKey, update: Uint8Array, role: Role): ErrorCode | null {
+    const room = this.room(key);
+    const trial = new Y.Doc();
+    Y.applyUpdate(trial, Y.encodeStateAsUpdate(room));
+    Y.applyUpdate(trial, update);
+    if (trial.store.pendingStructs || trial.store.pendingDs) return 'OUT_OF_SYNC';
+    let claims = this.claims.get(key);
+    if (!claims) this.claims.set(key, (claims = new Map()));
+    const held = Y.decodeStateVector(Y.encodeStateVector(room));
+    const authors = [...Y.decodeStateVector(Y.encodeStateVectorFromUpdate(update))].filter(([client, clock]) => clock > (held.get(client) ?? 0)).map(([client]) => client);
+    if (authors.some((client) => (claims.get(client) ?? role) !== role)) return 'PERMISSION_DENIED';
+    for (const client of authors) claims.set(client, role);
+    Y.applyUpdate(room, update);
+    return null;
+  }
+
+  /**
+   * The process is killed: every connection drops, and the documents (with their client-id
+   * claims) are what was stored. Acks held for a slow database are lost with it.
+   */
+  crash(): void {
+    this.heldAcks.length = 0;
+    this.queue.length = 0;
+    for (const connection of this.connections) connection.drop();
+    this.rooms.clear();
+    this.claims.clear();
+    for (const taken of this.stored) this.take(taken.key, taken.update, taken.role);
   }
 
   connect(role: Role = 'client'): MemoryConnection {
@@ -127,11 +176,19 @@ export class MemoryConnection implements DocTransport {
         this.send(() => done({ ok: false, code, message: 'refused' }));
         return;
       }
-      Y.applyUpdate(room, decoded.update);
+      const refusal = this.server.take(key, decoded.update, this.role);
+      if (refusal) {
+        this.send(() => done({ ok: false, code: refusal, message: 'refused' }));
+        return;
+      }
       for (const other of this.server.connections) {
         if (other !== this && other.joined.has(key)) other.send(() => other.sessions.get(key)?.handleSync(encodeSyncUpdate(decoded.update)));
       }
-      this.server.hold(() => epoch === this.epoch && this.connected && done({ ok: true, data: { saved: true } }));
+      const taken = { key, update: decoded.update, role: this.role };
+      this.server.hold(() => {
+        this.server.stored.push(taken);
+        if (epoch === this.epoch && this.connected) done({ ok: true, data: { saved: true } });
+      });
     });
   }
 
