@@ -237,7 +237,7 @@ export class DocSession {
       return;
     }
     if (decoded.type === SYNC_STEP_1) {
-      // The server's state vector: answer with everything it is missing (offline edits too).
+      // The server's state vector: answer with every edit of ours it is missing (offline ones too).
       this.sendStep2(decoded.stateVector);
       return;
     }
