@@ -81,6 +81,11 @@ const WAITING_FOR_OTHERS: SyncProblem = {
 };
 const EMPTY_UPDATE = Y.encodeStateAsUpdate(new Y.Doc());
 
+/** The pause before try number `attempt` (from 0) of a schedule; its last pause repeats. */
+function pause(schedule: readonly [number, ...number[]], attempt: number): number {
+  return schedule[Math.min(attempt, schedule.length - 1)] ?? schedule[0];
+}
+
 /** The origin of updates read back from the device: local edits, but not new ones (they are kept already). */
 const RESTORED = Symbol('restored from the outbox');
 
@@ -312,7 +317,7 @@ export class DocSession {
       }
       // Loading failed or the server is busy: try again while the connection lasts.
       this.joinSent = false;
-      const delay = JOIN_RETRY_MS[Math.min(this.joinAttempts, JOIN_RETRY_MS.length - 1)];
+      const delay = pause(JOIN_RETRY_MS, this.joinAttempts);
       this.joinAttempts++;
       this.retryTimer = setTimeout(() => {
         this.retryTimer = null;
@@ -429,20 +434,19 @@ export class DocSession {
       return;
     }
     this.dispatch({ type: 'refused', id, problem: WAITING_FOR_OTHERS });
-    if (this.resendTimer) return;
-    const delay = OUT_OF_SYNC_RETRY_MS[Math.min(answers - 1, OUT_OF_SYNC_RETRY_MS.length - 1)];
-    this.resendTimer = setTimeout(() => {
-      this.resendTimer = null;
-      if (!this.destroyed && this.transport.connected) this.handleConnect();
-    }, delay);
+    this.joinAgainAfter(pause(OUT_OF_SYNC_RETRY_MS, answers - 1));
   }
 
   /** A refusal: shown; one the server may lift later is tried again, after a pause, by joining afresh. */
   private refuse(id: number | null, problem: SyncProblem): void {
     this.dispatch({ type: 'refused', id, problem });
     if (!RESEND_LATER.has(problem.code) || this.resendTimer) return;
-    const delay = RESEND_LATER_MS[Math.min(this.resendAttempts, RESEND_LATER_MS.length - 1)];
-    this.resendAttempts++;
+    this.joinAgainAfter(pause(RESEND_LATER_MS, this.resendAttempts++));
+  }
+
+  /** Joins afresh after `delay` ms, unless a join is already waiting (its sync sends everything again). */
+  private joinAgainAfter(delay: number): void {
+    if (this.resendTimer) return;
     this.resendTimer = setTimeout(() => {
       this.resendTimer = null;
       if (!this.destroyed && this.transport.connected) this.handleConnect();

@@ -4,6 +4,7 @@ import {
   encodeSyncStep2,
   encodeSyncUpdate,
   SYNC_STEP_1,
+  summarizeUpdate,
   type DocKey,
   type ErrorCode,
   type JoinRequest,
@@ -63,9 +64,8 @@ export class MemoryServer {
     if (trial.store.pendingStructs || trial.store.pendingDs) return 'OUT_OF_SYNC';
     let claims = this.claims.get(key);
     if (!claims) this.claims.set(key, (claims = new Map()));
-    const held = Y.decodeStateVector(Y.encodeStateVector(room));
-    const authors = [...Y.decodeStateVector(Y.encodeStateVectorFromUpdate(update))].filter(([client, clock]) => clock > (held.get(client) ?? 0)).map(([client]) => client);
-    if (authors.some((client) => (claims.get(client) ?? role) !== role)) return 'PERMISSION_DENIED';
+    const { authors } = summarizeUpdate(update, room);
+    if ([...authors].some((client) => (claims.get(client) ?? role) !== role)) return 'PERMISSION_DENIED';
     for (const client of authors) claims.set(client, role);
     Y.applyUpdate(room, update);
     return null;
@@ -170,13 +170,9 @@ export class MemoryConnection implements DocTransport {
         this.send(() => done({ ok: true, data: null }));
         return;
       }
-      if (this.server.refuseNext) {
-        const code = this.server.refuseNext;
-        this.server.refuseNext = null;
-        this.send(() => done({ ok: false, code, message: 'refused' }));
-        return;
-      }
-      const refusal = this.server.take(key, decoded.update, this.role);
+      const forced = this.server.refuseNext;
+      this.server.refuseNext = null;
+      const refusal = forced ?? this.server.take(key, decoded.update, this.role);
       if (refusal) {
         this.send(() => done({ ok: false, code: refusal, message: 'refused' }));
         return;
